@@ -1,0 +1,474 @@
+/*
+ * Copyright 2026 the switchman authors.
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package io.switchman.core;
+
+import io.switchman.core.Acquisition.Outcome;
+import io.switchman.core.Grant.HeldLease;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.apache.zookeeper.CreateMode;
+import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.Op;
+import org.apache.zookeeper.OpResult;
+import org.apache.zookeeper.WatchedEvent;
+import org.apache.zookeeper.Watcher;
+import org.apache.zookeeper.ZooKeeper;
+import org.apache.zookeeper.data.Stat;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Serves one {@link GrantRequest} on one session handle, as switchman 1.16 does but woken by
+ * watches instead of polling:
+ *
+ * <ol>
+ *   <li>With leases and a lock that must not be waited for: skip if the lock is held.
+ *   <li>Skip if a request of the same name is already queued for one of the resources.
+ *   <li>Join the queue of every resource in one {@code multi()}: every queue then orders all
+ *       contenders alike, which makes requests for several resources deadlock-free.
+ *   <li>For each resource in turn: wait to be the head of its queue (watching only the next lower
+ *       node), then take switchman's semaphore mutex, sum the lease nodes, create ours if it fits,
+ *       release the mutex; if it does not fit, wait for the leases to change (only the head watches
+ *       them, so there is no herd).
+ *   <li>Leave the queues; create the lock node (or wait for it in arrival order).
+ * </ol>
+ *
+ * <p>Whatever the outcome, every node created here that does not become part of the grant is
+ * deleted ({@link #abandon}).
+ */
+final class Acquirer implements Watcher {
+
+  /** A resolved lease: name expanded, amount and capacity evaluated. */
+  record Lease(String resource, long amount, long capacity) {}
+
+  private final SwitchmanEngine engine;
+  private final ZooKeeper zk;
+  private final GrantRequest request;
+  private final List<Lease> leases;
+  private final Layout layout;
+  private final byte[] data;
+  private final long leaseDeadline;
+  private final long lockDeadline;
+
+  /** Nodes created so far that are not (yet) part of a grant. */
+  private final List<String> temporary = new ArrayList<>();
+
+  private final List<HeldLease> held = new ArrayList<>();
+  private @Nullable String lockPath;
+  private long lockCzxid;
+  private long lastProofNanos;
+
+  private long signals;
+  private boolean lockAppeared;
+
+  Acquirer(SwitchmanEngine engine, ZooKeeper zk, GrantRequest request, List<Lease> leases) {
+    this.engine = engine;
+    this.zk = zk;
+    this.request = request;
+    this.leases = leases;
+    this.layout = engine.layout();
+    this.data = engine.holderData();
+    long now = System.nanoTime();
+    this.leaseDeadline =
+        request.leaseWait().isZero() ? Long.MAX_VALUE : now + request.leaseWait().toNanos();
+    this.lockDeadline = now + request.lockWait().toNanos();
+  }
+
+  Acquisition run() throws KeeperException, InterruptedException {
+    String name = request.name();
+    if (!leases.isEmpty()) {
+      if (request.lock() && request.lockWait().isZero()) {
+        // switchman step 3: a held lock means skip, before queueing; keep watching it.
+        if (zk.exists(layout.lock(name), this) != null) {
+          return Acquisition.skipped(Outcome.BUSY, "lock '" + name + "' is held");
+        }
+      }
+      Acquisition skipped = takeLeases();
+      if (skipped != null) {
+        abandon();
+        return skipped;
+      }
+    }
+    if (request.lock()) {
+      Acquisition skipped = takeLock();
+      if (skipped != null) {
+        abandon();
+        return skipped;
+      }
+    }
+    return new Acquisition(Outcome.ACQUIRED, grant(), "granted '" + name + "'");
+  }
+
+  private Grant grant() throws KeeperException, InterruptedException {
+    ZkGrant g =
+        new ZkGrant(
+            engine, zk, request.name(), lockPath, lockCzxid, held, request.group(), lastProofNanos);
+    // Watch every own node: deletion or change by anyone else is a loss. The read also proves
+    // the session alive now.
+    long sentAt = System.nanoTime();
+    for (String path : g.ownPaths()) {
+      Stat s = zk.exists(path, g);
+      if (s == null) {
+        g.lose(LossReason.NODE_DELETED);
+      }
+    }
+    g.provenAlive(sentAt);
+    temporary.clear();
+    held.clear();
+    lockPath = null;
+    return g;
+  }
+
+  // ---------------------------------------------------------------- leases
+
+  private @Nullable Acquisition takeLeases() throws KeeperException, InterruptedException {
+    String name = request.name();
+    List<Op> joins = new ArrayList<>();
+    for (Lease l : leases) {
+      String queue = layout.queue(l.resource());
+      engine.ensureParents(zk, queue);
+      engine.ensureParents(zk, layout.semaphoreMutex(l.resource()));
+      engine.ensureParents(zk, layout.leases(l.resource()));
+      for (String child : children(queue, null)) {
+        if (name.equals(Layout.queuedName(child))) {
+          return Acquisition.skipped(
+              Outcome.BUSY, "'" + name + "' is already queued for resource " + l.resource());
+        }
+      }
+      joins.add(
+          Op.create(queue + "/" + name + "-", data, engine.acl(), CreateMode.EPHEMERAL_SEQUENTIAL));
+    }
+    List<String> queueNodes = new ArrayList<>();
+    List<OpResult> results;
+    try {
+      results = zk.multi(joins);
+    } catch (KeeperException.NoNodeException e) {
+      for (Lease l : leases) {
+        engine.forgetParents(layout.queue(l.resource()));
+      }
+      throw e;
+    }
+    for (OpResult r : results) {
+      String path = ((OpResult.CreateResult) r).getPath();
+      temporary.add(path);
+      queueNodes.add(path);
+    }
+    for (int i = 0; i < leases.size(); i++) {
+      Acquisition skipped = awaitHead(layout.queue(leases.get(i).resource()), queueNodes.get(i));
+      if (skipped != null) {
+        return skipped;
+      }
+      skipped = takeLease(leases.get(i));
+      if (skipped != null) {
+        return skipped;
+      }
+    }
+    // switchman step 7: leave all queues once every lease is held.
+    for (String q : queueNodes) {
+      delete(q);
+    }
+    return null;
+  }
+
+  /** Waits until {@code node} is the lowest in {@code dir}, watching only its predecessor. */
+  private @Nullable Acquisition awaitHead(String dir, String node)
+      throws KeeperException, InterruptedException {
+    String own = node.substring(node.lastIndexOf('/') + 1);
+    while (true) {
+      long seen = signalCount();
+      List<String> children = Layout.sorted(children(dir, null));
+      int i = children.indexOf(own);
+      if (i < 0) {
+        throw new SwitchmanException(
+            SwitchmanException.Kind.UNAVAILABLE,
+            "Lost queue position: node " + node + " disappeared while waiting");
+      }
+      if (i == 0) {
+        return null;
+      }
+      if (zk.exists(dir + "/" + children.get(i - 1), this) == null) {
+        continue;
+      }
+      Acquisition busy = awaitSignal(seen, leaseDeadline, "a place at the head of queue " + dir);
+      if (busy != null) {
+        return busy;
+      }
+    }
+  }
+
+  private @Nullable Acquisition takeLease(Lease l) throws KeeperException, InterruptedException {
+    String leasesDir = layout.leases(l.resource());
+    while (true) {
+      long seen = signalCount();
+      String mutex = takeMutex(l.resource());
+      boolean created;
+      try {
+        long sum = 0;
+        for (String child : children(leasesDir, this)) {
+          Layout.LeaseName ln = Layout.LeaseName.parse(child);
+          if (ln == null) {
+            continue;
+          }
+          if (ln.capacity() != l.capacity()) {
+            throw new SwitchmanException(
+                SwitchmanException.Kind.TOTALS_MISMATCH,
+                "Totals mismatch for resource "
+                    + l.resource()
+                    + ": lease "
+                    + leasesDir
+                    + "/"
+                    + child
+                    + " has capacity "
+                    + ln.capacity()
+                    + ", this request says "
+                    + l.capacity());
+          }
+          sum += ln.amount();
+        }
+        created = sum + l.amount() <= l.capacity();
+        if (created) {
+          Stat stat = new Stat();
+          long sentAt = System.nanoTime();
+          String path =
+              zk.create(
+                  leasesDir + "/" + l.amount() + "_" + l.capacity() + "_",
+                  data,
+                  engine.acl(),
+                  CreateMode.EPHEMERAL_SEQUENTIAL,
+                  stat);
+          temporaryHeld(
+              new HeldLease(l.resource(), l.amount(), l.capacity(), path, stat.getCzxid()));
+          lastProofNanos = sentAt;
+        }
+      } finally {
+        delete(mutex);
+      }
+      if (created) {
+        return null;
+      }
+      Acquisition busy =
+          awaitSignal(seen, leaseDeadline, l.amount() + " units of resource " + l.resource());
+      if (busy != null) {
+        return busy;
+      }
+    }
+  }
+
+  private void temporaryHeld(HeldLease lease) {
+    held.add(lease);
+    temporary.add(lease.path());
+  }
+
+  /** switchman's semaphore mutex: the lowest {@code acquire-<seq>} node holds it. */
+  private String takeMutex(String resource) throws KeeperException, InterruptedException {
+    String dir = layout.semaphoreMutex(resource);
+    String path =
+        zk.create(dir + "/acquire-", new byte[0], engine.acl(), CreateMode.EPHEMERAL_SEQUENTIAL);
+    temporary.add(path);
+    String own = path.substring(dir.length() + 1);
+    while (true) {
+      long seen = signalCount();
+      List<String> children = Layout.sorted(children(dir, null));
+      int i = children.indexOf(own);
+      if (i <= 0) {
+        return path;
+      }
+      if (zk.exists(dir + "/" + children.get(i - 1), this) == null) {
+        continue;
+      }
+      // A mutex holder only sums and creates: wait without the lock-appeared shortcut.
+      synchronized (this) {
+        while (signals == seen) {
+          long left = leaseDeadline == Long.MAX_VALUE ? 0 : leaseDeadline - System.nanoTime();
+          if (leaseDeadline != Long.MAX_VALUE && left <= 0) {
+            throw leaseTimeout("the semaphore mutex of resource " + resource);
+          }
+          TimeUnit.NANOSECONDS.timedWait(this, left == 0 ? TimeUnit.SECONDS.toNanos(1) : left);
+        }
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- lock
+
+  private @Nullable Acquisition takeLock() throws KeeperException, InterruptedException {
+    String name = request.name();
+    String path = layout.lock(name);
+    if (request.lockWait().isZero()) {
+      return tryCreateLock(path)
+          ? null
+          : Acquisition.skipped(
+              Outcome.BUSY,
+              leases.isEmpty()
+                  ? "lock '" + name + "' is held"
+                  : "lock '" + name + "' appeared while waiting for leases");
+    }
+    String waitersDir = layout.waiters(name);
+    engine.ensureParents(zk, waitersDir);
+    if (children(waitersDir, null).isEmpty() && tryCreateLock(path)) {
+      return null;
+    }
+    String waiter =
+        zk.create(waitersDir + "/waiter-", data, engine.acl(), CreateMode.EPHEMERAL_SEQUENTIAL);
+    temporary.add(waiter);
+    String own = waiter.substring(waitersDir.length() + 1);
+    while (true) {
+      long seen = signalCount();
+      List<String> children = Layout.sorted(children(waitersDir, null));
+      int i = children.indexOf(own);
+      if (i < 0) {
+        throw new SwitchmanException(
+            SwitchmanException.Kind.UNAVAILABLE,
+            "Lost queue position: node " + waiter + " disappeared while waiting for the lock");
+      }
+      String watched = i == 0 ? path : waitersDir + "/" + children.get(i - 1);
+      if (i == 0 && tryCreateLock(path)) {
+        delete(waiter);
+        return null;
+      }
+      if (zk.exists(watched, this) == null) {
+        continue;
+      }
+      long left = lockDeadline - System.nanoTime();
+      if (left <= 0) {
+        return Acquisition.skipped(
+            Outcome.TIMEOUT,
+            "lock '" + name + "' still held after waiting " + Durations.format(request.lockWait()));
+      }
+      synchronized (this) {
+        if (signals == seen) {
+          TimeUnit.NANOSECONDS.timedWait(this, left);
+        }
+      }
+    }
+  }
+
+  private boolean tryCreateLock(String path) throws KeeperException, InterruptedException {
+    Stat stat = new Stat();
+    long sentAt = System.nanoTime();
+    try {
+      zk.create(path, data, engine.acl(), CreateMode.EPHEMERAL, stat);
+    } catch (KeeperException.NodeExistsException e) {
+      return false;
+    } catch (KeeperException.NoNodeException e) {
+      engine.forgetParents(layout.locksDir());
+      engine.ensureParents(zk, layout.locksDir());
+      return tryCreateLock(path);
+    } catch (KeeperException.ConnectionLossException e) {
+      // The create may have happened: adopt the node only if this very session made it.
+      Stat existing = zk.exists(path, false);
+      if (existing == null || existing.getEphemeralOwner() != zk.getSessionId()) {
+        throw e;
+      }
+      stat = existing;
+    }
+    lockPath = path;
+    lockCzxid = stat.getCzxid();
+    temporary.add(path);
+    lastProofNanos = sentAt;
+    return true;
+  }
+
+  // ---------------------------------------------------------------- waiting
+
+  private long signalCount() {
+    synchronized (this) {
+      return signals;
+    }
+  }
+
+  /** Watches set while waiting: any event wakes the waiting thread to look again. */
+  @Override
+  public void process(WatchedEvent event) {
+    synchronized (this) {
+      if (event.getType() == Event.EventType.NodeCreated
+          && request.lock()
+          && event.getPath() != null
+          && event.getPath().equals(layout.lock(request.name()))) {
+        lockAppeared = true;
+      }
+      signals++;
+      notifyAll();
+    }
+  }
+
+  /**
+   * Waits for a watch to fire after {@code seen}, up to {@code deadline}.
+   *
+   * @return a BUSY skip if the lock appeared meanwhile (switchman skips then), else null
+   */
+  private @Nullable Acquisition awaitSignal(long seen, long deadline, String waitingFor)
+      throws InterruptedException {
+    synchronized (this) {
+      while (signals == seen && !lockAppeared) {
+        if (deadline == Long.MAX_VALUE) {
+          wait();
+        } else {
+          long left = deadline - System.nanoTime();
+          if (left <= 0) {
+            throw leaseTimeout(waitingFor);
+          }
+          TimeUnit.NANOSECONDS.timedWait(this, left);
+        }
+      }
+      if (lockAppeared && request.lockWait().isZero()) {
+        return Acquisition.skipped(
+            Outcome.BUSY, "lock '" + request.name() + "' appeared while waiting for leases");
+      }
+      return null;
+    }
+  }
+
+  private SwitchmanException leaseTimeout(String waitingFor) {
+    return new SwitchmanException(
+        SwitchmanException.Kind.LEASE_WAIT_TIMEOUT,
+        "Timed out after "
+            + Durations.format(request.leaseWait())
+            + " waiting for "
+            + waitingFor
+            + " (request '"
+            + request.name()
+            + "')");
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  private List<String> children(String dir, @Nullable Watcher watcher)
+      throws KeeperException, InterruptedException {
+    return new ArrayList<>(zk.getChildren(dir, watcher));
+  }
+
+  private void delete(String path) throws KeeperException, InterruptedException {
+    try {
+      zk.delete(path, -1);
+    } catch (KeeperException.NoNodeException e) {
+      // gone already
+    }
+    temporary.remove(path);
+  }
+
+  /**
+   * Deletes every node this attempt created that is not part of a grant. Runs without blocking (the
+   * thread may be interrupted); a delete that fails for connection loss is retried on this session
+   * only.
+   */
+  void abandon() {
+    for (String path : List.copyOf(temporary)) {
+      long czxid = path.equals(lockPath) ? lockCzxid : -1;
+      zk.delete(
+          path,
+          -1,
+          (rc, p, ctx) -> {
+            if (KeeperException.Code.get(rc) == KeeperException.Code.CONNECTIONLOSS) {
+              engine.retryDeleteLater(zk, path, czxid);
+            }
+          },
+          null);
+    }
+    temporary.clear();
+    held.clear();
+    lockPath = null;
+  }
+}

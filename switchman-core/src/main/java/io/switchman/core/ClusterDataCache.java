@@ -1,0 +1,155 @@
+/*
+ * Copyright 2026 the switchman authors.
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package io.switchman.core;
+
+import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.KeeperException.Code;
+import org.apache.zookeeper.WatchedEvent;
+import org.apache.zookeeper.Watcher;
+import org.apache.zookeeper.ZooKeeper;
+import org.apache.zookeeper.data.Stat;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The prefix znode's data, read once per session and then kept current by a watch, so that a
+ * guarded run costs no read of it. Invalid data is kept as the error it gives, so requests fail
+ * closed with that message until the data is fixed.
+ */
+final class ClusterDataCache implements Watcher {
+
+  private static final Logger log = LoggerFactory.getLogger(ClusterDataCache.class);
+
+  /**
+   * What was read, on which session.
+   *
+   * @param sessionId the session whose watch keeps this current
+   * @param data the parsed data, or {@link ClusterData#EMPTY} when invalid
+   * @param error why the data is invalid, or null
+   * @param readNumber order of the read that produced it; later reads win
+   */
+  record Snapshot(
+      long sessionId, ClusterData data, @Nullable SwitchmanException error, long readNumber) {}
+
+  private final SwitchmanEngine engine;
+  private final String znode;
+  private volatile @Nullable Snapshot snapshot;
+  private long reads;
+
+  ClusterDataCache(SwitchmanEngine engine, String znode) {
+    this.engine = engine;
+    this.znode = znode;
+  }
+
+  @Nullable Snapshot current() {
+    return snapshot;
+  }
+
+  void invalidate() {
+    snapshot = null;
+  }
+
+  /** The data, reading it when this session has not yet, or the error it gives. */
+  ClusterData get(ZooKeeper zk) throws InterruptedException {
+    Snapshot s = snapshot;
+    if (s == null || s.sessionId() != zk.getSessionId()) {
+      s = readNow(zk);
+    }
+    if (s.error() != null) {
+      throw s.error();
+    }
+    return s.data();
+  }
+
+  private Snapshot readNow(ZooKeeper zk) throws InterruptedException {
+    long n = nextRead();
+    while (true) {
+      try {
+        Stat stat = new Stat();
+        byte[] bytes = zk.getData(znode, this, stat);
+        return apply(zk.getSessionId(), bytes, n);
+      } catch (KeeperException.NoNodeException e) {
+        try {
+          if (zk.exists(znode, this) == null) {
+            return apply(zk.getSessionId(), null, n);
+          }
+        } catch (KeeperException e2) {
+          throw engine.unavailable("reading the cluster data in " + znode, e2);
+        }
+      } catch (KeeperException e) {
+        throw engine.unavailable("reading the cluster data in " + znode, e);
+      }
+    }
+  }
+
+  private synchronized long nextRead() {
+    return ++reads;
+  }
+
+  private Snapshot apply(long sessionId, byte @Nullable [] bytes, long readNumber) {
+    Snapshot next;
+    try {
+      next = new Snapshot(sessionId, ClusterData.parse(znode, bytes), null, readNumber);
+    } catch (SwitchmanException e) {
+      log.error("{}; guarded jobs are skipped until it is fixed", e.getMessage());
+      next = new Snapshot(sessionId, ClusterData.EMPTY, e, readNumber);
+    }
+    synchronized (this) {
+      Snapshot prev = snapshot;
+      if (prev != null && prev.sessionId() == sessionId && prev.readNumber() > readNumber) {
+        return prev;
+      }
+      snapshot = next;
+    }
+    return next;
+  }
+
+  /** The watch on the prefix znode: re-read (and re-watch) on every change. */
+  @Override
+  public void process(WatchedEvent event) {
+    if (event.getType() == Event.EventType.None) {
+      return;
+    }
+    ZooKeeper zk;
+    try {
+      zk = engine.connectedZooKeeperNow();
+    } catch (RuntimeException e) {
+      invalidate();
+      return;
+    }
+    if (zk == null) {
+      invalidate();
+      return;
+    }
+    long n = nextRead();
+    zk.getData(
+        znode,
+        this,
+        (rc, path, ctx, data, stat) -> {
+          Code code = Code.get(rc);
+          if (code == Code.OK) {
+            apply(zk.getSessionId(), data, n);
+            engine.clusterDataChanged();
+          } else if (code == Code.NONODE) {
+            zk.exists(
+                znode,
+                this,
+                (rc2, p2, c2, st2) -> {
+                  if (Code.get(rc2) == Code.NONODE) {
+                    apply(zk.getSessionId(), null, n);
+                    engine.clusterDataChanged();
+                  } else {
+                    invalidate();
+                  }
+                },
+                null);
+          } else {
+            invalidate();
+          }
+        },
+        null);
+  }
+}

@@ -1,0 +1,182 @@
+/*
+ * Copyright 2026 the switchman authors.
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package io.switchman.core;
+
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.math.RoundingMode;
+
+/**
+ * Evaluates a lease amount or capacity after macro expansion: integers, {@code + - * /},
+ * parentheses, unary minus and {@code int()} (truncation toward zero), nothing else. Division is
+ * exact as in switchman's Perl ({@code 7/2} is 3.5), so a result that is not a whole number is an
+ * error unless wrapped in {@code int()}.
+ */
+final class LeaseExpression {
+
+  private final String text;
+  private int pos;
+
+  private LeaseExpression(String text) {
+    this.text = text;
+  }
+
+  /**
+   * Evaluates {@code expression} to a whole number.
+   *
+   * @param what what the expression is, for messages (e.g. "amount of lease db_api")
+   * @throws SwitchmanException of kind {@code INVALID_ARGUMENT} naming the expression and the
+   *     problem
+   */
+  static long evaluate(String what, String expression) {
+    LeaseExpression p = new LeaseExpression(expression);
+    BigDecimal value;
+    try {
+      p.skipSpaces();
+      if (p.pos == p.text.length()) {
+        throw p.error("it is empty");
+      }
+      value = p.sum();
+      p.skipSpaces();
+      if (p.pos != p.text.length()) {
+        throw p.error("unexpected '" + p.text.charAt(p.pos) + "' at position " + (p.pos + 1));
+      }
+    } catch (ParseError e) {
+      throw SwitchmanException.invalid(
+          "Invalid "
+              + what
+              + " '"
+              + Names.printable(expression)
+              + "': "
+              + e.getMessage()
+              + "; allowed are integers, + - * /, parentheses and int()");
+    }
+    BigDecimal stripped = value.stripTrailingZeros();
+    if (stripped.scale() > 0) {
+      throw SwitchmanException.invalid(
+          "Invalid "
+              + what
+              + " '"
+              + Names.printable(expression)
+              + "': it evaluates to "
+              + stripped.toPlainString()
+              + ", not a whole number; wrap it in int()");
+    }
+    try {
+      return stripped.longValueExact();
+    } catch (ArithmeticException e) {
+      throw SwitchmanException.invalid(
+          "Invalid " + what + " '" + Names.printable(expression) + "': the value is too large");
+    }
+  }
+
+  private static final class ParseError extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    ParseError(String message) {
+      super(message, null, false, false);
+    }
+  }
+
+  private ParseError error(String message) {
+    return new ParseError(message);
+  }
+
+  private BigDecimal sum() throws ParseError {
+    BigDecimal v = product();
+    while (true) {
+      skipSpaces();
+      if (eat('+')) {
+        v = v.add(product());
+      } else if (eat('-')) {
+        v = v.subtract(product());
+      } else {
+        return v;
+      }
+    }
+  }
+
+  private BigDecimal product() throws ParseError {
+    BigDecimal v = unary();
+    while (true) {
+      skipSpaces();
+      if (eat('*')) {
+        v = v.multiply(unary());
+      } else if (eat('/')) {
+        BigDecimal d = unary();
+        if (d.signum() == 0) {
+          throw error("division by zero");
+        }
+        v = v.divide(d, MathContext.DECIMAL128);
+      } else {
+        return v;
+      }
+    }
+  }
+
+  private BigDecimal unary() throws ParseError {
+    skipSpaces();
+    if (eat('-')) {
+      return unary().negate();
+    }
+    if (eat('+')) {
+      return unary();
+    }
+    return primary();
+  }
+
+  private BigDecimal primary() throws ParseError {
+    skipSpaces();
+    if (pos >= text.length()) {
+      throw error("it ends where a number was expected");
+    }
+    if (eat('(')) {
+      BigDecimal v = sum();
+      skipSpaces();
+      if (!eat(')')) {
+        throw error("missing ')'");
+      }
+      return v;
+    }
+    if (text.startsWith("int", pos)) {
+      pos += 3;
+      skipSpaces();
+      if (!eat('(')) {
+        throw error("int must be followed by '('");
+      }
+      BigDecimal v = sum();
+      skipSpaces();
+      if (!eat(')')) {
+        throw error("missing ')' after int(");
+      }
+      return v.setScale(0, RoundingMode.DOWN);
+    }
+    int start = pos;
+    while (pos < text.length() && Character.isDigit(text.charAt(pos))) {
+      pos++;
+    }
+    if (start == pos) {
+      throw error("unexpected '" + text.charAt(pos) + "' at position " + (pos + 1));
+    }
+    if (pos - start > 18) {
+      throw error("the number " + text.substring(start, pos) + " is too large");
+    }
+    return new BigDecimal(text.substring(start, pos));
+  }
+
+  private boolean eat(char c) {
+    if (pos < text.length() && text.charAt(pos) == c) {
+      pos++;
+      return true;
+    }
+    return false;
+  }
+
+  private void skipSpaces() {
+    while (pos < text.length() && Character.isWhitespace(text.charAt(pos))) {
+      pos++;
+    }
+  }
+}

@@ -1,0 +1,62 @@
+/*
+ * Copyright 2026 the switchman authors.
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package io.switchman.core;
+
+import java.util.Objects;
+
+/**
+ * A request that cannot be served, with a message that names the offending value and what is
+ * allowed. {@link #kind()} tells callers (metrics, exit codes) which failure it is without parsing
+ * the message.
+ */
+public class SwitchmanException extends RuntimeException {
+
+  private static final long serialVersionUID = 1L;
+
+  /** What went wrong; each kind is a distinct failure a caller may react to. */
+  public enum Kind {
+    /** A name, amount, expression or duration is not valid. */
+    INVALID_ARGUMENT,
+    /** A leased resource is not listed in the {@code resources} of the prefix znode's data. */
+    UNKNOWN_RESOURCE,
+    /** The requested group is not defined in the prefix znode's data. */
+    UNKNOWN_GROUP,
+    /** A lease asks for more units than the resource's capacity. */
+    AMOUNT_ABOVE_CAPACITY,
+    /** Lease nodes of one resource disagree on its capacity ("Totals mismatch"). */
+    TOTALS_MISMATCH,
+    /** No capacity was given for a resource, and the prefix znode's data names none. */
+    CAPACITY_UNKNOWN,
+    /** The prefix znode's data is not valid JSON of the expected shape. */
+    INVALID_CLUSTER_DATA,
+    /** The leases were not granted within the request's lease wait timeout. */
+    LEASE_WAIT_TIMEOUT,
+    /** ZooKeeper could not be reached, or the session ended while the request was served. */
+    UNAVAILABLE,
+    /** The engine is closed. */
+    CLOSED
+  }
+
+  private final Kind kind;
+
+  public SwitchmanException(Kind kind, String message) {
+    super(message);
+    this.kind = Objects.requireNonNull(kind);
+  }
+
+  public SwitchmanException(Kind kind, String message, Throwable cause) {
+    super(message, cause);
+    this.kind = Objects.requireNonNull(kind);
+  }
+
+  /** Which failure this is. */
+  public Kind kind() {
+    return kind;
+  }
+
+  static SwitchmanException invalid(String message) {
+    return new SwitchmanException(Kind.INVALID_ARGUMENT, message);
+  }
+}

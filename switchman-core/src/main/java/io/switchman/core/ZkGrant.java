@@ -1,0 +1,369 @@
+/*
+ * Copyright 2026 the switchman authors.
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package io.switchman.core;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import org.apache.zookeeper.KeeperException.Code;
+import org.apache.zookeeper.WatchedEvent;
+import org.apache.zookeeper.Watcher;
+import org.apache.zookeeper.ZooKeeper;
+import org.apache.zookeeper.data.Stat;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A grant on one ZooKeeper session. Every operation goes through the {@link ZooKeeper} handle of
+ * the session that created the nodes, so nothing is ever retried on a later session: after expiry,
+ * the old handle only answers "session expired", and the nodes are gone with it.
+ */
+final class ZkGrant implements Grant, Watcher {
+
+  private static final Logger log = LoggerFactory.getLogger(ZkGrant.class);
+
+  private enum State {
+    HELD,
+    LOST,
+    RELEASED
+  }
+
+  private final SwitchmanEngine engine;
+  private final ZooKeeper zk;
+  private final long sessionId;
+  private final long sessionTimeoutNanos;
+  private final long stopBudgetNanos;
+  private final String name;
+  private final @Nullable String lockPath;
+  private final long lockCzxid;
+  private final List<HeldLease> leases;
+  private final @Nullable String group;
+  private final long token;
+  private final Instant acquiredAt = Instant.now();
+
+  private volatile long safeUntilNanos;
+  private long nextRefreshNanos;
+  private State state = State.HELD;
+  private @Nullable LossReason lossReason;
+
+  /** Set when a watch saw an own node deleted or changed: release must then check ownership. */
+  private volatile boolean nodesTouched;
+
+  private final List<Consumer<LossReason>> listeners = new ArrayList<>();
+
+  ZkGrant(
+      SwitchmanEngine engine,
+      ZooKeeper zk,
+      String name,
+      @Nullable String lockPath,
+      long lockCzxid,
+      List<HeldLease> leases,
+      @Nullable String group,
+      long provenAliveAtNanos) {
+    this.engine = engine;
+    this.zk = zk;
+    this.sessionId = zk.getSessionId();
+    this.sessionTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(zk.getSessionTimeout());
+    this.stopBudgetNanos = engine.stopBudget().toNanos();
+    this.name = name;
+    this.lockPath = lockPath;
+    this.lockCzxid = lockCzxid;
+    this.leases = List.copyOf(leases);
+    this.group = group;
+    this.token = lockPath != null ? lockCzxid : leases.get(0).czxid();
+    this.safeUntilNanos = provenAliveAtNanos + sessionTimeoutNanos - stopBudgetNanos;
+    this.nextRefreshNanos = provenAliveAtNanos + sessionTimeoutNanos / 6;
+  }
+
+  /** Whether the safety deadline is due for a refresh (every S/6); called by the watchdog only. */
+  boolean refreshDue(long nowNanos) {
+    if (nowNanos - nextRefreshNanos >= 0) {
+      nextRefreshNanos = nowNanos + sessionTimeoutNanos / 6;
+      return true;
+    }
+    return false;
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  @Override
+  public boolean hasLock() {
+    return lockPath != null;
+  }
+
+  @Override
+  public long fencingToken() {
+    return token;
+  }
+
+  @Override
+  public List<HeldLease> leases() {
+    return leases;
+  }
+
+  @Override
+  public long sessionId() {
+    return sessionId;
+  }
+
+  @Override
+  public Instant acquiredAt() {
+    return acquiredAt;
+  }
+
+  @Nullable String group() {
+    return group;
+  }
+
+  ZooKeeper zk() {
+    return zk;
+  }
+
+  long sessionTimeoutNanos() {
+    return sessionTimeoutNanos;
+  }
+
+  @Override
+  public synchronized boolean isHeld() {
+    return state == State.HELD;
+  }
+
+  @Override
+  public synchronized Optional<LossReason> lossReason() {
+    return Optional.ofNullable(lossReason);
+  }
+
+  @Override
+  public long safeUntilNanos() {
+    return safeUntilNanos;
+  }
+
+  @Override
+  public void onLoss(Consumer<LossReason> listener) {
+    LossReason already;
+    synchronized (this) {
+      if (state == State.RELEASED) {
+        return;
+      }
+      already = lossReason;
+      if (already == null) {
+        listeners.add(listener);
+        return;
+      }
+    }
+    engine.dispatch(this, listener, already);
+  }
+
+  /** Marks the grant lost and tells the listeners once; later reasons are ignored. */
+  void lose(LossReason reason) {
+    List<Consumer<LossReason>> toTell;
+    synchronized (this) {
+      if (state != State.HELD) {
+        return;
+      }
+      state = State.LOST;
+      lossReason = reason;
+      toTell = List.copyOf(listeners);
+      listeners.clear();
+    }
+    engine.lost(this, reason);
+    for (Consumer<LossReason> l : toTell) {
+      engine.dispatch(this, l, reason);
+    }
+  }
+
+  /** Paths of the nodes whose deletion or change means loss: the lock node and lease nodes. */
+  List<String> ownPaths() {
+    List<String> paths = new ArrayList<>(leases.size() + 1);
+    if (lockPath != null) {
+      paths.add(lockPath);
+    }
+    for (HeldLease l : leases) {
+      paths.add(l.path());
+    }
+    return paths;
+  }
+
+  /** The node read to refresh the safety deadline, and its expected czxid. */
+  String primaryPath() {
+    return lockPath != null ? lockPath : leases.get(0).path();
+  }
+
+  long primaryCzxid() {
+    return lockPath != null ? lockCzxid : leases.get(0).czxid();
+  }
+
+  /**
+   * Moves the safety deadline forward after a read sent at {@code sentAtNanos} proved the session
+   * alive and the primary node ours.
+   */
+  void provenAlive(long sentAtNanos) {
+    long candidate = sentAtNanos + sessionTimeoutNanos - stopBudgetNanos;
+    synchronized (this) {
+      if (candidate - safeUntilNanos > 0) {
+        safeUntilNanos = candidate;
+      }
+    }
+  }
+
+  /** Called by the watchdog: loses the grant if its safety deadline has passed. */
+  void checkDeadline(long nowNanos) {
+    if (nowNanos - safeUntilNanos >= 0) {
+      lose(LossReason.SAFETY_DEADLINE);
+    }
+  }
+
+  /** Watches on own nodes, set when the grant is created, and session events on them. */
+  @Override
+  public void process(WatchedEvent event) {
+    switch (event.getType()) {
+      case NodeDeleted -> {
+        nodesTouched = true;
+        lose(LossReason.NODE_DELETED);
+      }
+      case NodeDataChanged, NodeCreated -> {
+        nodesTouched = true;
+        lose(LossReason.NODE_CHANGED);
+      }
+      case None -> {
+        switch (event.getState()) {
+          case Disconnected -> lose(LossReason.CONNECTION_SUSPENDED);
+          case Expired, Closed, AuthFailed -> lose(LossReason.SESSION_LOST);
+          default -> {}
+        }
+      }
+      default -> {}
+    }
+  }
+
+  @Override
+  public void release() {
+    synchronized (this) {
+      if (state == State.RELEASED) {
+        return;
+      }
+      state = State.RELEASED;
+      listeners.clear();
+    }
+    engine.unregister(this);
+    List<CompletableFuture<Void>> deletes = new ArrayList<>();
+    if (lockPath != null) {
+      deletes.add(deleteLockNode(lockPath));
+    }
+    for (HeldLease l : leases) {
+      deletes.add(deleteSequential(l.path()));
+    }
+    CompletableFuture<Void> all =
+        CompletableFuture.allOf(deletes.toArray(CompletableFuture[]::new));
+    try {
+      engine.awaitUninterruptibly(all);
+    } catch (TimeoutException e) {
+      log.warn(
+          "Release of grant '{}' (fencing token {}) not confirmed within {} ms; its nodes will"
+              + " go with the session if the retry fails",
+          name,
+          token,
+          engine.operationTimeout().toMillis());
+    }
+  }
+
+  /**
+   * Deletes the lock node only if it is still this grant's: the node was never seen deleted or
+   * changed (our watch stands), or a fresh read shows our session and our czxid.
+   */
+  private CompletableFuture<Void> deleteLockNode(String path) {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    if (!nodesTouched) {
+      zk.delete(
+          path,
+          0,
+          (rc, p, ctx) -> {
+            Code code = Code.get(rc);
+            if (code == Code.BADVERSION) {
+              checkedDelete(path, done);
+            } else {
+              finish(code, path, done);
+            }
+          },
+          null);
+    } else {
+      checkedDelete(path, done);
+    }
+    return done;
+  }
+
+  private void checkedDelete(String path, CompletableFuture<Void> done) {
+    zk.exists(
+        path,
+        false,
+        (rc, p, ctx, stat) -> {
+          Code code = Code.get(rc);
+          if (code != Code.OK) {
+            finish(code, path, done);
+          } else if (!ours(stat)) {
+            log.info(
+                "Not deleting {}: it belongs to session 0x{} (czxid {}), not to this grant",
+                path,
+                Long.toHexString(stat.getEphemeralOwner()),
+                stat.getCzxid());
+            done.complete(null);
+          } else {
+            zk.delete(
+                path, stat.getVersion(), (rc2, p2, c2) -> finish(Code.get(rc2), path, done), null);
+          }
+        },
+        null);
+  }
+
+  private boolean ours(Stat stat) {
+    return stat.getEphemeralOwner() == sessionId && stat.getCzxid() == lockCzxid;
+  }
+
+  /** Sequential lease nodes have unique names: deleting by path on our own session is safe. */
+  private CompletableFuture<Void> deleteSequential(String path) {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    zk.delete(path, -1, (rc, p, ctx) -> finish(Code.get(rc), path, done), null);
+    return done;
+  }
+
+  private void finish(Code code, String path, CompletableFuture<Void> done) {
+    switch (code) {
+      case OK, NONODE, SESSIONEXPIRED, SESSIONMOVED -> done.complete(null);
+      case BADVERSION -> {
+        log.info("Not deleting {}: it was replaced", path);
+        done.complete(null);
+      }
+      default -> {
+        // Connection loss: the same session may still come back; retry on this handle only.
+        engine.retryDeleteLater(zk, path, ownerCheckFor(path));
+        done.complete(null);
+      }
+    }
+  }
+
+  private long ownerCheckFor(String path) {
+    return path.equals(lockPath) ? lockCzxid : -1;
+  }
+
+  @Override
+  public String toString() {
+    return "Grant["
+        + name
+        + ", token "
+        + token
+        + ", session 0x"
+        + Long.toHexString(sessionId)
+        + "]";
+  }
+}
