@@ -137,6 +137,8 @@ final class Acquirer implements Watcher {
               Outcome.BUSY, "'" + name + "' is already queued for resource " + l.resource());
         }
       }
+      // Fail fast on a capacity disagreement instead of only when reaching the head.
+      sumLeases(l, null);
       joins.add(
           Op.create(queue + "/" + name + "-", data, engine.acl(), CreateMode.EPHEMERAL_SEQUENTIAL));
     }
@@ -205,28 +207,7 @@ final class Acquirer implements Watcher {
       String mutex = takeMutex(l.resource());
       boolean created;
       try {
-        long sum = 0;
-        for (String child : children(leasesDir, this)) {
-          Layout.LeaseName ln = Layout.LeaseName.parse(child);
-          if (ln == null) {
-            continue;
-          }
-          if (ln.capacity() != l.capacity()) {
-            throw new SwitchmanException(
-                SwitchmanException.Kind.TOTALS_MISMATCH,
-                "Totals mismatch for resource "
-                    + l.resource()
-                    + ": lease "
-                    + leasesDir
-                    + "/"
-                    + child
-                    + " has capacity "
-                    + ln.capacity()
-                    + ", this request says "
-                    + l.capacity());
-          }
-          sum += ln.amount();
-        }
+        long sum = sumLeases(l, this);
         created = sum + l.amount() <= l.capacity();
         if (created) {
           Stat stat = new Stat();
@@ -254,6 +235,35 @@ final class Acquirer implements Watcher {
         return busy;
       }
     }
+  }
+
+  /** The units held on the resource, checking that every holder agrees on its capacity. */
+  private long sumLeases(Lease l, @Nullable Watcher watcher)
+      throws KeeperException, InterruptedException {
+    String leasesDir = layout.leases(l.resource());
+    long sum = 0;
+    for (String child : children(leasesDir, watcher)) {
+      Layout.LeaseName ln = Layout.LeaseName.parse(child);
+      if (ln == null) {
+        continue;
+      }
+      if (ln.capacity() != l.capacity()) {
+        throw new SwitchmanException(
+            SwitchmanException.Kind.TOTALS_MISMATCH,
+            "Totals mismatch for resource "
+                + l.resource()
+                + ": lease "
+                + leasesDir
+                + "/"
+                + child
+                + " has capacity "
+                + ln.capacity()
+                + ", this request says "
+                + l.capacity());
+      }
+      sum += ln.amount();
+    }
+    return sum;
   }
 
   private void temporaryHeld(HeldLease lease) {
