@@ -215,7 +215,7 @@ public record ClusterData(
                     + "', which is not in the resources list "
                     + resources);
           }
-          long cap = LeaseExpression.evaluate("capacity of resource " + res, host.expand(expr));
+          long cap = LeaseExpression.evaluate("capacity of resource " + res, expr, host);
           if (cap < 1) {
             throw SwitchmanException.invalid(
                 "Invalid capacity of resource " + res + " '" + expr + "': must be at least 1");

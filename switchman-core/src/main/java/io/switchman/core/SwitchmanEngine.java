@@ -327,8 +327,7 @@ public final class SwitchmanEngine implements AutoCloseable {
     List<String> unknown = new ArrayList<>();
     for (LeaseRequest l : request.leases()) {
       String resource = Names.checkResourceName(host.expand(l.resource()));
-      long amount =
-          LeaseExpression.evaluate("amount of lease " + resource, host.expand(l.amount()));
+      long amount = LeaseExpression.evaluate("amount of lease " + resource, l.amount(), host);
       String capExpr = l.capacity();
       if (capExpr == null) {
         capExpr = data.capacities().get(l.resource());
@@ -344,8 +343,7 @@ public final class SwitchmanEngine implements AutoCloseable {
                 + "': give one with the lease, or add it to the \"capacities\" of znode "
                 + layout.prefix());
       }
-      long capacity =
-          LeaseExpression.evaluate("capacity of resource " + resource, host.expand(capExpr));
+      long capacity = LeaseExpression.evaluate("capacity of resource " + resource, capExpr, host);
       if (amount < 1) {
         throw SwitchmanException.invalid(
             "Invalid amount " + amount + " for resource " + resource + ": must be at least 1");
