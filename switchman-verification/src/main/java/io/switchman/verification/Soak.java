@@ -308,8 +308,9 @@ public final class Soak {
           schedule().append("paused", "worker", w.id);
           p.pause();
           Thread.sleep(faultMillis());
-          p.resume();
+          // Stamped before SIGCONT: the process cannot run before the signal is sent.
           schedule().append("resumed", "worker", w.id);
+          p.resume();
         }
       }
       case KILL_FOLLOWER -> {
