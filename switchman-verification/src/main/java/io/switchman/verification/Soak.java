@@ -109,6 +109,7 @@ public final class Soak {
   }
 
   private CheckReport run() throws Exception {
+    deleteRecursively(config.dir()); // a replay of a seed must not read the last run's histories
     Files.createDirectories(config.dir());
     System.out.println(
         "soak: seed="
@@ -164,6 +165,17 @@ public final class Soak {
         if (observer != null) {
           observer.close();
         }
+      }
+    }
+  }
+
+  private static void deleteRecursively(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (java.util.stream.Stream<Path> s = Files.walk(dir)) {
+      for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
       }
     }
   }
