@@ -211,7 +211,9 @@ final class GuardedMethods {
     } catch (SwitchmanException e) {
       String prefix = "capacity of resource " + resource;
       String message = e.getMessage() == null ? "" : e.getMessage();
-      throw new IllegalArgumentException(message.replace(prefix, what), e);
+      String expanded = host.expand(expression);
+      String asWritten = expanded.equals(expression) ? "" : " (as written: '" + expression + "')";
+      throw new IllegalArgumentException(message.replace(prefix, what) + asWritten, e);
     }
   }
 

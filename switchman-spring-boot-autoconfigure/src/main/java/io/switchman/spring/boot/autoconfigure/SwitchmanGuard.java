@@ -5,6 +5,7 @@
 package io.switchman.spring.boot.autoconfigure;
 
 import io.switchman.core.Acquisition;
+import io.switchman.core.Durations;
 import io.switchman.core.Grant;
 import io.switchman.core.SwitchmanContext;
 import io.switchman.core.SwitchmanEngine;
@@ -51,6 +52,9 @@ final class SwitchmanGuard implements AutoCloseable {
 
   /** The loss reason reported when a method runs longer than its maxDuration. */
   static final String MAX_DURATION = "MAX_DURATION";
+
+  /** The reason reported when the application shuts down while a method runs. */
+  static final String SHUTDOWN = "SHUTDOWN";
 
   private final SwitchmanEngine engine;
   private final GuardedMethods methods;
@@ -244,7 +248,7 @@ final class SwitchmanGuard implements AutoCloseable {
     }
     closed = true;
     for (Run run : running) {
-      run.stop("SHUTDOWN");
+      run.stop(SHUTDOWN);
     }
     long deadline = System.nanoTime() + stopTimeout.toNanos();
     while (!running.isEmpty() && System.nanoTime() - deadline < 0) {
@@ -298,12 +302,21 @@ final class SwitchmanGuard implements AutoCloseable {
           "Interrupting {} on thread '{}': {} (grant '{}', fencing token {})",
           method.description(),
           thread.getName(),
-          MAX_DURATION.equals(reason)
-              ? "it ran longer than its maxDuration of " + method.maxDuration()
-              : "its grant was lost, " + reason,
+          describe(reason),
           grant.name(),
           grant.fencingToken());
       notifyListeners(l -> l.stopping(grant.name(), reason));
+    }
+
+    private String describe(String reason) {
+      Duration max = method.maxDuration();
+      if (MAX_DURATION.equals(reason) && max != null) {
+        return "it ran longer than its maxDuration of " + Durations.format(max);
+      }
+      if (SHUTDOWN.equals(reason)) {
+        return "the application is shutting down";
+      }
+      return "its grant was lost (" + reason + ")";
     }
 
     /** Applies on-stuck if the method has not returned since it was stopped. */
