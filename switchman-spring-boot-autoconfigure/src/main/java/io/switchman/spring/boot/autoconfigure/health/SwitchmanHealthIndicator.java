@@ -11,27 +11,35 @@ import org.springframework.boot.health.contributor.Health;
 
 /**
  * Health of switchman's ZooKeeper session: up while connected, down otherwise (guarded methods are
- * then skipped). Details: {@code state} (the ZooKeeper client's state), {@code connectString},
- * {@code sessionId} (hex), {@code sessionTimeoutMs} (negotiated), {@code prefix}, {@code grants}
- * (held by this instance).
+ * then skipped). Details: {@code state} (the last connection state Curator reported: CONNECTED,
+ * SUSPENDED, LOST, RECONNECTED), {@code connectString}, {@code sessionId} (hex) and {@code
+ * sessionTimeoutMs} (negotiated) while connected, {@code prefix}, {@code grants} (held by this
+ * instance). Never blocks on ZooKeeper.
  */
 public final class SwitchmanHealthIndicator extends AbstractHealthIndicator {
 
   private final SwitchmanEngine engine;
   private final CuratorFramework client;
+  private volatile String state;
 
   public SwitchmanHealthIndicator(SwitchmanEngine engine, CuratorFramework client) {
     super("switchman health check failed");
     this.engine = engine;
     this.client = client;
+    this.state = engine.isConnected() ? "CONNECTED" : "NOT_CONNECTED";
+    client.getConnectionStateListenable().addListener((c, s) -> state = s.name());
   }
 
   @Override
-  protected void doHealthCheck(Health.Builder builder) throws Exception {
+  protected void doHealthCheck(Health.Builder builder) {
     boolean connected = engine.isConnected();
+    if (connected) {
+      builder.up();
+    } else {
+      builder.down();
+    }
     builder
-        .status(connected ? "UP" : "DOWN")
-        .withDetail("state", client.getZookeeperClient().getZooKeeper().getState().toString())
+        .withDetail("state", connected ? state : notConnected())
         .withDetail("connectString", client.getZookeeperClient().getCurrentConnectionString())
         .withDetail("prefix", engine.prefix())
         .withDetail("grants", engine.grants().size());
@@ -40,5 +48,10 @@ public final class SwitchmanHealthIndicator extends AbstractHealthIndicator {
           .withDetail("sessionId", "0x" + Long.toHexString(engine.sessionId()))
           .withDetail("sessionTimeoutMs", engine.negotiatedSessionTimeoutMs());
     }
+  }
+
+  private String notConnected() {
+    String s = state;
+    return "CONNECTED".equals(s) || "RECONNECTED".equals(s) ? "NOT_CONNECTED" : s;
   }
 }
