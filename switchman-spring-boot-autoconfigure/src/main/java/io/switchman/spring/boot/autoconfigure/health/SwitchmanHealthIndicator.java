@@ -39,7 +39,7 @@ public final class SwitchmanHealthIndicator extends AbstractHealthIndicator {
       builder.down();
     }
     builder
-        .withDetail("state", connected ? state : notConnected())
+        .withDetail("state", connected ? connectedState() : notConnected())
         .withDetail("connectString", client.getZookeeperClient().getCurrentConnectionString())
         .withDetail("prefix", engine.prefix())
         .withDetail("grants", engine.grants().size());
@@ -48,6 +48,11 @@ public final class SwitchmanHealthIndicator extends AbstractHealthIndicator {
           .withDetail("sessionId", "0x" + Long.toHexString(engine.sessionId()))
           .withDetail("sessionTimeoutMs", engine.negotiatedSessionTimeoutMs());
     }
+  }
+
+  private String connectedState() {
+    String s = state;
+    return "RECONNECTED".equals(s) || "READ_ONLY".equals(s) ? s : "CONNECTED";
   }
 
   private String notConnected() {
