@@ -18,6 +18,7 @@ import org.apache.zookeeper.server.embedded.ZooKeeperServerEmbedded;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.util.ClassUtils;
 
 /**
  * An in-process standalone ZooKeeper server ({@link ZooKeeperServerEmbedded} of the zookeeper jar),
@@ -54,6 +55,11 @@ public final class SwitchmanEmbeddedZooKeeper implements AutoCloseable {
       throw new IllegalArgumentException(
           "Invalid switchman.embedded.port " + port + ": expected 0 (any free port) to 65535");
     }
+    requireClass("com.codahale.metrics.Reservoir", "io.dropwizard.metrics:metrics-core");
+    requireClass("org.xerial.snappy.SnappyInputStream", "org.xerial.snappy:snappy-java");
+    if (port != 0) {
+      checkFree(port);
+    }
     try {
       boolean temporary = dataDir == null || dataDir.isBlank();
       Path dir =
@@ -87,6 +93,29 @@ public final class SwitchmanEmbeddedZooKeeper implements AutoCloseable {
               + port
               + " (switchman.embedded.port; 0 picks a free one): "
               + e.getMessage(),
+          e);
+    }
+  }
+
+  private static void requireClass(String className, String artifact) {
+    if (!ClassUtils.isPresent(className, SwitchmanEmbeddedZooKeeper.class.getClassLoader())) {
+      throw new IllegalStateException(
+          "The embedded ZooKeeper needs "
+              + artifact
+              + " on the class path (the switchman starter brings it; was it excluded?)");
+    }
+  }
+
+  private static void checkFree(int port) {
+    try (ServerSocket s = new ServerSocket(port)) {
+      s.setReuseAddress(true);
+    } catch (IOException e) {
+      throw new IllegalStateException(
+          "Cannot start the embedded ZooKeeper: port "
+              + port
+              + " is in use (is a ZooKeeper already running there?). Set switchman.embedded.port to"
+              + " a free port (0 picks one), or connect to the running server with"
+              + " switchman.embedded.enabled=false and switchman.connect-string",
           e);
     }
   }
