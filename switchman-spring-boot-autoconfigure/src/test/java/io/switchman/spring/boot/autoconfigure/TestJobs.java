@@ -94,6 +94,7 @@ public class TestJobs {
       return "completed";
     } catch (InterruptedException e) {
       probe.events.add("interrupted " + id);
+      Thread.currentThread().interrupt(); // keep the status, as well-behaved code does
       return "interrupted";
     } finally {
       probe.exit(id);
