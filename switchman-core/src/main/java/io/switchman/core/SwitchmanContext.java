@@ -1,11 +1,15 @@
+/*
+ * Copyright 2026 the switchman authors.
+ * SPDX-License-Identifier: Apache-2.0
+ */
 package io.switchman.core;
 
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Static access, inside a guarded method, to the grant it runs under: its fencing token, lock
- * name, and whether it is still held.
+ * Static access, inside a guarded method, to the grant it runs under: its fencing token, lock name,
+ * and whether it is still held.
  *
  * <pre>{@code
  * @Scheduled(fixedDelay = 60_000)
@@ -67,8 +71,8 @@ public final class SwitchmanContext {
   }
 
   /**
-   * Binds {@code grant} to the current thread until the returned scope is closed; for adapters
-   * that run guarded code. Scopes nest.
+   * Binds {@code grant} to the current thread until the returned scope is closed; for adapters that
+   * run guarded code. Scopes nest.
    */
   public static Scope enter(Grant grant) {
     Grant previous = CURRENT.get();
