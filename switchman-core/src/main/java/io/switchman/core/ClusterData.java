@@ -46,9 +46,9 @@ public record ClusterData(
   private static final ObjectMapper JSON = new ObjectMapper();
 
   public ClusterData {
-    groups = Collections.unmodifiableMap(new LinkedHashMap<>(groups));
-    groups.forEach((k, v) -> Names.checkGroupName(k));
-    groups.replaceAll((k, v) -> List.copyOf(v));
+    LinkedHashMap<String, List<String>> g = new LinkedHashMap<>();
+    groups.forEach((k, v) -> g.put(Names.checkGroupName(k), List.copyOf(v)));
+    groups = Collections.unmodifiableMap(g);
     resources = List.copyOf(resources);
     capacities = Collections.unmodifiableMap(new LinkedHashMap<>(capacities));
   }

@@ -96,7 +96,8 @@ public final class SwitchmanEngine implements AutoCloseable {
     this.host = b.host != null ? b.host : HostFacts.local();
     this.stopBudget = b.stopBudget;
     this.operationTimeout = b.operationTimeout;
-    this.acl = List.copyOf(b.acl);
+    this.acl =
+        Collections.unmodifiableList(new ArrayList<>(b.acl)); // ZooKeeper calls contains(null)
     this.holderData =
         (host.fqdn() + " " + ProcessHandle.current().pid()).getBytes(StandardCharsets.UTF_8);
     this.watchdog = new ScheduledThreadPoolExecutor(1, daemon("switchman-watchdog"));
