@@ -149,8 +149,13 @@ public final class Main {
     try (c) {
       SwitchmanEngine engine = c.engine(Duration.ofSeconds(1));
       if (clusterData != null) {
-        ClusterData data =
-            ClusterData.parse("file " + o.writeClusterData, clusterData).validate(engine.host());
+        ClusterData data;
+        try {
+          data =
+              ClusterData.parse("file " + o.writeClusterData, clusterData).validate(engine.host());
+        } catch (SwitchmanException e) {
+          return usage(e.getMessage());
+        }
         engine.writeClusterData(data);
         CliLog.info(
             "Wrote cluster data to znode "
