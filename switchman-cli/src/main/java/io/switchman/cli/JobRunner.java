@@ -154,7 +154,12 @@ final class JobRunner {
       CliLog.error("Cannot run " + spec.command() + ": " + e.getMessage());
       return ExitCodes.ERROR;
     }
-    wd.processGroup(child.pid());
+    if (!wd.processGroup(child.pid())) {
+      CliLog.error(
+          "The watchdog process is gone: the command was not run, as it would be unguarded");
+      waitFor(child);
+      return ExitCodes.ERROR;
+    }
     synchronized (lock) {
       childStarted = true;
     }
@@ -224,7 +229,13 @@ final class JobRunner {
 
   private Process start(Grant grant) throws IOException {
     List<String> argv = new ArrayList<>();
+    // Own session and process group (setsid); the leader stops itself until the watchdog, told
+    // the process group, lets it exec the command (see watchdog.sh).
     argv.add("setsid");
+    argv.add("sh");
+    argv.add("-c");
+    argv.add("kill -STOP $$; exec \"$@\"");
+    argv.add("switchman-job");
     argv.addAll(spec.command());
     ProcessBuilder pb = new ProcessBuilder(argv).inheritIO();
     pb.environment().put("SWITCHMAN_LOCKNAME", grant.name());

@@ -76,10 +76,19 @@ final class Watchdog implements AutoCloseable {
     send("kill " + Math.max(0, ms));
   }
 
-  /** The command runs in process group {@code pgid}. */
-  void processGroup(long pgid) {
+  /**
+   * The command runs in process group {@code pgid}, whose leader has stopped itself: the watchdog
+   * lets it continue now that it guards it.
+   *
+   * @return false when the watchdog is gone; the group was then killed, as it would run unguarded
+   */
+  boolean processGroup(long pgid) {
     this.pgid = pgid;
-    send("pgid " + pgid);
+    if (send("pgid " + pgid)) {
+      return true;
+    }
+    fallbackKill("KILL");
+    return false;
   }
 
   /** Sends signal {@code name} (TERM, INT, HUP) to the command's process group. */

@@ -5,7 +5,10 @@
 #            $2 switchman's pid (for log lines), $3 log file or empty.
 # Lines read on standard input, written by switchman:
 #   safe MS    the grant is safe for MS more milliseconds (the safety deadline, as a heartbeat)
-#   pgid P     the command runs in process group P
+#   pgid P     the command runs in process group P; its leader P stops itself (SIGSTOP) before it
+#              execs the command, and the watchdog lets it go on (SIGCONT) only now that it guards
+#              it, so the command never runs unguarded, not even if switchman dies right after
+#              starting it
 #   kill MS    use MS instead of $1 as the time between SIGTERM and SIGKILL
 #   sig NAME   send signal NAME to the group (signals forwarded by switchman)
 #   stop MS    the grant is lost: SIGTERM to the group now, SIGKILL MS milliseconds later
@@ -18,6 +21,7 @@ owner=$2
 logfile=$3
 pgid=
 deadline=
+lost=
 
 log() {
   local line
@@ -54,12 +58,38 @@ stop_group() {
   done
 }
 
+# release_child: SIGCONT to the stopped group leader once it has stopped itself (or SIGKILL if the
+# grant was lost meanwhile).
+release_child() {
+  local stat state i=0
+  while ((i++ < 1000)); do
+    read -r stat <"/proc/$pgid/stat" 2>/dev/null || return 0
+    state=${stat##*) }
+    state=${state%% *}
+    case $state in
+    T | t)
+      if [ -n "$lost" ]; then
+        kill -KILL -- "-$pgid" 2>/dev/null
+      else
+        kill -CONT "$pgid" 2>/dev/null
+      fi
+      return 0
+      ;;
+    Z | X) return 0 ;;
+    esac
+    sleep 0.002
+  done
+  log "the command (pid $pgid) did not get ready in time: SIGKILL"
+  kill -KILL -- "-$pgid" 2>/dev/null
+}
+
 while :; do
   if [ -n "$deadline" ]; then
     now_us
     left=$((deadline - now))
     if ((left <= 0)); then
       deadline=
+      lost=1
       stop_group "$kill_ms" "no heartbeat from switchman (pid $owner) before the safety deadline"
       continue
     fi
@@ -83,10 +113,14 @@ while :; do
     now_us
     deadline=$((now + arg * 1000))
     ;;
-  pgid) pgid=$arg ;;
+  pgid)
+    pgid=$arg
+    release_child
+    ;;
   kill) kill_ms=$arg ;;
   sig) [ -n "$pgid" ] && kill -s "$arg" -- "-$pgid" 2>/dev/null ;;
   stop)
+    lost=1
     deadline=
     stop_group "$arg" ""
     ;;

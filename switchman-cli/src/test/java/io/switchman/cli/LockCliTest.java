@@ -34,9 +34,11 @@ class LockCliTest extends CliTestSupport {
     assertThat(file("third-ran")).doesNotExist();
 
     Cli waiting = start("--lockname", "job", "--wait", "30s", "--", "touch", "waiter-ran");
-    Thread.sleep(1500); // it must not run while the first holds the lock
-    assertThat(file("waiter-ran")).doesNotExist();
-    assertThat(waiting.process().isAlive()).isTrue();
+    // It must not run while the first holds the lock.
+    await()
+        .during(Duration.ofMillis(1500))
+        .atMost(Duration.ofSeconds(3))
+        .until(() -> !Files.exists(file("waiter-ran")) && waiting.process().isAlive());
 
     release("first");
     assertThat(first.exitCode()).isZero();
