@@ -32,6 +32,7 @@ import org.jspecify.annotations.Nullable;
  * @param logFile the file log lines are appended to, or null
  * @param resourcesWaitTimeout how long to wait for leases; zero for no limit
  * @param terminationTimeout time between SIGTERM and SIGKILL when the command must stop
+ * @param terminationTimeoutSet whether the config file sets {@code termination_timeout}
  * @param dataReadLen switchman's read limit for the prefix znode (accepted, see the docs)
  * @param sessionTimeoutMs the session timeout asked of ZooKeeper
  * @param auth digest credentials {@code user:password}, or null
@@ -45,6 +46,7 @@ record CliConfig(
     @Nullable Path logFile,
     Duration resourcesWaitTimeout,
     Duration terminationTimeout,
+    boolean terminationTimeoutSet,
     long dataReadLen,
     int sessionTimeoutMs,
     @Nullable String auth,
@@ -150,6 +152,7 @@ record CliConfig(
         logFile == null || logFile.isBlank() ? null : Path.of(logFile),
         wait,
         termination,
+        root.hasNonNull("termination_timeout"),
         dataReadLen,
         sessionTimeout,
         auth,

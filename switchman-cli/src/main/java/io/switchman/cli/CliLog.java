@@ -80,6 +80,20 @@ final class CliLog {
     return l.compareTo(STDERR_LEVEL) >= 0 || (file != null && l.compareTo(level) >= 0);
   }
 
+  /** A debug line with the milliseconds since the JVM started, to see where start-up time goes. */
+  static void timing(String what) {
+    if (enabled(Level.DEBUG)) {
+      long ms =
+          System.currentTimeMillis()
+              - ProcessHandle.current()
+                  .info()
+                  .startInstant()
+                  .map(i -> i.toEpochMilli())
+                  .orElse(System.currentTimeMillis());
+      debug("timing: " + what + " at " + ms + " ms");
+    }
+  }
+
   static void debug(String msg) {
     log(Level.DEBUG, msg);
   }

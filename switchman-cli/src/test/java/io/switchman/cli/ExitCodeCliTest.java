@@ -140,6 +140,24 @@ class ExitCodeCliTest extends CliTestSupport {
   }
 
   @Test
+  void defaultTerminationTimeoutThatDoesNotFitIsOnlyLogged() throws IOException {
+    Path cfg = dir.resolve("default.conf");
+    Files.writeString(
+        cfg,
+        "{\"zkhosts\": \""
+            + server.getConnectString()
+            + "\", \"prefix\": \""
+            + prefix
+            + "\", \"session_timeout\": 2000, \"logfile\": \""
+            + logFile
+            + "\"}");
+    Cli c = startRaw(List.of("-c", cfg.toString(), "true"));
+    assertThat(c.exitCode()).isZero();
+    assertThat(c.stderr()).isEmpty();
+    assertThat(log()).contains("termination_timeout 10s does not fit");
+  }
+
+  @Test
   void sigtermIsForwardedToTheCommandAndTheLockReleasedAfterIt() throws Exception {
     Cli c =
         start(
