@@ -282,7 +282,12 @@ final class Acquirer implements Watcher {
       long seen = signalCount();
       List<String> children = Layout.sorted(children(dir, null));
       int i = children.indexOf(own);
-      if (i <= 0) {
+      if (i < 0) {
+        throw new SwitchmanException(
+            SwitchmanException.Kind.UNAVAILABLE,
+            "Lost the semaphore mutex: node " + path + " disappeared while waiting");
+      }
+      if (i == 0) {
         return path;
       }
       if (zk.exists(dir + "/" + children.get(i - 1), this) == null) {
