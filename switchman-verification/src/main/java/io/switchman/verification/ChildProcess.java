@@ -5,6 +5,7 @@
 package io.switchman.verification;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,6 +14,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A child process of the suite (a ZooKeeper server, a worker JVM) that can be killed with {@code
@@ -135,26 +137,44 @@ public final class ChildProcess implements AutoCloseable {
     paused = false;
   }
 
+  /** The process's descendants now. */
+  public java.util.stream.Stream<ProcessHandle> descendants() {
+    return process.descendants();
+  }
+
+  /**
+   * Sends {@code SIG<sig>} to one process (not its children).
+   *
+   * @return false when the process is gone (or the signal could not be sent)
+   */
+  public static boolean signal(long pid, String sig) {
+    return run(List.of("kill", "-" + sig, Long.toString(pid)), "pid " + pid) == null;
+  }
+
   private void signal(String sig) {
     List<String> cmd = new ArrayList<>(List.of("kill", "-" + sig, Long.toString(process.pid())));
     process.descendants().forEach(d -> cmd.add(Long.toString(d.pid())));
+    String failure = run(cmd, name);
+    if (failure != null) {
+      throw new IllegalStateException(failure);
+    }
+  }
+
+  /** Runs a {@code kill} command; returns why it failed, or null. */
+  private static @Nullable String run(List<String> cmd, String name) {
     try {
       Process k = new ProcessBuilder(cmd).redirectErrorStream(true).start();
       if (!k.waitFor(10, TimeUnit.SECONDS) || k.exitValue() != 0) {
-        throw new IllegalStateException(
-            "kill -"
-                + sig
-                + " "
-                + process.pid()
-                + " failed: "
-                + new String(
-                    k.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+        return String.join(" ", cmd)
+            + " failed: "
+            + new String(k.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       }
+      return null;
     } catch (IOException e) {
-      throw new IllegalStateException("kill -" + sig + " " + process.pid() + " failed", e);
+      return String.join(" ", cmd) + " failed: " + e;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while signalling " + name, e);
+      return "interrupted while signalling " + name;
     }
   }
 

@@ -15,6 +15,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * A store guarded by fencing, as a real database would be: a write carries the fencing token of the
@@ -28,6 +32,14 @@ import java.util.Properties;
  * kill -9} in the middle of a write never corrupts it. Thread-safe.
  */
 public final class FencedStore {
+
+  private static final ExecutorService WRITER =
+      Executors.newSingleThreadExecutor(
+          r -> {
+            Thread t = new Thread(r, "fenced-store-writer");
+            t.setDaemon(true);
+            return t;
+          });
 
   private final Path dir;
   private final Path state;
@@ -53,9 +65,28 @@ public final class FencedStore {
    * @return whether the store accepted the write
    */
   public boolean write(String key, long token, String run) throws IOException {
-    // A JVM may hold one OS lock on a file at a time: serialize this process's stores first.
-    synchronized (FencedStore.class) {
-      return writeLocked(key, token, run);
+    // File channels abort when their thread is interrupted (as a job is, when told to stop), so
+    // the write runs on the store's own thread and always completes, verdict and log line alike.
+    // A JVM may hold one OS lock on a file at a time: that thread also serializes this process.
+    Future<Boolean> f = WRITER.submit(() -> writeLocked(key, token, run));
+    boolean interrupted = false;
+    try {
+      while (true) {
+        try {
+          return f.get();
+        } catch (InterruptedException e) {
+          interrupted = true;
+        } catch (ExecutionException e) {
+          if (e.getCause() instanceof IOException io) {
+            throw io;
+          }
+          throw new IllegalStateException(e.getCause());
+        }
+      }
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 
@@ -97,10 +128,8 @@ public final class FencedStore {
 
   /** The highest token accepted for {@code key}, or {@link Long#MIN_VALUE} if none. */
   public long highest(String key) throws IOException {
-    synchronized (FencedStore.class) {
-      String v = load().getProperty(key);
-      return v == null ? Long.MIN_VALUE : Long.parseLong(v);
-    }
+    String v = load().getProperty(key);
+    return v == null ? Long.MIN_VALUE : Long.parseLong(v);
   }
 
   private Properties load() throws IOException {

@@ -54,6 +54,9 @@ public final class Soak {
    * @param minDuration and run at least this long
    * @param lockWorkers workers that take the lock {@code payroll}
    * @param leaseSpecs one lease worker per spec, e.g. {@code db=1:2}
+   * @param cliJar the {@code switchman} command-line tool's jar, or null for no CLI workers
+   * @param cliLockWorkers CLI workers that take the lock {@code payroll}
+   * @param cliLeaseSpecs one CLI lease worker per spec
    * @param dir where histories, logs and the summary go
    */
   public record Config(
@@ -66,6 +69,9 @@ public final class Soak {
       Duration minDuration,
       int lockWorkers,
       List<String> leaseSpecs,
+      @Nullable Path cliJar,
+      int cliLockWorkers,
+      List<String> cliLeaseSpecs,
       Path dir) {}
 
   private final Config config;
@@ -89,24 +95,34 @@ public final class Soak {
 
   private final class Worker {
     final String id;
+    final boolean cli;
     final List<String> args;
     final FaultProxy proxy;
     @Nullable ChildProcess process;
 
-    Worker(String id, List<String> args, FaultProxy proxy) {
+    Worker(String id, boolean cli, List<String> args, FaultProxy proxy) {
       this.id = id;
+      this.cli = cli;
       this.args = args;
       this.proxy = proxy;
     }
 
     void start() throws IOException {
+      String main = cli ? CliWorkerMain.class.getName() : WorkerMain.class.getName();
       process =
           ChildProcess.start(
-              id,
-              ChildProcess.java(WorkerMain.class.getName(), List.of(), args),
-              config.dir().resolve(id + ".log"));
+              id, ChildProcess.java(main, List.of(), args), config.dir().resolve(id + ".log"));
+    }
+
+    /** Whether {@code pid} is this worker's process or one of its descendants. */
+    boolean owns(long pid) {
+      ChildProcess p = process;
+      return p != null && (p.pid() == pid || p.descendants().anyMatch(d -> d.pid() == pid));
     }
   }
+
+  /** A holder: the worker, and the pid written in its node (a CLI worker's switchman). */
+  private record Holder(Worker worker, long pid) {}
 
   private CheckReport run() throws Exception {
     deleteRecursively(config.dir()); // a replay of a seed must not read the last run's histories
@@ -225,6 +241,14 @@ public final class Soak {
   private void startWorkers() throws IOException {
     int n = 0;
     List<String> kinds = new ArrayList<>();
+    if (config.cliJar() != null) {
+      for (int i = 0; i < config.cliLockWorkers(); i++) {
+        kinds.add("cli--lock=" + LOCK);
+      }
+      for (String spec : config.cliLeaseSpecs()) {
+        kinds.add("cli--lease=" + spec);
+      }
+    }
     for (int i = 0; i < config.lockWorkers(); i++) {
       kinds.add("--lock=" + LOCK);
     }
@@ -233,6 +257,10 @@ public final class Soak {
     }
     for (String kind : kinds) {
       String id = "w" + (++n);
+      if (kind.startsWith("cli")) {
+        startCliWorker(id, kind.substring(3), n);
+        continue;
+      }
       FaultProxy proxy = FaultProxy.start(id, ensemble().clientPorts());
       List<String> args = new ArrayList<>();
       args.add("--id=" + id);
@@ -249,10 +277,41 @@ public final class Soak {
       args.add("--work-ms=300:2500");
       args.add("--wait-ms=3000");
       args.add("--seed=" + (config.seed() + n));
-      Worker w = new Worker(id, args, proxy);
+      Worker w = new Worker(id, false, args, proxy);
       workers.put(id, w);
       w.start();
     }
+  }
+
+  private void startCliWorker(String id, String kind, int n) throws IOException {
+    FaultProxy proxy = FaultProxy.start(id, ensemble().clientPorts());
+    Path conf = config.dir().resolve(id + ".conf");
+    Files.writeString(
+        conf,
+        "{\"zkhosts\": \""
+            + proxy.connectString()
+            + "\", \"prefix\": \""
+            + PREFIX
+            + "\", \"session_timeout\": "
+            + config.sessionMs()
+            + ", \"termination_timeout\": \"500ms\", \"resources_wait_timeout\": 3"
+            + ", \"fqdn\": \""
+            + id
+            + "\"}\n");
+    List<String> args = new ArrayList<>();
+    args.add("--id=" + id);
+    args.add("--jar=" + java.util.Objects.requireNonNull(config.cliJar()).toAbsolutePath());
+    args.add("--config=" + conf.toAbsolutePath());
+    args.add("--history=" + config.dir().resolve(id + ".history").toAbsolutePath());
+    args.add(kind);
+    if (kind.startsWith("--lock")) {
+      args.add("--store=" + config.dir().resolve("store").toAbsolutePath());
+    }
+    args.add("--work-ms=300:2500");
+    args.add("--seed=" + (config.seed() + n));
+    Worker w = new Worker(id, true, args, proxy);
+    workers.put(id, w);
+    w.start();
   }
 
   private void stopWorkers() {
@@ -288,7 +347,7 @@ public final class Soak {
   private void inject(FaultKind kind) throws Exception {
     switch (kind) {
       case PARTITION_HOLDER -> {
-        Worker w = holderOrAny();
+        Worker w = holderOrAny().worker();
         fault(kind, w.id);
         w.proxy.partition();
         Thread.sleep(faultMillis());
@@ -302,7 +361,17 @@ public final class Soak {
         w.proxy.forward();
       }
       case KILL_HOLDER -> {
-        Worker w = holderOrAny();
+        Holder h = holderOrAny();
+        Worker w = h.worker();
+        if (w.cli) {
+          // kill -9 of switchman only: its watchdog must stop the command.
+          fault(kind, w.id + ":switchman");
+          if (h.pid() > 0 && w.owns(h.pid())) {
+            ProcessHandle.of(h.pid()).ifPresent(ProcessHandle::destroyForcibly);
+          }
+          schedule().append("killed", "worker", w.id);
+          return;
+        }
         fault(kind, w.id);
         ChildProcess p = w.process;
         if (p != null) {
@@ -313,8 +382,22 @@ public final class Soak {
         w.start();
       }
       case PAUSE_HOLDER -> {
-        Worker w = holderOrAny();
+        Holder h = holderOrAny();
+        Worker w = h.worker();
         ChildProcess p = w.process;
+        if (w.cli) {
+          // SIGSTOP of switchman only: the command keeps running, and its watchdog must stop it
+          // in time, so no excuse is recorded for the checker.
+          fault(kind, w.id + ":switchman");
+          if (h.pid() > 0 && w.owns(h.pid())) {
+            schedule().append("paused-switchman", "worker", w.id, "pid", h.pid());
+            ChildProcess.signal(h.pid(), "STOP");
+            Thread.sleep(faultMillis());
+            schedule().append("resumed-switchman", "worker", w.id, "pid", h.pid());
+            ChildProcess.signal(h.pid(), "CONT");
+          }
+          return;
+        }
         fault(kind, w.id);
         if (p != null) {
           schedule().append("paused", "worker", w.id);
@@ -371,8 +454,8 @@ public final class Soak {
   }
 
   /** The workers holding the lock or a lease now, lock holder first. */
-  private List<Worker> holders() {
-    List<Worker> out = new ArrayList<>();
+  private List<Holder> holders() {
+    List<Holder> out = new ArrayList<>();
     try {
       ClusterStatus s = observerEngine().status();
       for (ClusterStatus.LockInfo l : s.locks()) {
@@ -392,18 +475,24 @@ public final class Soak {
     return out;
   }
 
-  private void addByHolder(List<Worker> out, String holder) {
-    String id = holder.split(" ")[0];
-    Worker w = workers.get(id);
-    if (w != null && !out.contains(w)) {
-      out.add(w);
+  private void addByHolder(List<Holder> out, String holder) {
+    String[] parts = holder.split(" ");
+    Worker w = workers.get(parts[0]);
+    long pid = -1;
+    try {
+      pid = parts.length > 1 ? Long.parseLong(parts[1]) : -1;
+    } catch (NumberFormatException e) {
+      // not ours
+    }
+    if (w != null && out.stream().noneMatch(h -> h.worker() == w)) {
+      out.add(new Holder(w, pid));
     }
   }
 
-  private Worker holderOrAny() throws InterruptedException {
+  private Holder holderOrAny() throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
     while (System.nanoTime() < deadline) {
-      List<Worker> h = holders();
+      List<Holder> h = holders();
       if (!h.isEmpty()) {
         // the lock holder half of the time, else any holder
         return random.nextBoolean() ? h.get(0) : h.get(random.nextInt(h.size()));
@@ -411,14 +500,14 @@ public final class Soak {
       Thread.sleep(100);
     }
     List<Worker> all = new ArrayList<>(workers.values());
-    return all.get(random.nextInt(all.size()));
+    return new Holder(all.get(random.nextInt(all.size())), -1);
   }
 
   private Worker waiterOrAny() {
-    List<Worker> h = holders();
+    List<Holder> h = holders();
     List<Worker> waiters = new ArrayList<>();
     for (Worker w : workers.values()) {
-      if (!h.contains(w)) {
+      if (h.stream().noneMatch(x -> x.worker() == w)) {
         waiters.add(w);
       }
     }

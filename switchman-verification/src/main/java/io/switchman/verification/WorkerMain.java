@@ -246,6 +246,7 @@ public final class WorkerMain {
           history.append("stopped", "run", run, "reason", reason);
         }
       } catch (IOException e) {
+        System.err.println("run " + run + ": the fenced store failed: " + e);
         history.append("stopped", "run", run, "reason", "STORE_FAILED");
       } finally {
         Thread.interrupted();

@@ -65,4 +65,18 @@ class FencedStoreTest {
     }
     assertThat(new FencedStore(dir).highest("k")).isEqualTo(last).isGreaterThanOrEqualTo(196);
   }
+
+  @Test
+  void aWriterInterruptedMidWriteStillGetsItsWriteDoneAndLogged(@TempDir Path dir) throws Exception {
+    FencedStore store = new FencedStore(dir);
+    Thread.currentThread().interrupt(); // as a job told to stop while it writes
+    try {
+      assertThat(store.write("payroll", 7, "a")).isTrue();
+      assertThat(Thread.currentThread().isInterrupted()).isTrue(); // the interrupt is kept
+    } finally {
+      Thread.interrupted();
+    }
+    assertThat(store.highest("payroll")).isEqualTo(7);
+    assertThat(Files.readAllLines(store.log())).singleElement().asString().endsWith("accepted=true");
+  }
 }
