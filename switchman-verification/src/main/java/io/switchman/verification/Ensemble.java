@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 
@@ -27,22 +28,42 @@ import org.jspecify.annotations.Nullable;
  */
 public final class Ensemble implements AutoCloseable {
 
+  /**
+   * Extra settings for every server.
+   *
+   * @param config extra {@code zoo.cfg} lines (key to value)
+   * @param jvmOptions extra JVM options of each server process
+   * @param secureClientPorts whether each server also gets a {@code secureClientPort} (TLS; needs
+   *     {@code -Dzookeeper.serverCnxnFactory=org.apache.zookeeper.server.NettyServerCnxnFactory}
+   *     and the {@code ssl.*} settings)
+   */
+  public record Options(
+      Map<String, String> config, List<String> jvmOptions, boolean secureClientPorts) {
+    /** No extras. */
+    public static final Options NONE = new Options(Map.of(), List.of(), false);
+  }
+
   private final Path dir;
   private final int tickMs;
+  private final Options options;
   private final int[] clientPorts;
+  private final int[] securePorts;
   private final ChildProcess[] servers;
   private final int[] starts;
 
-  private Ensemble(Path dir, int size, int tickMs) throws IOException {
+  private Ensemble(Path dir, int size, int tickMs, Options options) throws IOException {
     this.dir = dir;
     this.tickMs = tickMs;
+    this.options = options;
     this.clientPorts = new int[size];
+    this.securePorts = new int[size];
     this.servers = new ChildProcess[size];
     this.starts = new int[size];
     int[] quorumPorts = new int[size];
     int[] electionPorts = new int[size];
     for (int i = 0; i < size; i++) {
       clientPorts[i] = freePort();
+      securePorts[i] = options.secureClientPorts() ? freePort() : -1;
       quorumPorts[i] = freePort();
       electionPorts[i] = freePort();
     }
@@ -58,6 +79,11 @@ public final class Ensemble implements AutoCloseable {
       cfg.append("4lw.commands.whitelist=srvr,ruok,cons\n");
       cfg.append("forceSync=no\n");
       cfg.append("maxClientCnxns=0\n");
+      if (options.secureClientPorts()) {
+        cfg.append("secureClientPort=").append(securePorts[i]).append('\n');
+        cfg.append("secureClientPortAddress=127.0.0.1\n");
+      }
+      options.config().forEach((k, v) -> cfg.append(k).append('=').append(v).append('\n'));
       if (size > 1) {
         cfg.append("electionPortBindRetry=20\n");
         for (int j = 0; j < size; j++) {
@@ -81,7 +107,13 @@ public final class Ensemble implements AutoCloseable {
    */
   public static Ensemble start(Path dir, int size, int tickMs, Duration timeout)
       throws IOException {
-    Ensemble e = new Ensemble(Files.createDirectories(dir), size, tickMs);
+    return start(dir, size, tickMs, timeout, Options.NONE);
+  }
+
+  /** Starts an ensemble with extra settings for every server. */
+  public static Ensemble start(Path dir, int size, int tickMs, Duration timeout, Options options)
+      throws IOException {
+    Ensemble e = new Ensemble(Files.createDirectories(dir), size, tickMs, options);
     try {
       for (int i = 0; i < size; i++) {
         e.restart(i);
@@ -114,6 +146,11 @@ public final class Ensemble implements AutoCloseable {
     return java.util.Arrays.stream(clientPorts).boxed().toList();
   }
 
+  /** The TLS client ports ({@code secureClientPort}), server 0 first; -1 without TLS. */
+  public List<Integer> secureClientPorts() {
+    return java.util.Arrays.stream(securePorts).boxed().toList();
+  }
+
   /** A connect string naming every server directly. */
   public String connectString() {
     return clientPorts().stream().map(p -> "127.0.0.1:" + p).collect(Collectors.joining(","));
@@ -140,12 +177,18 @@ public final class Ensemble implements AutoCloseable {
             "zk" + (i + 1),
             ChildProcess.java(
                 "org.apache.zookeeper.server.quorum.QuorumPeerMain",
-                List.of(
-                    "-Dzookeeper.admin.enableServer=false",
-                    "-Dzookeeper.jmx.log4j.disable=true",
-                    "-Dlogback.configurationFile=" + logbackFor()),
+                jvmOptions(),
                 List.of(dir.resolve("zoo" + (i + 1) + ".cfg").toAbsolutePath().toString())),
             dir.resolve("zk" + (i + 1) + ".log"));
+  }
+
+  private List<String> jvmOptions() throws IOException {
+    List<String> out = new ArrayList<>();
+    out.add("-Dzookeeper.admin.enableServer=false");
+    out.add("-Dzookeeper.jmx.log4j.disable=true");
+    out.add("-Dlogback.configurationFile=" + logbackFor());
+    out.addAll(options.jvmOptions());
+    return out;
   }
 
   private String logbackFor() throws IOException {

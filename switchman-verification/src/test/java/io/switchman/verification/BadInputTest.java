@@ -29,6 +29,7 @@ import org.apache.curator.test.InstanceSpec;
 import org.apache.curator.test.TestingServer;
 import org.apache.zookeeper.ZooDefs;
 import org.apache.zookeeper.data.Stat;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -89,7 +90,8 @@ class BadInputTest {
     server.close();
   }
 
-  static CuratorFramework client(String connect, String auth) throws InterruptedException {
+  static CuratorFramework client(String connect, @Nullable String auth)
+      throws InterruptedException {
     CuratorFrameworkFactory.Builder b =
         CuratorFrameworkFactory.builder()
             .connectString(connect)

@@ -67,7 +67,8 @@ class FencedStoreTest {
   }
 
   @Test
-  void aWriterInterruptedMidWriteStillGetsItsWriteDoneAndLogged(@TempDir Path dir) throws Exception {
+  void aWriterInterruptedMidWriteStillGetsItsWriteDoneAndLogged(@TempDir Path dir)
+      throws Exception {
     FencedStore store = new FencedStore(dir);
     Thread.currentThread().interrupt(); // as a job told to stop while it writes
     try {
@@ -77,6 +78,9 @@ class FencedStoreTest {
       Thread.interrupted();
     }
     assertThat(store.highest("payroll")).isEqualTo(7);
-    assertThat(Files.readAllLines(store.log())).singleElement().asString().endsWith("accepted=true");
+    assertThat(Files.readAllLines(store.log()))
+        .singleElement()
+        .asString()
+        .endsWith("accepted=true");
   }
 }

@@ -101,7 +101,13 @@ class SoakTest {
     Soak.Config config = config(1, seed, 8, Duration.ZERO, "standalone");
     CheckReport report = Soak.run(config);
     String why =
-        "seed " + seed + ", histories in " + config.dir() + "\n" + report.summaryLine() + "\n"
+        "seed "
+            + seed
+            + ", histories in "
+            + config.dir()
+            + "\n"
+            + report.summaryLine()
+            + "\n"
             + String.join("\n", report.details());
     assertThat(report.faults()).as(why).isGreaterThanOrEqualTo(8);
     assertThat(report.safe()).as(why).isTrue();
