@@ -57,6 +57,7 @@ public final class Soak {
    * @param cliJar the {@code switchman} command-line tool's jar, or null for no CLI workers
    * @param cliLockWorkers CLI workers that take the lock {@code payroll}
    * @param cliLeaseSpecs one CLI lease worker per spec
+   * @param springWorkers Spring Boot workers that take the lock {@code payroll}
    * @param dir where histories, logs and the summary go
    */
   public record Config(
@@ -72,6 +73,7 @@ public final class Soak {
       @Nullable Path cliJar,
       int cliLockWorkers,
       List<String> cliLeaseSpecs,
+      int springWorkers,
       Path dir) {}
 
   private final Config config;
@@ -95,20 +97,22 @@ public final class Soak {
 
   private final class Worker {
     final String id;
+    final String mainClass;
     final boolean cli;
     final List<String> args;
     final FaultProxy proxy;
     @Nullable ChildProcess process;
 
-    Worker(String id, boolean cli, List<String> args, FaultProxy proxy) {
+    Worker(String id, String mainClass, List<String> args, FaultProxy proxy) {
       this.id = id;
-      this.cli = cli;
+      this.mainClass = mainClass;
+      this.cli = mainClass.equals(CliWorkerMain.class.getName());
       this.args = args;
       this.proxy = proxy;
     }
 
     void start() throws IOException {
-      String main = cli ? CliWorkerMain.class.getName() : WorkerMain.class.getName();
+      String main = mainClass;
       process =
           ChildProcess.start(
               id, ChildProcess.java(main, List.of(), args), config.dir().resolve(id + ".log"));
@@ -255,10 +259,17 @@ public final class Soak {
     for (String spec : config.leaseSpecs()) {
       kinds.add("--lease=" + spec);
     }
+    for (int i = 0; i < config.springWorkers(); i++) {
+      kinds.add("spring");
+    }
     for (String kind : kinds) {
       String id = "w" + (++n);
       if (kind.startsWith("cli")) {
         startCliWorker(id, kind.substring(3), n);
+        continue;
+      }
+      if (kind.equals("spring")) {
+        startSpringWorker(id, n);
         continue;
       }
       FaultProxy proxy = FaultProxy.start(id, ensemble().clientPorts());
@@ -277,10 +288,32 @@ public final class Soak {
       args.add("--work-ms=300:2500");
       args.add("--wait-ms=3000");
       args.add("--seed=" + (config.seed() + n));
-      Worker w = new Worker(id, false, args, proxy);
+      Worker w = new Worker(id, WorkerMain.class.getName(), args, proxy);
       workers.put(id, w);
       w.start();
     }
+  }
+
+  private void startSpringWorker(String id, int n) throws IOException {
+    FaultProxy proxy = FaultProxy.start(id, ensemble().clientPorts());
+    List<String> args =
+        List.of(
+            "--spring.main.web-application-type=none",
+            "--spring.main.banner-mode=off",
+            "--switchman.connect-string=" + proxy.connectString(),
+            "--switchman.prefix=" + PREFIX,
+            "--switchman.host=" + id,
+            "--switchman.session-timeout=" + config.sessionMs() + "ms",
+            "--switchman.connection-timeout=1s",
+            "--switchman.stop-timeout=" + config.stopBudgetMs() + "ms",
+            "--verification.worker=" + id,
+            "--verification.history=" + config.dir().resolve(id + ".history").toAbsolutePath(),
+            "--verification.store=" + config.dir().resolve("store").toAbsolutePath(),
+            "--verification.seed=" + (config.seed() + n));
+    Worker w =
+        new Worker(id, "io.switchman.verification.spring.SpringWorkerApplication", args, proxy);
+    workers.put(id, w);
+    w.start();
   }
 
   private void startCliWorker(String id, String kind, int n) throws IOException {
@@ -309,7 +342,7 @@ public final class Soak {
     }
     args.add("--work-ms=300:2500");
     args.add("--seed=" + (config.seed() + n));
-    Worker w = new Worker(id, true, args, proxy);
+    Worker w = new Worker(id, CliWorkerMain.class.getName(), args, proxy);
     workers.put(id, w);
     w.start();
   }

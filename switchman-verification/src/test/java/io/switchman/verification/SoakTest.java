@@ -16,9 +16,10 @@ import org.junit.jupiter.api.Timeout;
 /**
  * The proof of safety on every build: a 3-server ensemble out of process; two lock workers and two
  * lease workers on switchman-core, two lock workers and a lease worker running the {@code
- * switchman} command-line tool (each a separate JVM behind its own fault proxy, all on the same
- * lock and resource); and at least 30 random faults. Any violation fails the build with the seed
- * that replays it.
+ * switchman} command-line tool, and a Spring Boot service guarded by the starter's
+ * {@code @SwitchmanLock} (each a separate JVM behind its own fault proxy, all on the same lock and
+ * resource); and at least 30 random faults. Any violation fails the build with the seed that
+ * replays it.
  *
  * <p>{@code -Dsoak.minutes=N} runs for N minutes instead; {@code -Dsoak.seed=S} replays a schedule;
  * {@code -Dsoak.faults=F} changes the minimum number of faults (default 32).
@@ -41,6 +42,7 @@ class SoakTest {
         cliJar(),
         2,
         List.of("db=1:2"),
+        1,
         base.resolve(name + "-" + seed));
   }
 
