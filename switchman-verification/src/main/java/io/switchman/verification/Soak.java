@@ -305,7 +305,8 @@ public final class Soak {
             "--switchman.host=" + id,
             "--switchman.session-timeout=" + config.sessionMs() + "ms",
             "--switchman.connection-timeout=1s",
-            "--switchman.stop-timeout=" + config.stopBudgetMs() + "ms",
+            // The starter reserves stop-timeout + 500 ms, which must fit S/2.
+            "--switchman.stop-timeout=" + Math.max(100, config.sessionMs() / 2 - 600) + "ms",
             "--verification.worker=" + id,
             "--verification.history=" + config.dir().resolve(id + ".history").toAbsolutePath(),
             "--verification.store=" + config.dir().resolve("store").toAbsolutePath(),
