@@ -129,6 +129,7 @@ public final class Soak {
   private record Holder(Worker worker, long pid) {}
 
   private CheckReport run() throws Exception {
+    long started = System.nanoTime();
     deleteRecursively(config.dir()); // a replay of a seed must not read the last run's histories
     Files.createDirectories(config.dir());
     System.out.println(
@@ -168,6 +169,13 @@ public final class Soak {
             new Checker(Duration.ofMillis(config.stopBudgetMs())).check(events, orphans);
         StringBuilder text = new StringBuilder(report.summaryLine()).append('\n');
         text.append("seed=").append(config.seed()).append('\n');
+        text.append("duration_s=")
+            .append((System.nanoTime() - started) / 1_000_000_000L)
+            .append(" servers=")
+            .append(config.servers())
+            .append(" workers=")
+            .append(String.join(",", workers.keySet().stream().map(this::describe).toList()))
+            .append('\n');
         report.details().forEach(d -> text.append(d).append('\n'));
         Files.writeString(config.dir().resolve("summary.txt"), text);
         System.out.println(report.summaryLine());
@@ -187,6 +195,12 @@ public final class Soak {
         }
       }
     }
+  }
+
+  private String describe(String id) {
+    Worker w = workers.get(id);
+    String main = w == null ? "?" : w.mainClass.substring(w.mainClass.lastIndexOf('.') + 1);
+    return id + ":" + main;
   }
 
   private static void deleteRecursively(Path dir) throws IOException {
