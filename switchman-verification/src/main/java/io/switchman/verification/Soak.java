@@ -84,6 +84,7 @@ public final class Soak {
   private @Nullable CuratorFramework observer;
   private @Nullable SwitchmanEngine observerEngine;
   private int faults;
+  private final java.util.ArrayDeque<FaultKind> round = new java.util.ArrayDeque<>();
 
   private Soak(Config config) {
     this.config = config;
@@ -373,9 +374,14 @@ public final class Soak {
     }
   }
 
+  /** Every kind once per round, in a random order: 32 faults inject each of the 8 kinds 4 times. */
   private FaultKind pick() {
-    FaultKind[] all = FaultKind.values();
-    return all[random.nextInt(all.length)];
+    if (round.isEmpty()) {
+      List<FaultKind> all = new ArrayList<>(List.of(FaultKind.values()));
+      java.util.Collections.shuffle(all, random);
+      round.addAll(all);
+    }
+    return round.remove();
   }
 
   private void pauseBetweenFaults() throws InterruptedException {
