@@ -43,7 +43,13 @@ public final class JobMain {
       return;
     }
     long token = Long.parseLong(tokenText);
-    String run = worker + "-" + ProcessHandle.current().pid() + "-cli";
+    // pids are reused over a long run: the start time makes the run id unique
+    String run =
+        worker
+            + "-"
+            + ProcessHandle.current().pid()
+            + "-"
+            + Long.toString(HistoryClock.nowMicros(), 36);
     HistoryWriter history = new HistoryWriter(Path.of(args.get("history")), worker);
     String storeDir = args.get("store");
     FencedStore store = storeDir == null ? null : new FencedStore(Path.of(storeDir));

@@ -123,7 +123,9 @@ public final class WorkerMain {
                 "worker-shutdown"));
     history.append("started", "pid", ProcessHandle.current().pid());
     GrantRequest request = request();
-    long pid = ProcessHandle.current().pid();
+    // pids are reused over a long run: the start time makes run ids unique
+    String incarnation =
+        ProcessHandle.current().pid() + "-" + Long.toString(HistoryClock.nowMicros(), 36);
     int n = 0;
     while (!shuttingDown) {
       Acquisition a;
@@ -146,7 +148,7 @@ public final class WorkerMain {
         continue;
       }
       Grant g = a.grant();
-      String run = id + "-" + pid + "-" + (++n);
+      String run = id + "-" + incarnation + "-" + (++n);
       history.append("granted", grantedAttrs(run, g));
       Job job = new Job(run, g);
       current = job;
