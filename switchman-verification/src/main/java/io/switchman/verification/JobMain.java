@@ -84,7 +84,6 @@ public final class JobMain {
       history.append("granted", "run", run, "token", token, "lock", lockName);
     }
     long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(workMs);
-    int beats = 0;
     String outcome = null;
     while (System.nanoTime() < end) {
       synchronized (stopReason) {
@@ -93,7 +92,7 @@ public final class JobMain {
         }
       }
       history.append("heartbeat", "run", run);
-      if (store != null && beats++ % 5 == 0 && !store.write(lockName, token, run)) {
+      if (store != null && !store.write(lockName, token, run)) {
         outcome = "FENCED";
         break;
       }

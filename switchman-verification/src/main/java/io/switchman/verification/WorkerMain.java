@@ -226,10 +226,9 @@ public final class WorkerMain {
       thread = Thread.currentThread();
       try {
         long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(workMs);
-        int beats = 0;
         while (stopReason == null && System.nanoTime() < end) {
           history.append("heartbeat", "run", run);
-          if (store != null && beats++ % 5 == 0) {
+          if (store != null) {
             if (!store.write(grant.name(), grant.fencingToken(), run)) {
               stop("FENCED"); // the store saw a newer holder: a real job gives up
               break;

@@ -57,7 +57,6 @@ public class GuardedJob implements DisposableBean {
     String run = worker + "-" + incarnation + "-" + runs.incrementAndGet();
     history.append("granted", "run", run, "token", token, "lock", lock);
     long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(300 + random.nextInt(2200));
-    int beats = 0;
     String stopped = null;
     while (System.nanoTime() < end) {
       if (Thread.currentThread().isInterrupted()) {
@@ -65,7 +64,7 @@ public class GuardedJob implements DisposableBean {
         break;
       }
       history.append("heartbeat", "run", run);
-      if (beats++ % 5 == 0 && !store.write(lock, token, run)) {
+      if (!store.write(lock, token, run)) {
         stopped = "FENCED";
         break;
       }
