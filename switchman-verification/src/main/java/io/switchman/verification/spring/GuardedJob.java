@@ -56,7 +56,7 @@ public class GuardedJob implements DisposableBean {
     String lock = SwitchmanContext.lockName();
     String run = worker + "-" + incarnation + "-" + runs.incrementAndGet();
     history.append("granted", "run", run, "token", token, "lock", lock);
-    long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(300 + random.nextInt(2200));
+    long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(300 + random.nextInt(4700));
     String stopped = null;
     while (System.nanoTime() < end) {
       if (Thread.currentThread().isInterrupted()) {
