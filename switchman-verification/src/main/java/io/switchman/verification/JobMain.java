@@ -110,6 +110,10 @@ public final class JobMain {
         stopReason[0] = "ended";
       }
     }
+    // The result is committed through the fence (a late job meets the newer holder's token).
+    if (outcome == null && store != null && !store.write(lockName, token, run)) {
+      outcome = "FENCED";
+    }
     if (outcome == null) {
       history.append("finished", "run", run);
     } else {

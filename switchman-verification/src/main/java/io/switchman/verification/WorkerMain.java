@@ -241,6 +241,13 @@ public final class WorkerMain {
           }
         }
         String reason = stopReason;
+        // The result is committed through the fence: a job that resumes after a pause with its
+        // time up meets the newer holder's token here.
+        if (reason == null
+            && store != null
+            && !store.write(grant.name(), grant.fencingToken(), run)) {
+          reason = "FENCED";
+        }
         if (reason == null) {
           history.append("finished", "run", run);
         } else {

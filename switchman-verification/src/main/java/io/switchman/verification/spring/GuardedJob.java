@@ -76,6 +76,10 @@ public class GuardedJob implements DisposableBean {
         break;
       }
     }
+    // The result is committed through the fence (a late job meets the newer holder's token).
+    if (stopped == null && !store.write(lock, token, run)) {
+      stopped = "FENCED";
+    }
     if (stopped == null) {
       history.append("finished", "run", run);
     } else {
