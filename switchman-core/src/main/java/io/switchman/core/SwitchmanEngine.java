@@ -86,7 +86,7 @@ public final class SwitchmanEngine implements AutoCloseable {
   private final ExecutorService notifier;
   private final ConnectionStateListener connectionListener = this::connectionStateChanged;
   private final ClusterDataCache clusterData;
-  private final List<Consumer<ZkGrant>> lossObservers =
+  private final List<Consumer<Grant>> lossObservers =
       new java.util.concurrent.CopyOnWriteArrayList<>();
   private volatile boolean closed;
   private volatile long warnedForSessionTimeoutMs = -1;
