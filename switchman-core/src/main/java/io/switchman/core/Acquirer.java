@@ -101,20 +101,11 @@ final class Acquirer implements Watcher {
     return new Acquisition(Outcome.ACQUIRED, grant(), "granted '" + name + "'");
   }
 
-  private Grant grant() throws KeeperException, InterruptedException {
+  private Grant grant() {
     ZkGrant g =
         new ZkGrant(
             engine, zk, request.name(), lockPath, lockCzxid, held, request.group(), lastProofNanos);
-    // Watch every own node: deletion or change by anyone else is a loss. The read also proves
-    // the session alive now.
-    long sentAt = System.nanoTime();
-    for (String path : g.ownPaths()) {
-      Stat s = exists(path, g);
-      if (s == null) {
-        g.lose(LossReason.NODE_DELETED);
-      }
-    }
-    g.provenAlive(sentAt);
+    g.watchOwnNodes();
     temporary.clear();
     held.clear();
     lockPath = null;
