@@ -165,7 +165,10 @@ final class Acquirer implements Watcher {
     return null;
   }
 
-  /** Waits until {@code node} is the lowest in {@code dir}, watching only its predecessor. */
+  /**
+   * Waits until {@code node} is the lowest in {@code dir}, watching only its predecessor: the head
+   * of a queue, or the holder of the semaphore mutex.
+   */
   private @Nullable Acquisition awaitHead(String dir, String node)
       throws KeeperException, InterruptedException {
     String own = node.substring(node.lastIndexOf('/') + 1);
@@ -184,7 +187,7 @@ final class Acquirer implements Watcher {
       if (exists(dir + "/" + children.get(i - 1), this) == null) {
         continue;
       }
-      Acquisition busy = awaitSignal(seen, leaseDeadline, "a place at the head of queue " + dir);
+      Acquisition busy = awaitSignal(seen, leaseDeadline, "a place at the head of " + dir);
       if (busy != null) {
         return busy;
       }
@@ -194,8 +197,12 @@ final class Acquirer implements Watcher {
   private @Nullable Acquisition takeLease(Lease l) throws KeeperException, InterruptedException {
     String leasesDir = layout.leases(l.resource());
     while (true) {
+      String mutex = joinMutex(l.resource());
+      Acquisition busy = awaitHead(layout.semaphoreMutex(l.resource()), mutex);
+      if (busy != null) {
+        return busy;
+      }
       long seen = signalCount();
-      String mutex = takeMutex(l.resource());
       boolean created;
       try {
         long sum = sumLeases(l, this);
@@ -220,8 +227,7 @@ final class Acquirer implements Watcher {
       if (created) {
         return null;
       }
-      Acquisition busy =
-          awaitSignal(seen, leaseDeadline, l.amount() + " units of resource " + l.resource());
+      busy = awaitSignal(seen, leaseDeadline, l.amount() + " units of resource " + l.resource());
       if (busy != null) {
         return busy;
       }
@@ -262,39 +268,16 @@ final class Acquirer implements Watcher {
     temporary.add(lease.path());
   }
 
-  /** switchman's semaphore mutex: the lowest {@code acquire-<seq>} node holds it. */
-  private String takeMutex(String resource) throws KeeperException, InterruptedException {
-    String dir = layout.semaphoreMutex(resource);
+  /** Joins switchman's semaphore mutex: the lowest {@code acquire-<seq>} node holds it. */
+  private String joinMutex(String resource) throws KeeperException, InterruptedException {
     String path =
-        zk.create(dir + "/acquire-", new byte[0], engine.acl(), CreateMode.EPHEMERAL_SEQUENTIAL);
+        zk.create(
+            layout.semaphoreMutex(resource) + "/acquire-",
+            new byte[0],
+            engine.acl(),
+            CreateMode.EPHEMERAL_SEQUENTIAL);
     temporary.add(path);
-    String own = path.substring(dir.length() + 1);
-    while (true) {
-      long seen = signalCount();
-      List<String> children = Layout.sorted(children(dir, null));
-      int i = children.indexOf(own);
-      if (i < 0) {
-        throw new SwitchmanException(
-            SwitchmanException.Kind.UNAVAILABLE,
-            "Lost the semaphore mutex: node " + path + " disappeared while waiting");
-      }
-      if (i == 0) {
-        return path;
-      }
-      if (exists(dir + "/" + children.get(i - 1), this) == null) {
-        continue;
-      }
-      // A mutex holder only sums and creates: wait without the lock-appeared shortcut.
-      synchronized (this) {
-        while (signals == seen) {
-          long left = leaseDeadline == Long.MAX_VALUE ? 0 : leaseDeadline - System.nanoTime();
-          if (leaseDeadline != Long.MAX_VALUE && left <= 0) {
-            throw leaseTimeout("the semaphore mutex of resource " + resource);
-          }
-          TimeUnit.NANOSECONDS.timedWait(this, left == 0 ? TimeUnit.SECONDS.toNanos(1) : left);
-        }
-      }
-    }
+    return path;
   }
 
   // ---------------------------------------------------------------- lock
