@@ -51,7 +51,7 @@ public class SampleJobs {
    * however many instances run there, and the others queue in arrival order.
    */
   @Scheduled(fixedDelay = 2000, initialDelay = 1500)
-  @SwitchmanLease(resource = "FQDN_cpu", amount = "1")
+  @SwitchmanLease(resource = "FQDN_cpu", amount = 1)
   public void crunch() throws InterruptedException {
     log.info("[lease] {} crunches numbers on one of its CPUs (resource {}_cpu)", host, host);
     Thread.sleep(1500);

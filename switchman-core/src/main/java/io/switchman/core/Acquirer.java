@@ -137,6 +137,8 @@ final class Acquirer implements Watcher {
               Outcome.BUSY, "'" + name + "' is already queued for resource " + l.resource());
         }
       }
+      // Fail fast on a capacity disagreement instead of only when reaching the head.
+      sumLeases(l, null);
       joins.add(
           Op.create(queue + "/" + name + "-", data, engine.acl(), CreateMode.EPHEMERAL_SEQUENTIAL));
     }
@@ -205,28 +207,7 @@ final class Acquirer implements Watcher {
       String mutex = takeMutex(l.resource());
       boolean created;
       try {
-        long sum = 0;
-        for (String child : children(leasesDir, this)) {
-          Layout.LeaseName ln = Layout.LeaseName.parse(child);
-          if (ln == null) {
-            continue;
-          }
-          if (ln.capacity() != l.capacity()) {
-            throw new SwitchmanException(
-                SwitchmanException.Kind.TOTALS_MISMATCH,
-                "Totals mismatch for resource "
-                    + l.resource()
-                    + ": lease "
-                    + leasesDir
-                    + "/"
-                    + child
-                    + " has capacity "
-                    + ln.capacity()
-                    + ", this request says "
-                    + l.capacity());
-          }
-          sum += ln.amount();
-        }
+        long sum = sumLeases(l, this);
         created = sum + l.amount() <= l.capacity();
         if (created) {
           Stat stat = new Stat();
@@ -256,6 +237,35 @@ final class Acquirer implements Watcher {
     }
   }
 
+  /** The units held on the resource, checking that every holder agrees on its capacity. */
+  private long sumLeases(Lease l, @Nullable Watcher watcher)
+      throws KeeperException, InterruptedException {
+    String leasesDir = layout.leases(l.resource());
+    long sum = 0;
+    for (String child : children(leasesDir, watcher)) {
+      Layout.LeaseName ln = Layout.LeaseName.parse(child);
+      if (ln == null) {
+        continue;
+      }
+      if (ln.capacity() != l.capacity()) {
+        throw new SwitchmanException(
+            SwitchmanException.Kind.TOTALS_MISMATCH,
+            "Totals mismatch for resource "
+                + l.resource()
+                + ": lease "
+                + leasesDir
+                + "/"
+                + child
+                + " has capacity "
+                + ln.capacity()
+                + ", this request says "
+                + l.capacity());
+      }
+      sum += ln.amount();
+    }
+    return sum;
+  }
+
   private void temporaryHeld(HeldLease lease) {
     held.add(lease);
     temporary.add(lease.path());
@@ -272,7 +282,12 @@ final class Acquirer implements Watcher {
       long seen = signalCount();
       List<String> children = Layout.sorted(children(dir, null));
       int i = children.indexOf(own);
-      if (i <= 0) {
+      if (i < 0) {
+        throw new SwitchmanException(
+            SwitchmanException.Kind.UNAVAILABLE,
+            "Lost the semaphore mutex: node " + path + " disappeared while waiting");
+      }
+      if (i == 0) {
         return path;
       }
       if (zk.exists(dir + "/" + children.get(i - 1), this) == null) {

@@ -174,7 +174,7 @@ final class GuardedMethods {
       throw new IllegalArgumentException(
           "resource '" + expanded + "' is leased twice; lease it once with the sum of the amounts");
     }
-    String amount = resolve("amount", lease.amount());
+    String amount = Integer.toString(lease.amount());
     checkExpression(resource, amount, "amount of lease " + expanded);
     String capacity = resolve("capacity", lease.capacity());
     if (capacity.isBlank()) {

@@ -94,8 +94,8 @@ class SwitchmanAnnotationValidationTests {
   }
 
   @Test
-  void invalidAmountShouldFail() {
-    failsWith(BadAmount.class, "BadAmount.run()", "Invalid amount of lease db 'two'");
+  void negativeAmountShouldFail() {
+    failsWith(NegativeAmount.class, "NegativeAmount.run()", "amount of lease db", "at least 1");
   }
 
   @Test
@@ -262,17 +262,17 @@ class SwitchmanAnnotationValidationTests {
 
   static class TwiceLeased {
     @SwitchmanLease(resource = "db", capacity = "4")
-    @SwitchmanLease(resource = "db", amount = "2", capacity = "4")
+    @SwitchmanLease(resource = "db", amount = 2, capacity = "4")
     public void run() {}
   }
 
-  static class BadAmount {
-    @SwitchmanLease(resource = "db", amount = "two", capacity = "4")
+  static class NegativeAmount {
+    @SwitchmanLease(resource = "db", amount = -2, capacity = "4")
     public void run() {}
   }
 
   static class ZeroAmount {
-    @SwitchmanLease(resource = "db", amount = "0", capacity = "4")
+    @SwitchmanLease(resource = "db", amount = 0, capacity = "4")
     public void run() {}
   }
 
@@ -301,7 +301,7 @@ class SwitchmanAnnotationValidationTests {
     }
 
     @SwitchmanLock
-    @SwitchmanLease(resource = "FQDN_cpu", amount = "2", capacity = "CPU")
+    @SwitchmanLease(resource = "FQDN_cpu", amount = 2, capacity = "CPU")
     @SwitchmanLease(resource = "db", capacity = "4")
     public Optional<String> both() {
       return Optional.of("x");

@@ -145,7 +145,7 @@ public class TestJobs {
     return id;
   }
 
-  @SwitchmanLease(resource = "FQDN_cpu", amount = "1")
+  @SwitchmanLease(resource = "FQDN_cpu", amount = 1)
   public String hostLease() {
     return SwitchmanContext.lockName();
   }
