@@ -206,7 +206,18 @@ class SwitchmanGuardIntegrationTests {
               .injectSessionExpiration();
           assertThat(get(holder)).isEqualTo("interrupted");
           assertThat(interruptedAfter).isFalse();
-          probe.letGo.set(false);
+          assertThat(
+                  contexts
+                      .get(0)
+                      .getBean(MeterRegistry.class)
+                      .find("switchman.losses")
+                      .tag("name", "blocking")
+                      .counters())
+              .isNotEmpty()
+              .allSatisfy(
+                  c ->
+                      assertThat(c.getId().getTag("reason"))
+                          .isIn("session-lost", "connection-suspended"));
           Future<String> next =
               submit(
                   () -> {
