@@ -86,6 +86,7 @@ class SwitchmanFaultIntegrationTests {
                             TestJobs jobsB = b.getBean(TestJobs.class);
                             Future<String> holder = pool.submit(jobsA::blocking);
                             await().until(() -> probe.running.get() == 1);
+                            long faultAt = System.nanoTime();
                             proxy.partition();
                             Future<String> next =
                                 pool.submit(
@@ -103,6 +104,12 @@ class SwitchmanFaultIntegrationTests {
                             assertThat(probe.events)
                                 .containsSubsequence(
                                     "start a", "interrupted a", "end a", "start b");
+                            System.out.printf(
+                                "MEASURE partition (S = 4 s): holder interrupted after %d ms, returned after %d ms;"
+                                    + " other context started after %d ms%n",
+                                probe.millisTo("interrupted a", faultAt),
+                                probe.millisTo("end a", faultAt),
+                                probe.millisTo("start b", faultAt));
                             b.close();
                             assertThat(next.get(15, TimeUnit.SECONDS)).isEqualTo("interrupted");
                           }));

@@ -197,6 +197,7 @@ class SwitchmanGuardIntegrationTests {
                   });
           await().until(() -> probe.running.get() == 1);
           assertThat(b.blocking()).isNull();
+          long faultAt = System.nanoTime();
           contexts
               .get(0)
               .getBean(CuratorFramework.class)
@@ -230,6 +231,12 @@ class SwitchmanGuardIntegrationTests {
           await().atMost(Duration.ofSeconds(15)).until(() -> probe.events.contains("start b"));
           assertThat(probe.events)
               .containsSubsequence("start a", "interrupted a", "end a", "start b");
+          System.out.printf(
+              "MEASURE session expiry (S = 4 s): holder interrupted after %d ms, returned after %d ms;"
+                  + " other context started after %d ms%n",
+              probe.millisTo("interrupted a", faultAt),
+              probe.millisTo("end a", faultAt),
+              probe.millisTo("start b", faultAt));
           contexts.get(1).close();
           assertThat(get(next)).isEqualTo("interrupted");
         });

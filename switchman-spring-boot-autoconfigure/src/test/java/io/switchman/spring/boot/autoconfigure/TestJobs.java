@@ -8,7 +8,9 @@ import io.switchman.annotation.SwitchmanLease;
 import io.switchman.annotation.SwitchmanLock;
 import io.switchman.core.SwitchmanContext;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -26,6 +28,7 @@ public class TestJobs {
     final AtomicInteger maxRunning = new AtomicInteger();
     final AtomicInteger runs = new AtomicInteger();
     final List<String> events = new CopyOnWriteArrayList<>();
+    final Map<String, Long> times = new ConcurrentHashMap<>();
     final AtomicBoolean letGo = new AtomicBoolean();
     final CountDownLatch started = new CountDownLatch(1);
     volatile BooleanSupplier holdUntil = () -> true;
@@ -34,12 +37,22 @@ public class TestJobs {
       int now = running.incrementAndGet();
       maxRunning.accumulateAndGet(now, Math::max);
       runs.incrementAndGet();
-      events.add("start " + id);
+      event("start " + id);
       started.countDown();
     }
 
+    void event(String event) {
+      times.putIfAbsent(event, System.nanoTime());
+      events.add(event);
+    }
+
+    /** Milliseconds from {@code fromNanos} to the first {@code event}. */
+    long millisTo(String event, long fromNanos) {
+      return TimeUnit.NANOSECONDS.toMillis(times.get(event) - fromNanos);
+    }
+
     void exit(String id) {
-      events.add("end " + id);
+      event("end " + id);
       running.decrementAndGet();
     }
   }
@@ -93,7 +106,7 @@ public class TestJobs {
       Thread.sleep(60_000);
       return "completed";
     } catch (InterruptedException e) {
-      probe.events.add("interrupted " + id);
+      probe.event("interrupted " + id);
       Thread.currentThread().interrupt(); // keep the status, as well-behaved code does
       return "interrupted";
     } finally {
