@@ -378,6 +378,39 @@ class SwitchmanGuardIntegrationTests {
   }
 
   @Test
+  void bothAnnotationsShouldHoldTheLockAndTheLeases() {
+    contexts(
+        1,
+        contexts ->
+            assertThat(contexts.get(0).getBean(TestJobs.class).both())
+                .isEqualTo("both lock=true leases=1"));
+  }
+
+  @Test
+  void waitForShouldRunTheCallOnceTheHolderReturns() {
+    contexts(
+        2,
+        contexts -> {
+          TestJobs a = contexts.get(0).getBean(TestJobs.class);
+          TestJobs b = contexts.get(1).getBean(TestJobs.class);
+          AtomicBoolean release = new AtomicBoolean();
+          probe.holdUntil = release::get;
+          Future<String> holder = submit(a::patient);
+          await().until(() -> probe.running.get() == 1);
+          Future<String> waiter = submit(b::patient);
+          await()
+              .during(Duration.ofMillis(300))
+              .atMost(Duration.ofSeconds(2))
+              .until(() -> !waiter.isDone() && probe.runs.get() == 1);
+          release.set(true);
+          assertThat(get(holder)).isEqualTo("a");
+          assertThat(get(waiter)).isEqualTo("b");
+          assertThat(probe.events).containsSubsequence("start a", "end a", "start b", "end b");
+          assertThat(probe.maxRunning).hasValue(1);
+        });
+  }
+
+  @Test
   void hostLeaseShouldTakeItsCapacityFromTheProperties() {
     contexts(
         1,

@@ -6,6 +6,7 @@ package io.switchman.spring.boot.autoconfigure;
 
 import io.switchman.annotation.SwitchmanLease;
 import io.switchman.annotation.SwitchmanLock;
+import io.switchman.core.Grant;
 import io.switchman.core.SwitchmanContext;
 import java.util.List;
 import java.util.Map;
@@ -156,6 +157,29 @@ public class TestJobs {
   @SwitchmanLock(name = "grouped", group = "workers")
   public String grouped() {
     return id;
+  }
+
+  /** Both annotations: the leases are taken first, then the lock. */
+  @SwitchmanLock(name = "both")
+  @SwitchmanLease(resource = "pool", capacity = "2")
+  public String both() {
+    Grant g = SwitchmanContext.current().orElseThrow();
+    return g.name() + " lock=" + g.hasLock() + " leases=" + g.leases().size();
+  }
+
+  /** Waits up to 10 s for a held lock. */
+  @SwitchmanLock(name = "patient", waitFor = "10s")
+  public String patient() throws InterruptedException {
+    probe.enter(id);
+    try {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (!probe.holdUntil.getAsBoolean() && System.nanoTime() < deadline) {
+        Thread.sleep(10);
+      }
+      return id;
+    } finally {
+      probe.exit(id);
+    }
   }
 
   @SwitchmanLease(resource = "FQDN_cpu", amount = 1)
