@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.switchman.annotation.SwitchmanLock;
+import io.switchman.core.SwitchmanContext;
 import io.switchman.core.testing.TcpProxy;
 import io.switchman.spring.boot.autoconfigure.TestJobs.Probe;
 import java.time.Duration;
@@ -131,6 +132,19 @@ class SwitchmanFaultIntegrationTests {
   }
 
   @Test
+  void scheduledMethodShouldItselfBeGuarded() {
+    runner
+        .withPropertyValues("switchman.connect-string=" + server.getConnectString())
+        .withUserConfiguration(ScheduledGuardedJob.class)
+        .run(
+            context -> {
+              ScheduledGuardedJob job = context.getBean(ScheduledGuardedJob.class);
+              await().atMost(Duration.ofSeconds(10)).until(() -> job.seen().size() >= 2);
+              assertThat(job.seen()).containsOnly("scheduled-guarded");
+            });
+  }
+
+  @Test
   void stopTimeoutThatDoesNotFitTheSessionShouldBeWarnedAbout(CapturedOutput output) {
     runner
         .withPropertyValues(
@@ -208,6 +222,23 @@ class SwitchmanFaultIntegrationTests {
         stopped.incrementAndGet();
       }
       checks.add(Thread.currentThread().isInterrupted());
+    }
+  }
+
+  /** A scheduled method guarded by switchman: records the lock it ran under. */
+  @Configuration(proxyBeanMethods = false)
+  @EnableScheduling
+  static class ScheduledGuardedJob {
+    final List<String> seen = new CopyOnWriteArrayList<>();
+
+    List<String> seen() {
+      return seen;
+    }
+
+    @Scheduled(fixedDelay = 50)
+    @SwitchmanLock(name = "scheduled-guarded")
+    public void run() {
+      seen.add(SwitchmanContext.current().map(g -> g.name()).orElse("unguarded"));
     }
   }
 
