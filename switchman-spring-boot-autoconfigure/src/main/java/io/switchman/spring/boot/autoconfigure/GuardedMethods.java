@@ -33,9 +33,14 @@ import org.springframework.util.ReflectionUtils;
 /**
  * Resolves and validates the switchman annotations of methods, once per method: placeholders,
  * names, durations, lease expressions, capacities and return types. Every problem is reported as
- * one {@link IllegalStateException} naming the method, the attribute and the value.
+ * one {@link SwitchmanConfigurationException} naming the method, the attribute and the value.
  */
 final class GuardedMethods {
+
+  /** What to do about an invalid annotation. */
+  static final String ANNOTATION_ACTION =
+      "Fix the @SwitchmanLock or @SwitchmanLease attribute named above (see docs/spring-boot.md,"
+          + " section Annotations).";
 
   private final PropertyResolver environment;
   private final SwitchmanProperties properties;
@@ -62,7 +67,7 @@ final class GuardedMethods {
    * Validates every guarded method of {@code targetClass}.
    *
    * @return how many guarded methods it has
-   * @throws IllegalStateException naming the first invalid method
+   * @throws SwitchmanConfigurationException naming the first invalid method
    */
   int validate(Class<?> targetClass) {
     Class<?> userClass = ClassUtils.getUserClass(targetClass);
@@ -83,7 +88,7 @@ final class GuardedMethods {
   /**
    * The resolved annotations of {@code method} called on a {@code targetClass}, cached.
    *
-   * @throws IllegalStateException naming the method when an annotation is invalid
+   * @throws SwitchmanConfigurationException naming the method when an annotation is invalid
    */
   GuardedMethod get(Method method, Class<?> targetClass) {
     Class<?> userClass = ClassUtils.getUserClass(targetClass);
@@ -155,8 +160,10 @@ final class GuardedMethods {
           maxDuration,
           Optional.class.isAssignableFrom(returnType));
     } catch (IllegalArgumentException | SwitchmanException e) {
-      throw new IllegalStateException(
-          "Invalid switchman annotation on " + description + ": " + e.getMessage(), e);
+      throw new SwitchmanConfigurationException(
+          "Invalid switchman annotation on " + description + ": " + e.getMessage(),
+          ANNOTATION_ACTION,
+          e);
     }
   }
 

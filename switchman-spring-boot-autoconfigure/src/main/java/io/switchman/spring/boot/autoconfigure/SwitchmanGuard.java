@@ -165,7 +165,7 @@ final class SwitchmanGuard implements AutoCloseable {
     } finally {
       run.finish();
       running.remove(run);
-      release(method, grant, start);
+      release(method, grant, runStart);
       Duration ran = Duration.ofNanos(System.nanoTime() - runStart);
       for (SwitchmanRunListener.Run h : handles) {
         try {
@@ -177,8 +177,9 @@ final class SwitchmanGuard implements AutoCloseable {
     }
   }
 
-  private void release(GuardedMethod method, Grant grant, long start) {
-    long keepNanos = start + method.holdAtLeast().toNanos() - System.nanoTime();
+  /** Releases now, or holdAtLeast after the method started ({@code runStart}). */
+  private void release(GuardedMethod method, Grant grant, long runStart) {
+    long keepNanos = runStart + method.holdAtLeast().toNanos() - System.nanoTime();
     if (keepNanos > 0 && grant.isHeld() && !closed) {
       keptForHoldAtLeast.add(grant);
       log.debug(

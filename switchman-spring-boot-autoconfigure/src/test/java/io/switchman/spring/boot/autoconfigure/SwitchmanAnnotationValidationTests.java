@@ -21,6 +21,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.context.runner.ContextConsumer;
@@ -119,7 +120,7 @@ class SwitchmanAnnotationValidationTests {
         .run(
             context ->
                 assertThat(context.getStartupFailure())
-                    .isInstanceOf(IllegalStateException.class)
+                    .isInstanceOf(SwitchmanConfigurationException.class)
                     .hasMessageContaining("NoCapacity.run()")
                     .hasMessageContaining("no capacity for resource 'db'")
                     .hasMessageContaining("switchman.capacities[db]"));
@@ -193,16 +194,32 @@ class SwitchmanAnnotationValidationTests {
             });
   }
 
+  @Test
+  void failureAnalyzerShouldDescribeTheInvalidAnnotation() {
+    runner
+        .withBean(BadDuration.class)
+        .run(
+            context -> {
+              FailureAnalysis analysis =
+                  new SwitchmanFailureAnalyzer().analyze(context.getStartupFailure());
+              assertThat(analysis).isNotNull();
+              assertThat(analysis.getDescription())
+                  .startsWith("Invalid switchman annotation on ")
+                  .contains("BadDuration.run()");
+              assertThat(analysis.getAction()).contains("@SwitchmanLock or @SwitchmanLease");
+            });
+  }
+
   private void failsWith(Class<?> bean, String... messages) {
     ContextConsumer<AssertableApplicationContext> check =
         context -> {
           assertThat(context).hasFailed();
           Throwable root = context.getStartupFailure();
-          while (root.getCause() != null && !(root instanceof IllegalStateException)) {
+          while (root.getCause() != null && !(root instanceof SwitchmanConfigurationException)) {
             root = root.getCause();
           }
           assertThat(root)
-              .isInstanceOf(IllegalStateException.class)
+              .isInstanceOf(SwitchmanConfigurationException.class)
               .hasMessageStartingWith("Invalid switchman annotation on " + bean.getName());
           for (String m : messages) {
             assertThat(root).hasMessageContaining(m);

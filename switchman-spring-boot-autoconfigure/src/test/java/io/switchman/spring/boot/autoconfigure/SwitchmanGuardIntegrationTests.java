@@ -197,6 +197,7 @@ class SwitchmanGuardIntegrationTests {
                   });
           await().until(() -> probe.running.get() == 1);
           assertThat(b.blocking()).isNull();
+          long faultAt = System.nanoTime();
           contexts
               .get(0)
               .getBean(CuratorFramework.class)
@@ -206,7 +207,18 @@ class SwitchmanGuardIntegrationTests {
               .injectSessionExpiration();
           assertThat(get(holder)).isEqualTo("interrupted");
           assertThat(interruptedAfter).isFalse();
-          probe.letGo.set(false);
+          assertThat(
+                  contexts
+                      .get(0)
+                      .getBean(MeterRegistry.class)
+                      .find("switchman.losses")
+                      .tag("name", "blocking")
+                      .counters())
+              .isNotEmpty()
+              .allSatisfy(
+                  c ->
+                      assertThat(c.getId().getTag("reason"))
+                          .isIn("session-lost", "connection-suspended"));
           Future<String> next =
               submit(
                   () -> {
@@ -219,6 +231,12 @@ class SwitchmanGuardIntegrationTests {
           await().atMost(Duration.ofSeconds(15)).until(() -> probe.events.contains("start b"));
           assertThat(probe.events)
               .containsSubsequence("start a", "interrupted a", "end a", "start b");
+          System.out.printf(
+              "MEASURE session expiry (S = 4 s): holder interrupted after %d ms, returned after %d ms;"
+                  + " other context started after %d ms%n",
+              probe.millisTo("interrupted a", faultAt),
+              probe.millisTo("end a", faultAt),
+              probe.millisTo("start b", faultAt));
           contexts.get(1).close();
           assertThat(get(next)).isEqualTo("interrupted");
         });
@@ -357,6 +375,39 @@ class SwitchmanGuardIntegrationTests {
                             .isEqualTo(1);
                       });
             });
+  }
+
+  @Test
+  void bothAnnotationsShouldHoldTheLockAndTheLeases() {
+    contexts(
+        1,
+        contexts ->
+            assertThat(contexts.get(0).getBean(TestJobs.class).both())
+                .isEqualTo("both lock=true leases=1"));
+  }
+
+  @Test
+  void waitForShouldRunTheCallOnceTheHolderReturns() {
+    contexts(
+        2,
+        contexts -> {
+          TestJobs a = contexts.get(0).getBean(TestJobs.class);
+          TestJobs b = contexts.get(1).getBean(TestJobs.class);
+          AtomicBoolean release = new AtomicBoolean();
+          probe.holdUntil = release::get;
+          Future<String> holder = submit(a::patient);
+          await().until(() -> probe.running.get() == 1);
+          Future<String> waiter = submit(b::patient);
+          await()
+              .during(Duration.ofMillis(300))
+              .atMost(Duration.ofSeconds(2))
+              .until(() -> !waiter.isDone() && probe.runs.get() == 1);
+          release.set(true);
+          assertThat(get(holder)).isEqualTo("a");
+          assertThat(get(waiter)).isEqualTo("b");
+          assertThat(probe.events).containsSubsequence("start a", "end a", "start b", "end b");
+          assertThat(probe.maxRunning).hasValue(1);
+        });
   }
 
   @Test
