@@ -34,8 +34,24 @@ now_us() {
   now=${EPOCHREALTIME/[.,]/}
 }
 
+# group_alive: whether a process of the group still runs. Zombies do not count: a dead process
+# whose parent has not reaped it yet (a paused switchman, or an init that reaps late) still
+# answers kill -0.
 group_alive() {
-  kill -0 -- "-$pgid" 2>/dev/null
+  kill -0 -- "-$pgid" 2>/dev/null || return 1
+  local f stat rest state
+  for f in /proc/[0-9]*/stat; do
+    read -r stat <"$f" 2>/dev/null || continue
+    rest=${stat##*) }
+    state=${rest%% *}
+    rest=${rest#* }
+    rest=${rest#* }
+    if [ "${rest%% *}" = "$pgid" ] && [ "$state" != Z ] && [ "$state" != X ]; then
+      return 0
+    fi
+  done
+  [ -d /proc/self ] || return 0 # no /proc: trust kill -0
+  return 1
 }
 
 # stop_group MS WHY (logged unless empty): SIGTERM now, SIGKILL after MS milliseconds if any process of the group is left.

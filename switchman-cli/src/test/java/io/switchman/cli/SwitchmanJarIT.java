@@ -53,6 +53,54 @@ class SwitchmanJarIT extends CliTestSupport {
   }
 
   @Test
+  void theShadedJarWritesClusterDataAndRunsUnderAGroupAndALeaseAndPrintsJsonStatus()
+      throws Exception {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    String jar = TARGET.resolve("switchman.jar").toString();
+    Files.writeString(
+        file("cluster.json"),
+        "{\"groups\": {\"all\": [\"" + HOST + "\"]}, \"resources\": [\"R\"]}");
+    Cli write =
+        launch(
+            List.of(
+                java,
+                "-jar",
+                jar,
+                "-c",
+                config.toString(),
+                "--write-cluster-data",
+                "cluster.json"));
+    assertThat(write.exitCode()).as(write.stderr()).isZero();
+
+    Cli job =
+        launch(
+            List.of(
+                java,
+                "-jar",
+                jar,
+                "-c",
+                config.toString(),
+                "-g",
+                "all",
+                "--lease",
+                "R=1:2",
+                "--lockname",
+                "leased",
+                "--",
+                "sh",
+                "-c",
+                "$0 -jar $1 -c $2 --status --json > status.json",
+                java,
+                jar,
+                config.toString()));
+    assertThat(job.exitCode()).as(job.stderr()).isZero();
+    assertThat(read(file("status.json")))
+        .contains("\"name\" : \"leased\"")
+        .contains("\"R\" : [ {")
+        .contains("\"amount\" : 1");
+  }
+
+  @Test
   void theLauncherRunsTheJarWithAClassDataSharingArchive() throws Exception {
     Path launcher = TARGET.resolve("switchman");
     assertThat(Files.isExecutable(launcher)).isTrue();
