@@ -81,7 +81,7 @@ final class Acquirer implements Watcher {
     if (!leases.isEmpty()) {
       if (request.lock() && request.lockWait().isZero()) {
         // switchman step 3: a held lock means skip, before queueing; keep watching it.
-        if (zk.exists(layout.lock(name), this) != null) {
+        if (exists(layout.lock(name), this) != null) {
           return Acquisition.skipped(Outcome.BUSY, "lock '" + name + "' is held");
         }
       }
@@ -109,7 +109,7 @@ final class Acquirer implements Watcher {
     // the session alive now.
     long sentAt = System.nanoTime();
     for (String path : g.ownPaths()) {
-      Stat s = zk.exists(path, g);
+      Stat s = exists(path, g);
       if (s == null) {
         g.lose(LossReason.NODE_DELETED);
       }
@@ -137,6 +137,8 @@ final class Acquirer implements Watcher {
               Outcome.BUSY, "'" + name + "' is already queued for resource " + l.resource());
         }
       }
+      // Fail fast on a capacity disagreement instead of only when reaching the head.
+      sumLeases(l, null);
       joins.add(
           Op.create(queue + "/" + name + "-", data, engine.acl(), CreateMode.EPHEMERAL_SEQUENTIAL));
     }
@@ -188,7 +190,7 @@ final class Acquirer implements Watcher {
       if (i == 0) {
         return null;
       }
-      if (zk.exists(dir + "/" + children.get(i - 1), this) == null) {
+      if (exists(dir + "/" + children.get(i - 1), this) == null) {
         continue;
       }
       Acquisition busy = awaitSignal(seen, leaseDeadline, "a place at the head of queue " + dir);
@@ -205,28 +207,7 @@ final class Acquirer implements Watcher {
       String mutex = takeMutex(l.resource());
       boolean created;
       try {
-        long sum = 0;
-        for (String child : children(leasesDir, this)) {
-          Layout.LeaseName ln = Layout.LeaseName.parse(child);
-          if (ln == null) {
-            continue;
-          }
-          if (ln.capacity() != l.capacity()) {
-            throw new SwitchmanException(
-                SwitchmanException.Kind.TOTALS_MISMATCH,
-                "Totals mismatch for resource "
-                    + l.resource()
-                    + ": lease "
-                    + leasesDir
-                    + "/"
-                    + child
-                    + " has capacity "
-                    + ln.capacity()
-                    + ", this request says "
-                    + l.capacity());
-          }
-          sum += ln.amount();
-        }
+        long sum = sumLeases(l, this);
         created = sum + l.amount() <= l.capacity();
         if (created) {
           Stat stat = new Stat();
@@ -256,6 +237,35 @@ final class Acquirer implements Watcher {
     }
   }
 
+  /** The units held on the resource, checking that every holder agrees on its capacity. */
+  private long sumLeases(Lease l, @Nullable Watcher watcher)
+      throws KeeperException, InterruptedException {
+    String leasesDir = layout.leases(l.resource());
+    long sum = 0;
+    for (String child : children(leasesDir, watcher)) {
+      Layout.LeaseName ln = Layout.LeaseName.parse(child);
+      if (ln == null) {
+        continue;
+      }
+      if (ln.capacity() != l.capacity()) {
+        throw new SwitchmanException(
+            SwitchmanException.Kind.TOTALS_MISMATCH,
+            "Totals mismatch for resource "
+                + l.resource()
+                + ": lease "
+                + leasesDir
+                + "/"
+                + child
+                + " has capacity "
+                + ln.capacity()
+                + ", this request says "
+                + l.capacity());
+      }
+      sum += ln.amount();
+    }
+    return sum;
+  }
+
   private void temporaryHeld(HeldLease lease) {
     held.add(lease);
     temporary.add(lease.path());
@@ -272,10 +282,15 @@ final class Acquirer implements Watcher {
       long seen = signalCount();
       List<String> children = Layout.sorted(children(dir, null));
       int i = children.indexOf(own);
-      if (i <= 0) {
+      if (i < 0) {
+        throw new SwitchmanException(
+            SwitchmanException.Kind.UNAVAILABLE,
+            "Lost the semaphore mutex: node " + path + " disappeared while waiting");
+      }
+      if (i == 0) {
         return path;
       }
-      if (zk.exists(dir + "/" + children.get(i - 1), this) == null) {
+      if (exists(dir + "/" + children.get(i - 1), this) == null) {
         continue;
       }
       // A mutex holder only sums and creates: wait without the lock-appeared shortcut.
@@ -328,7 +343,7 @@ final class Acquirer implements Watcher {
         delete(waiter);
         return null;
       }
-      if (zk.exists(watched, this) == null) {
+      if (exists(watched, this) == null) {
         continue;
       }
       long left = lockDeadline - System.nanoTime();
@@ -437,12 +452,47 @@ final class Acquirer implements Watcher {
 
   private List<String> children(String dir, @Nullable Watcher watcher)
       throws KeeperException, InterruptedException {
-    return new ArrayList<>(zk.getChildren(dir, watcher));
+    List<String> children = idempotent(() -> zk.getChildren(dir, watcher));
+    return children == null ? new ArrayList<>() : new ArrayList<>(children);
+  }
+
+  private @Nullable Stat exists(String path, Watcher watcher)
+      throws KeeperException, InterruptedException {
+    return idempotent(() -> zk.exists(path, watcher));
+  }
+
+  /** A ZooKeeper call that may be repeated. */
+  @FunctionalInterface
+  private interface Call<T> {
+    @Nullable T call() throws KeeperException, InterruptedException;
+  }
+
+  /**
+   * Runs a read or a delete, repeating it on connection loss while the session lives, up to the
+   * operation timeout: a short disconnect must not cost a request its place in a queue. Creates are
+   * never repeated this way (a repeated sequential create would leave a second node).
+   */
+  private <T> @Nullable T idempotent(Call<T> call) throws KeeperException, InterruptedException {
+    long deadline = System.nanoTime() + engine.operationTimeout().toNanos();
+    while (true) {
+      try {
+        return call.call();
+      } catch (KeeperException.ConnectionLossException e) {
+        if (!zk.getState().isAlive() || System.nanoTime() - deadline > 0) {
+          throw e;
+        }
+        TimeUnit.MILLISECONDS.sleep(50); // back off while the client reconnects
+      }
+    }
   }
 
   private void delete(String path) throws KeeperException, InterruptedException {
     try {
-      zk.delete(path, -1);
+      idempotent(
+          () -> {
+            zk.delete(path, -1);
+            return null;
+          });
     } catch (KeeperException.NoNodeException e) {
       // gone already
     }

@@ -30,7 +30,20 @@ final class LeaseExpression {
    * @throws SwitchmanException of kind {@code INVALID_ARGUMENT} naming the expression and the
    *     problem
    */
+  static long evaluate(String what, String expression, HostFacts host) {
+    String expanded = host.expand(expression);
+    if (expanded.equals(expression)) {
+      return evaluate(what, expression);
+    }
+    return evaluate(
+        what + " '" + Names.printable(expression) + "' (after macro expansion:", expanded, ")");
+  }
+
   static long evaluate(String what, String expression) {
+    return evaluate(what, expression, "");
+  }
+
+  private static long evaluate(String what, String expression, String close) {
     LeaseExpression p = new LeaseExpression(expression);
     BigDecimal value;
     try {
@@ -49,7 +62,9 @@ final class LeaseExpression {
               + what
               + " '"
               + Names.printable(expression)
-              + "': "
+              + "'"
+              + close
+              + ": "
               + e.getMessage()
               + "; allowed are integers, + - * /, parentheses and int()");
     }
@@ -60,7 +75,9 @@ final class LeaseExpression {
               + what
               + " '"
               + Names.printable(expression)
-              + "': it evaluates to "
+              + "'"
+              + close
+              + ": it evaluates to "
               + stripped.toPlainString()
               + ", not a whole number; wrap it in int()");
     }
@@ -68,7 +85,7 @@ final class LeaseExpression {
       return stripped.longValueExact();
     } catch (ArithmeticException e) {
       throw SwitchmanException.invalid(
-          "Invalid " + what + " '" + Names.printable(expression) + "': the value is too large");
+          "Invalid " + what + " '" + Names.printable(expression) + "'" + close + ": too large");
     }
   }
 

@@ -99,13 +99,17 @@ class HolderSafetyTest extends EngineTestBase {
 
   @Test
   void locallyExpiredSessionLosesAtOnceButTheLockIsFreedOnlyByTheServer() throws Exception {
-    CuratorFramework holderClient = zk.client(SESSION);
+    TcpProxy proxy = zk.proxy();
+    CuratorFramework holderClient = zk.client(proxy.connectString(), SESSION);
     SwitchmanEngine holder = engine(holderClient, "host-a");
     SwitchmanEngine waiter = engine("host-b");
     Grant held = holder.acquire(lock("job")).grant();
     AtomicReference<LossReason> reason = new AtomicReference<>();
     held.onLoss(reason::set);
 
+    // Cut the holder off first, so that Curator's reaction to the expiry (closing the old
+    // handle) cannot reach the server: the server alone decides when the session ends.
+    proxy.partition();
     long expiredAt = System.nanoTime();
     holderClient.getZookeeperClient().getZooKeeper().getTestable().injectSessionExpiration();
     await().atMost(Duration.ofSeconds(2)).until(() -> reason.get() != null);
