@@ -48,6 +48,25 @@ class LockCliTest extends CliTestSupport {
   }
 
   @Test
+  void sigtermWhileWaitingLeavesNothingBehind() throws Exception {
+    Cli first = start(cmd("--lockname", "job", holdUntilReleased("first")));
+    awaitPid("first");
+    Cli waiting = start("--lockname", "job", "--wait", "60s", "--", "touch", "waiter-ran");
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> run("--status").stdout().contains("waiting for locks:"));
+
+    signal("TERM", waiting.pid());
+    assertThat(waiting.exitCode()).isEqualTo(128 + 15);
+    assertThat(waiting.stderr()).contains("Received SIGTERM before the command started");
+    assertThat(run("--status").stdout()).doesNotContain("waiting for locks:");
+
+    release("first");
+    assertThat(first.exitCode()).isZero();
+    assertThat(file("waiter-ran")).doesNotExist();
+  }
+
+  @Test
   void waitRunsOutWithTheBusyCode() throws Exception {
     Cli first = start(cmd("--lockname", "job", holdUntilReleased("first")));
     awaitPid("first");
