@@ -220,7 +220,7 @@ class ExitCodeCliTest extends CliTestSupport {
         .contains("-c, --config=PATH")
         .contains("--[no-]lock")
         .contains("--busy-exit-code")
-        .contains("75    the command was stopped because the lock or a lease was lost");
+        .contains("75     the command was stopped because the lock or a lease was lost");
     Cli version = startRaw(List.of("-v"));
     assertThat(version.exitCode()).isZero();
     assertThat(version.stdout()).startsWith("switchman ");
