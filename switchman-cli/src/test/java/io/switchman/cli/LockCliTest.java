@@ -5,6 +5,7 @@
 package io.switchman.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -12,7 +13,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
+import java.util.List;
 import org.apache.zookeeper.CreateMode;
+import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.ZooDefs;
+import org.apache.zookeeper.data.ACL;
 import org.apache.zookeeper.data.Stat;
 import org.junit.jupiter.api.Test;
 
@@ -202,6 +207,28 @@ class LockCliTest extends CliTestSupport {
     release("held");
     assertThat(holder.exitCode()).isZero();
     assertThat(zk.checkExists().forPath(lockPath("job"))).isNull();
+  }
+
+  @Test
+  void withDigestAuthNodesBelongToTheIdentity() throws Exception {
+    config = writeConfig("auth", "ops:secret");
+    Cli holder = start(cmd("--lockname", "job", holdUntilReleased("held")));
+    awaitPid("held");
+    List<ACL> acl = zk.getACL().forPath(lockPath("job"));
+    assertThat(acl).hasSize(2).contains(new ACL(ZooDefs.Perms.READ, ZooDefs.Ids.ANYONE_ID_UNSAFE));
+    assertThat(acl)
+        .anySatisfy(
+            a -> {
+              assertThat(a.getPerms()).isEqualTo(ZooDefs.Perms.ALL);
+              assertThat(a.getId().getScheme()).isEqualTo("digest");
+              assertThat(a.getId().getId()).startsWith("ops:");
+            });
+    // Others can see the lock, not take it away.
+    assertThatThrownBy(() -> zk.delete().forPath(lockPath("job")))
+        .isInstanceOf(KeeperException.NoAuthException.class);
+    assertThat(run("--status").stdout()).contains("job  holder " + HOST);
+    release("held");
+    assertThat(holder.exitCode()).isZero();
   }
 
   @Test
