@@ -30,9 +30,19 @@ log() {
   [ -n "$logfile" ] && printf '%s\n' "$line" >>"$logfile" 2>/dev/null
 }
 
-now_us() {
-  now=${EPOCHREALTIME/[.,]/}
-}
+# now_us: a clock in microseconds that does not jump with the wall clock: /proc/uptime (time since
+# boot, 10 ms resolution, read without a fork), or bash's EPOCHREALTIME where there is no /proc.
+if read -r up _ </proc/uptime 2>/dev/null; then
+  now_us() {
+    local up rest
+    read -r up rest </proc/uptime
+    now=$((10#${up/./} * 10000))
+  }
+else
+  now_us() {
+    now=${EPOCHREALTIME/[.,]/}
+  }
+fi
 
 # group_alive: whether a process of the group still runs. Zombies do not count: a dead process
 # whose parent has not reaped it yet (a paused switchman, or an init that reaps late) still
