@@ -120,8 +120,12 @@ final class JobRunner {
     synchronized (lock) {
       sig = signalBeforeStart;
     }
+    if (sig == null) {
+      CliLog.error("Interrupted before the command started; nothing is held, exiting");
+      return ExitCodes.ERROR;
+    }
     CliLog.warn("Received SIG" + sig + " before the command started; nothing is held, exiting");
-    return ExitCodes.SIGNAL_BASE + SIGNALS.getOrDefault(sig, 15);
+    return ExitCodes.SIGNAL_BASE + SIGNALS.get(sig);
   }
 
   private int runGuarded(Grant grant, StopBudget budget, Watchdog wd) {
@@ -166,8 +170,16 @@ final class JobRunner {
       waitFor(child);
       return ExitCodes.ERROR;
     }
+    String pending;
     synchronized (lock) {
       childStarted = true;
+      pending = signalBeforeStart;
+    }
+    if (pending != null) {
+      // Arrived while the command was being started: it gets it now.
+      Thread.interrupted();
+      CliLog.warn("Received SIG" + pending + ": forwarding it to the command's process group");
+      wd.signal(pending);
     }
     if (loss != null) {
       wd.stop(budget.killDelayMs());
