@@ -90,7 +90,11 @@ public final class BenchmarkMain {
       }
       if (n < 1 || (allowed != null && !allowed.contains(n))) {
         throw new IllegalArgumentException(
-            "Invalid " + option + " value " + n + (allowed != null ? ": allowed " + allowed : ""));
+            "Invalid "
+                + option
+                + " value "
+                + n
+                + (allowed != null ? ": allowed " + new java.util.TreeSet<>(allowed) : ""));
       }
       out.add(n);
     }

@@ -36,7 +36,7 @@ final class FootprintBenchmark {
    * @param waiters requests waiting at once
    * @param bytesPerWaiter retained heap per waiting request (its thread excluded)
    * @param clientThreads threads a started Curator client (and its ZooKeeper handle) adds
-   * @param engineThreads threads the engine adds
+   * @param engineThreads threads the engine adds (after a grant and a loss)
    * @param sessions distinct ZooKeeper sessions behind all the grants and waiting requests
    */
   record Result(
@@ -69,6 +69,15 @@ final class FootprintBenchmark {
     try (ZooKeeper zk = Clients.zooKeeper(server.connectString(), 30_000)) {
       // One request first, so lazily started threads exist and the cluster data is cached.
       engine.acquire(GrantRequest.builder("fp-warm").build()).grant().release();
+      // A loss starts the notifier thread that calls loss listeners (it starts lazily).
+      Grant doomed = engine.acquire(GrantRequest.builder("fp-loss").build()).grant();
+      CountDownLatch told = new CountDownLatch(1);
+      doomed.onLoss(reason -> told.countDown());
+      zk.delete(prefix + "/locks/fp-loss", -1);
+      if (!told.await(30, TimeUnit.SECONDS)) {
+        throw new IllegalStateException("loss of a deleted lock node not reported");
+      }
+      doomed.release();
       Set<String> t2 = threadNames();
       long heap0 = usedHeapAfterGc();
       for (int i = 0; i < grants; i++) {

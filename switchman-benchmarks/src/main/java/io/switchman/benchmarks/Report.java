@@ -216,12 +216,10 @@ final class Report {
     if (r.proxyFloorP50() > 0) {
       md.para(
           f(
-              "Through the counting proxy the floor's p50 is %s ms (direct: %s ms): the proxy"
-                  + " adds about %s ms per cycle, which matters for section 2, measured through"
-                  + " it.",
-              Samples.ms(r.proxyFloorP50()),
-              Samples.ms(r.floor().total().p50()),
-              Samples.ms(r.proxyFloorP50() - r.floor().total().p50())));
+              "Through the counting proxy (section 2 is measured through it) the floor's p50"
+                  + " was %s ms, against %s ms direct in the timed rounds (%d cycles, not"
+                  + " interleaved with the others, so only a rough figure of the proxy's hop).",
+              Samples.ms(r.proxyFloorP50()), Samples.ms(r.floor().total().p50()), r.opsCycles()));
     }
   }
 
