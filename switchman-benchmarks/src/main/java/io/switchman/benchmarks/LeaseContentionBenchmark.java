@@ -57,7 +57,10 @@ final class LeaseContentionBenchmark {
       double readsPerGrant,
       double notificationsPerGrant,
       Map<String, Double> operations,
-      int errors) {
+      int errors,
+      double idleClientCpu,
+      double clientCpu,
+      double serverCpu) {
 
     double grantsPerSecond() {
       return grants * 1000.0 / Math.max(1, windowMs);
@@ -130,6 +133,13 @@ final class LeaseContentionBenchmark {
           f.get();
         }
         pool.shutdown();
+        // What the idle sessions alone cost this process (pings, each engine's watchdog).
+        long self = ProcessHandle.current().pid();
+        long idle0 = Jvm.cpuTimeMillis(self);
+        long idleT0 = System.nanoTime();
+        Thread.sleep(2000);
+        double idleCpu =
+            (Jvm.cpuTimeMillis(self) - idle0) * 1e6 / (System.nanoTime() - idleT0) * 100;
         EventLog log = new EventLog(Math.max(100_000, 8 * (grantsToMeasure + n)));
         AtomicLong grants = new AtomicLong();
         AtomicInteger errors = new AtomicInteger();
@@ -172,12 +182,17 @@ final class LeaseContentionBenchmark {
         CountingProxy.Counts before = proxy.counts();
         long g0 = grants.get();
         int firstEvent = log.next.get();
+        long cpuSelf0 = Jvm.cpuTimeMillis(self);
+        long cpuServer0 = server.cpuTimeMillis();
         long t0 = System.nanoTime();
         long deadline = t0 + TimeUnit.MINUTES.toNanos(5);
         while (grants.get() - g0 < grantsToMeasure && System.nanoTime() < deadline) {
           Thread.sleep(5);
         }
         long t1 = System.nanoTime();
+        double windowMs = (t1 - t0) / 1e6;
+        double clientCpu = (Jvm.cpuTimeMillis(self) - cpuSelf0) / windowMs * 100;
+        double serverCpu = (server.cpuTimeMillis() - cpuServer0) / windowMs * 100;
         CountingProxy.Counts d = proxy.counts().minus(before);
         long measured = grants.get() - g0;
         int lastEvent = Math.min(log.next.get(), log.times.length);
@@ -203,7 +218,10 @@ final class LeaseContentionBenchmark {
                 (double) d.reads() / measured,
                 (double) d.notifications() / measured,
                 ops,
-                errors.get());
+                errors.get(),
+                idleCpu,
+                clientCpu,
+                serverCpu);
         Progress.log(
             "leases: %d waiters: %.1f grants/s, hand-over p50 %s ms p99 %s ms, %.1f ops and %.2f"
                 + " notifications per grant",

@@ -64,14 +64,8 @@ final class LockCycles {
             "floor",
             "ZooKeeper `create` ephemeral + `delete` (the floor)",
             true,
-            c -> new RawCycle(c, "/bench-raw/floor", false)));
+            c -> new RawCycle(c, "/bench-raw/floor", Raw.PLAIN)));
     kinds.add(new Kind("read", "ZooKeeper `exists` (one read, for scale)", false, ReadCycle::new));
-    kinds.add(
-        new Kind(
-            "raw3",
-            "ZooKeeper `create` + `exists` with watch + `delete` (switchman's protocol, no engine)",
-            false,
-            c -> new RawCycle(c, "/bench-raw/watched", true)));
     kinds.add(
         new Kind(
             "switchman",
@@ -90,19 +84,58 @@ final class LockCycles {
             "Spring Integration `ZookeeperLockRegistry` `tryLock` + `unlock`",
             false,
             SpringIntegrationCycle::new));
+    kinds.add(
+        new Kind(
+            "raw3",
+            "profile: ZooKeeper `create` + `exists` with watch + `delete` (switchman's requests,"
+                + " no engine)",
+            false,
+            c -> new RawCycle(c, "/bench-raw/watched", Raw.WATCHED)));
+    kinds.add(
+        new Kind(
+            "raw-async-delete",
+            "profile: `create` + `exists` with watch + `delete` awaited through the event thread"
+                + " (as the engine's release)",
+            false,
+            c -> new RawCycle(c, "/bench-raw/async", Raw.ASYNC_DELETE)));
+    kinds.add(
+        new Kind(
+            "raw-pipelined",
+            "profile: `create` + `exists` with watch sent right behind it (reply not awaited) +"
+                + " `delete`",
+            false,
+            c -> new RawCycle(c, "/bench-raw/pipelined", Raw.PIPELINED)));
     return kinds;
   }
 
-  /** Raw ZooKeeper: create an ephemeral node, optionally watch it, delete it. */
+  /** What a raw cycle does besides create and delete. */
+  enum Raw {
+    /** Create, delete: the floor. */
+    PLAIN,
+    /** Create, then {@code exists} with a watch awaited, then delete: switchman's requests. */
+    WATCHED,
+    /**
+     * Create, then {@code exists} with a watch sent without waiting for its reply (the session's
+     * FIFO order makes it see the node), then delete: the read off the critical path.
+     */
+    PIPELINED,
+    /**
+     * As {@link #WATCHED}, but the delete is asynchronous and awaited through a future completed on
+     * the client's event thread, as the engine's release does: the cost of that thread hop.
+     */
+    ASYNC_DELETE
+  }
+
+  /** Raw ZooKeeper: create an ephemeral node, maybe watch it, delete it. */
   static final class RawCycle implements LockCycle {
     private final ZooKeeper zk;
     private final String path;
-    private final boolean watch;
+    private final Raw mode;
 
-    RawCycle(String connect, String path, boolean watch) throws Exception {
+    RawCycle(String connect, String path, Raw mode) throws Exception {
       this.zk = Clients.zooKeeper(connect, SESSION_MS);
       this.path = path;
-      this.watch = watch;
+      this.mode = mode;
       mkdirs(zk, path.substring(0, path.lastIndexOf('/')));
       try {
         zk.delete(path, -1);
@@ -114,14 +147,27 @@ final class LockCycles {
     @Override
     public void acquire() throws Exception {
       zk.create(path, DATA, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.EPHEMERAL);
-      if (watch && zk.exists(path, e -> {}) == null) {
-        throw new IllegalStateException("node vanished: " + path);
+      switch (mode) {
+        case WATCHED, ASYNC_DELETE -> {
+          if (zk.exists(path, e -> {}) == null) {
+            throw new IllegalStateException("node vanished: " + path);
+          }
+        }
+        case PIPELINED -> zk.exists(path, e -> {}, (rc, p, ctx, stat) -> {}, null);
+        default -> {}
       }
     }
 
     @Override
     public void release() throws Exception {
-      zk.delete(path, -1);
+      if (mode == Raw.ASYNC_DELETE) {
+        java.util.concurrent.CompletableFuture<Void> done =
+            new java.util.concurrent.CompletableFuture<>();
+        zk.delete(path, 0, (rc, p, ctx) -> done.complete(null), null);
+        done.get(10, TimeUnit.SECONDS);
+      } else {
+        zk.delete(path, -1);
+      }
     }
 
     @Override

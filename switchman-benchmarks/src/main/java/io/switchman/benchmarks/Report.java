@@ -198,17 +198,24 @@ final class Report {
             sw.total().p50() < cur.total().p50() && sw.total().p50() < si.total().p50()
                 ? "**met**"
                 : "**missed**"));
+    KindResult async = r.get("raw-async-delete");
+    KindResult piped = r.get("raw-pipelined");
     verdict.add(
         f(
-            "- Where switchman's time goes: the floor's two writes, plus the one read (`exists`"
-                + " with a watch on the own node, which makes deletion by anyone else a loss"
-                + " and starts the safety deadline) that costs %s of the floor alone; the same"
-                + " three requests without the engine (raw) take %s of the floor, so the engine"
-                + " itself (request checks, grant object, watchdog registration, asynchronous"
-                + " owner-checked delete) adds %s of the floor.",
+            "- Where switchman's time goes (the profile rows, same run): the floor's two writes;"
+                + " the one read (`exists` with a watch on the own node, which makes deletion by"
+                + " anyone else a loss and starts the safety deadline), %s of the floor alone,"
+                + " brings the bare requests to %s; awaiting the `delete` through the client's"
+                + " event thread, as the engine's release does, to %s; the rest of the engine"
+                + " (request checks, cluster data look-up, grant object and registration) adds"
+                + " %s. Sending the `exists` right behind the `create` without waiting for its"
+                + " reply (the session's order guarantees it sees the node; a missing node would"
+                + " then be a loss) takes the read off the critical path: %s of the floor.",
             Samples.ratio((double) read.total().p50() / r.floor().total().p50()),
             Samples.ratio(r.ratio(raw3)),
-            Samples.ratio(swRatio - r.ratio(raw3))));
+            Samples.ratio(r.ratio(async)),
+            Samples.ratio(swRatio - r.ratio(async)),
+            Samples.ratio(r.ratio(piped))));
     verdict.add(
         "- The Spring interceptor (`@SwitchmanLock` on an empty method) is not in this table"
             + " yet: the Spring Boot module is not on `main` in this run's source.");
@@ -261,6 +268,7 @@ final class Report {
               f("%.2f", r.notificationsPerGrant()),
               opsText(r.operations()),
               f("%.1f s", r.setupMs() / 1000.0),
+              f("%.0f %% / %.0f %% / %.0f %%", r.idleClientCpu(), r.clientCpu(), r.serverCpu()),
               Integer.toString(r.errors())));
     }
     md.table(
@@ -275,6 +283,7 @@ final class Report {
             "notifications per grant",
             "requests per grant by type",
             "set-up",
+            "CPU: sessions idle / sessions in window / server (100 % = one core)",
             "errors"),
         rows);
     LeaseContentionBenchmark.Result lo = rs.get(0);
