@@ -37,6 +37,14 @@ final class Report {
   FootprintBenchmark.@Nullable Result footprint;
   WriteThroughputBenchmark.@Nullable Result sizing;
 
+  /** Goal, measured, verdict: collected while rendering, shown at the top. */
+  private final List<List<String>> goals = new ArrayList<>();
+
+  private String goal(String goal, String measured, boolean met) {
+    goals.add(List.of(goal, measured, met ? "met" : "**missed**"));
+    return met ? "**met**" : "**missed**";
+  }
+
   Report(Settings settings) {
     this.settings = settings;
   }
@@ -98,17 +106,25 @@ final class Report {
             loadBefore,
             loadAfter,
             serverFacts));
-    renderLockCycles(md);
-    renderLeases(md);
-    renderFailover(md);
-    renderStop(md);
-    md.heading(2, "5. CLI start-up");
-    md.para(
+    goals.clear();
+    Markdown body = new Markdown();
+    renderLockCycles(body);
+    renderLeases(body);
+    renderFailover(body);
+    renderStop(body);
+    body.heading(2, "5. CLI start-up");
+    body.para(
         "Measured by the CLI's own start-up script (`switchman --lockname x -- true` next to"
             + " `flock -n /tmp/x true`); see the section \"CLI start-up\" of this file where"
             + " present. Not part of this harness yet.");
-    renderFootprint(md);
-    renderSizing(md);
+    renderFootprint(body);
+    renderSizing(body);
+    md.heading(2, "Goals of issue 6 at a glance");
+    md.table(List.of("goal", "measured in this run", "verdict"), goals);
+    md.para(
+        "Where a goal is missed, the section says by how much and where the time goes. Nothing"
+            + " is weakened to meet a goal: the measurements are as taken.");
+    md.raw(body.toString());
     return md.toString();
   }
 
@@ -182,12 +198,22 @@ final class Report {
                 + " %.2f writes, %.2f reads: %s.",
             sw.writes(),
             sw.reads(),
-            sw.writes() <= 2.01 && sw.reads() <= 1.01 ? "**met**" : "**missed**"));
+            goal(
+                "lock cycle: 2 writes and at most 1 read per guarded run",
+                f("%.2f writes, %.2f reads", sw.writes(), sw.reads()),
+                sw.writes() <= 2.01 && sw.reads() <= 1.01)));
     verdict.add(
         f(
             "- switchman at most 1.3x the floor (goal): %s at p50: %s.",
             Samples.ratio(swRatio),
-            swRatio <= 1.3 ? "**met**" : f("**missed** by %.0f %%", (swRatio / 1.3 - 1) * 100)));
+            goal(
+                    "lock cycle: switchman at most 1.3x the floor (p50)",
+                    Samples.ratio(swRatio)
+                        + (swRatio <= 1.3
+                            ? ""
+                            : f(" (%.0f %% over the goal)", (swRatio / 1.3 - 1) * 100)),
+                    swRatio <= 1.3)
+                + (swRatio <= 1.3 ? "" : f(" by %.0f %%", (swRatio / 1.3 - 1) * 100))));
     verdict.add(
         f(
             "- Faster than both peers (goal): switchman p50 %s ms, Curator %s ms, Spring"
@@ -195,9 +221,14 @@ final class Report {
             Samples.ms(sw.total().p50()),
             Samples.ms(cur.total().p50()),
             Samples.ms(si.total().p50()),
-            sw.total().p50() < cur.total().p50() && sw.total().p50() < si.total().p50()
-                ? "**met**"
-                : "**missed**"));
+            goal(
+                "lock cycle: switchman faster than Curator and Spring Integration (p50)",
+                f(
+                    "%s / %s / %s ms",
+                    Samples.ms(sw.total().p50()),
+                    Samples.ms(cur.total().p50()),
+                    Samples.ms(si.total().p50())),
+                sw.total().p50() < cur.total().p50() && sw.total().p50() < si.total().p50())));
     KindResult async = r.get("raw-async-delete");
     KindResult piped = r.get("raw-pipelined");
     verdict.add(
@@ -300,15 +331,59 @@ final class Report {
                 lo.waiters(),
                 hi.waiters(),
                 opsChange * 100,
-                Math.abs(opsChange) <= 0.10 ? "**met**" : "**missed**"),
+                goal(
+                    "leases: requests per grant flat within 10 % from 10 to 1000 waiters",
+                    f(
+                        "%.2f to %.2f (%+.1f %%), %d to %d waiters",
+                        lo.opsPerGrant(),
+                        hi.opsPerGrant(),
+                        opsChange * 100,
+                        lo.waiters(),
+                        hi.waiters()),
+                    Math.abs(opsChange) <= 0.10)),
             f(
                 "- Notifications per grant flat within 10 %% (goal, the herd check): %+.1f %%:"
                     + " %s.",
-                notChange * 100, Math.abs(notChange) <= 0.10 ? "**met**" : "**missed**"),
+                notChange * 100,
+                goal(
+                    "leases: watch notifications per grant flat within 10 % (no herd)",
+                    f(
+                        "%.2f to %.2f (%+.1f %%)",
+                        lo.notificationsPerGrant(), hi.notificationsPerGrant(), notChange * 100),
+                    Math.abs(notChange) <= 0.10)),
             f(
                 "- Hand-over under 50 ms at p99 (goal; switchman 1.16 polls once a second):"
                     + " worst p99 %s ms: %s.",
-                Samples.ms1(worstP99), worstP99 < 50_000_000L ? "**met**" : "**missed**")));
+                Samples.ms1(worstP99),
+                goal(
+                    "leases: hand-over under 50 ms at p99",
+                    rs.stream()
+                        .map(x -> x.waiters() + ": " + Samples.ms1(x.handover().p99()) + " ms")
+                        .collect(Collectors.joining(", ")),
+                    worstP99 < 50_000_000L))));
+    if (worstP99 >= 50_000_000L) {
+      LeaseContentionBenchmark.Result worst =
+          rs.stream().max((x, y) -> Long.compare(x.handover().p99(), y.handover().p99())).get();
+      md.para(
+          f(
+              "Why the hand-over goal is missed at %d waiters: a hand-over is a chain of about"
+                  + " seven round trips on the head's session (notification, `getChildren` of the"
+                  + " queue, semaphore mutex `create` + `getChildren`, lease `getChildren` +"
+                  + " `create`, mutex and queue `delete`, the grant's `exists`), three of them"
+                  + " fsynced writes, so its p50 is a few ms. Its tail follows the CPU: all %d"
+                  + " sessions (each a Curator client, a ZooKeeper client with two threads and an"
+                  + " engine whose watchdog ticks every 50 ms) live in this one benchmark JVM,"
+                  + " which used %.0f %% of a core with the sessions idle and %.0f %% in the window"
+                  + " while the server used %.0f %%, on %d shared cores. In a real deployment the"
+                  + " waiters are spread over many hosts; the requests and notifications per"
+                  + " grant, which are what the protocol decides, stay flat.",
+              worst.waiters(),
+              worst.waiters(),
+              worst.idleClientCpu(),
+              worst.clientCpu(),
+              worst.serverCpu(),
+              Runtime.getRuntime().availableProcessors()));
+    }
   }
 
   private void renderFailover(Markdown md) {
@@ -342,6 +417,11 @@ final class Report {
         List.of(
             "run", "kill to next grant ms", "/ S", "goal: at most S + tick + 1 s = " + r.goalMs()),
         rows);
+    long worst = r.failoverMs().stream().mapToLong(Long::longValue).max().orElse(0);
+    goal(
+        "failover: kill -9 to next run at most S + one tick + 1 s",
+        f("worst %d ms, S = %d ms, goal %d ms", worst, r.sessionMs(), r.goalMs()),
+        worst <= r.goalMs());
   }
 
   private void renderStop(Markdown md) {
@@ -383,6 +463,14 @@ final class Report {
             "time left to stop ms",
             "goal: signal before expiry"),
         rows);
+    long minLeft =
+        r.runs().stream().mapToLong(x -> x.expiryMs() - x.lossMs()).min().orElse(Long.MIN_VALUE);
+    goal(
+        "stop latency: loss signal always before the server can expire the session",
+        f(
+            "at least %d ms before expiry (stop budget %d ms), S = %d ms",
+            minLeft, r.stopBudgetMs(), r.sessionMs()),
+        minLeft > 0);
   }
 
   private void renderFootprint(Markdown md) {
@@ -443,11 +531,9 @@ final class Report {
                 + " carries about %.0f / %.2f = **%.0f guarded runs per second**; keep it at"
                 + " half of that for head-room (snapshots, leader elections, session pings and"
                 + " the watchdog's refresh reads, one per held grant every S/6): about %.0f"
-                + " runs per second, i.e. %.1f million per day. On servers with a dedicated"
-                + " log disk the write rate, and with it this figure, is usually higher. A"
-                + " lease grant under contention costs more writes (section 2: queue node,"
-                + " semaphore mutex, lease node, and their deletes), so divide by that"
-                + " section's writes per grant instead for leases.",
+                + " runs per second, i.e. %.1f million per day. The measured rate is a lower"
+                + " bound of the server's: the 4 client sessions ran on the same 2 shared cores,"
+                + " and servers with a dedicated log disk fsync faster.",
             writesPerRun,
             readsPerRun,
             r.writesPerSecond(),
@@ -455,5 +541,24 @@ final class Report {
             runs,
             runs / 2,
             runs / 2 * 86400 / 1e6));
+    List<LeaseContentionBenchmark.Result> rs = leases;
+    if (rs != null && !rs.isEmpty()) {
+      LeaseContentionBenchmark.Result big = rs.get(rs.size() - 1);
+      md.para(
+          f(
+              "Leases cost more: a lease grant under contention took %.2f writes (queue node,"
+                  + " semaphore mutex, lease node and their deletes; section 2 at %d waiters),"
+                  + " so the same ensemble carries about %.0f lease grants per second (%.0f with"
+                  + " the same head-room). On one resource they are also serial: one hand-over at"
+                  + " a time, %.1f grants/s measured in section 2, whatever the ensemble.",
+              big.writesPerGrant(),
+              big.waiters(),
+              r.writesPerSecond() / big.writesPerGrant(),
+              r.writesPerSecond() / big.writesPerGrant() / 2,
+              rs.stream()
+                  .mapToDouble(LeaseContentionBenchmark.Result::grantsPerSecond)
+                  .max()
+                  .orElse(0)));
+    }
   }
 }
