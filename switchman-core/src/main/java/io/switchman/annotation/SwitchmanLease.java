@@ -36,8 +36,8 @@ public @interface SwitchmanLease {
   /** The resource name, for example {@code db_api} or {@code FQDN_cpu}. */
   String resource();
 
-  /** How many units of the resource this method takes: a positive integer expression. */
-  String amount() default "1";
+  /** How many units of the resource this method takes: a positive integer. Default 1. */
+  int amount() default 1;
 
   /**
    * The resource's total capacity, an integer expression such as {@code CPU} or {@code

@@ -81,7 +81,7 @@ final class Acquirer implements Watcher {
     if (!leases.isEmpty()) {
       if (request.lock() && request.lockWait().isZero()) {
         // switchman step 3: a held lock means skip, before queueing; keep watching it.
-        if (zk.exists(layout.lock(name), this) != null) {
+        if (exists(layout.lock(name), this) != null) {
           return Acquisition.skipped(Outcome.BUSY, "lock '" + name + "' is held");
         }
       }
@@ -101,20 +101,11 @@ final class Acquirer implements Watcher {
     return new Acquisition(Outcome.ACQUIRED, grant(), "granted '" + name + "'");
   }
 
-  private Grant grant() throws KeeperException, InterruptedException {
+  private Grant grant() {
     ZkGrant g =
         new ZkGrant(
             engine, zk, request.name(), lockPath, lockCzxid, held, request.group(), lastProofNanos);
-    // Watch every own node: deletion or change by anyone else is a loss. The read also proves
-    // the session alive now.
-    long sentAt = System.nanoTime();
-    for (String path : g.ownPaths()) {
-      Stat s = zk.exists(path, g);
-      if (s == null) {
-        g.lose(LossReason.NODE_DELETED);
-      }
-    }
-    g.provenAlive(sentAt);
+    g.watchOwnNodes();
     temporary.clear();
     held.clear();
     lockPath = null;
@@ -190,7 +181,7 @@ final class Acquirer implements Watcher {
       if (i == 0) {
         return null;
       }
-      if (zk.exists(dir + "/" + children.get(i - 1), this) == null) {
+      if (exists(dir + "/" + children.get(i - 1), this) == null) {
         continue;
       }
       Acquisition busy = awaitSignal(seen, leaseDeadline, "a place at the head of queue " + dir);
@@ -290,7 +281,7 @@ final class Acquirer implements Watcher {
       if (i == 0) {
         return path;
       }
-      if (zk.exists(dir + "/" + children.get(i - 1), this) == null) {
+      if (exists(dir + "/" + children.get(i - 1), this) == null) {
         continue;
       }
       // A mutex holder only sums and creates: wait without the lock-appeared shortcut.
@@ -343,7 +334,7 @@ final class Acquirer implements Watcher {
         delete(waiter);
         return null;
       }
-      if (zk.exists(watched, this) == null) {
+      if (exists(watched, this) == null) {
         continue;
       }
       long left = lockDeadline - System.nanoTime();
@@ -452,12 +443,47 @@ final class Acquirer implements Watcher {
 
   private List<String> children(String dir, @Nullable Watcher watcher)
       throws KeeperException, InterruptedException {
-    return new ArrayList<>(zk.getChildren(dir, watcher));
+    List<String> children = idempotent(() -> zk.getChildren(dir, watcher));
+    return children == null ? new ArrayList<>() : new ArrayList<>(children);
+  }
+
+  private @Nullable Stat exists(String path, Watcher watcher)
+      throws KeeperException, InterruptedException {
+    return idempotent(() -> zk.exists(path, watcher));
+  }
+
+  /** A ZooKeeper call that may be repeated. */
+  @FunctionalInterface
+  private interface Call<T> {
+    @Nullable T call() throws KeeperException, InterruptedException;
+  }
+
+  /**
+   * Runs a read or a delete, repeating it on connection loss while the session lives, up to the
+   * operation timeout: a short disconnect must not cost a request its place in a queue. Creates are
+   * never repeated this way (a repeated sequential create would leave a second node).
+   */
+  private <T> @Nullable T idempotent(Call<T> call) throws KeeperException, InterruptedException {
+    long deadline = System.nanoTime() + engine.operationTimeout().toNanos();
+    while (true) {
+      try {
+        return call.call();
+      } catch (KeeperException.ConnectionLossException e) {
+        if (!zk.getState().isAlive() || System.nanoTime() - deadline > 0) {
+          throw e;
+        }
+        TimeUnit.MILLISECONDS.sleep(50); // back off while the client reconnects
+      }
+    }
   }
 
   private void delete(String path) throws KeeperException, InterruptedException {
     try {
-      zk.delete(path, -1);
+      idempotent(
+          () -> {
+            zk.delete(path, -1);
+            return null;
+          });
     } catch (KeeperException.NoNodeException e) {
       // gone already
     }

@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The data of the prefix znode, shared by every host: server groups, the resources that may be
@@ -60,7 +61,7 @@ public record ClusterData(
    * @throws SwitchmanException of kind {@code INVALID_CLUSTER_DATA} naming the znode and the
    *     problem
    */
-  public static ClusterData parse(String znode, byte[] data) {
+  public static ClusterData parse(String znode, byte @Nullable [] data) {
     if (data == null || new String(data, StandardCharsets.UTF_8).isBlank()) {
       return EMPTY;
     }
@@ -156,7 +157,7 @@ public record ClusterData(
     };
   }
 
-  private static String firstLine(String s) {
+  private static String firstLine(@Nullable String s) {
     if (s == null) {
       return "";
     }
@@ -254,7 +255,7 @@ public record ClusterData(
       if (!visited.add(g)) {
         continue;
       }
-      for (String item : groups.get(g)) {
+      for (String item : groups.getOrDefault(g, List.of())) {
         if (groups.containsKey(item)) {
           todo.push(item);
         } else if (item.equals(host)) {

@@ -9,6 +9,7 @@ import java.time.format.DateTimeParseException;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Parses the durations used in annotations, properties and command-line options: {@code 0}, a
@@ -62,7 +63,7 @@ public final class Durations {
     }
   }
 
-  private static SwitchmanException invalid(String what, String value, Throwable cause) {
+  private static SwitchmanException invalid(String what, String value, @Nullable Throwable cause) {
     return new SwitchmanException(
         SwitchmanException.Kind.INVALID_ARGUMENT,
         "Invalid "

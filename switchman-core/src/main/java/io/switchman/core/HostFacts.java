@@ -10,6 +10,7 @@ import java.net.UnknownHostException;
 import java.util.Objects;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * This host's identity and size, as the macros {@code FQDN}, {@code CPU} and {@code MEMMB} expand
@@ -36,7 +37,7 @@ public record HostFacts(String fqdn, int cpus, long memoryMb) {
   }
 
   /** The facts of this machine; the host name is {@code host} if given, else the FQDN. */
-  public static HostFacts local(String host) {
+  public static HostFacts local(@Nullable String host) {
     String name = host == null || host.isBlank() ? localFqdn() : host;
     return new HostFacts(name, Runtime.getRuntime().availableProcessors(), totalMemoryMb());
   }

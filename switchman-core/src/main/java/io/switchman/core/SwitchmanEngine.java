@@ -18,6 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
@@ -85,7 +86,7 @@ public final class SwitchmanEngine implements AutoCloseable {
   private final ExecutorService notifier;
   private final ConnectionStateListener connectionListener = this::connectionStateChanged;
   private final ClusterDataCache clusterData;
-  private final List<Consumer<ZkGrant>> lossObservers =
+  private final List<Consumer<Grant>> lossObservers =
       new java.util.concurrent.CopyOnWriteArrayList<>();
   private volatile boolean closed;
   private volatile long warnedForSessionTimeoutMs = -1;
@@ -273,7 +274,7 @@ public final class SwitchmanEngine implements AutoCloseable {
 
   /** Registers an observer told of every loss (for metrics); it must not block. */
   public void addLossObserver(Consumer<Grant> observer) {
-    lossObservers.add(observer::accept);
+    lossObservers.add(observer);
   }
 
   // ---------------------------------------------------------------- acquire
@@ -513,7 +514,7 @@ public final class SwitchmanEngine implements AutoCloseable {
         g.name(),
         g.fencingToken(),
         reason);
-    for (Consumer<ZkGrant> o : lossObservers) {
+    for (Consumer<Grant> o : lossObservers) {
       try {
         o.accept(g);
       } catch (RuntimeException e) {
@@ -525,7 +526,7 @@ public final class SwitchmanEngine implements AutoCloseable {
   void dispatch(ZkGrant g, Consumer<LossReason> listener, LossReason reason) {
     try {
       notifier.execute(() -> callListener(g, listener, reason));
-    } catch (java.util.concurrent.RejectedExecutionException e) {
+    } catch (RejectedExecutionException e) {
       callListener(g, listener, reason);
     }
   }
@@ -595,7 +596,7 @@ public final class SwitchmanEngine implements AutoCloseable {
           },
           500,
           TimeUnit.MILLISECONDS);
-    } catch (java.util.concurrent.RejectedExecutionException e) {
+    } catch (RejectedExecutionException e) {
       // engine closing: the nodes go with the session
     }
   }

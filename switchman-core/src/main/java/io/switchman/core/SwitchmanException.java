@@ -5,6 +5,7 @@
 package io.switchman.core;
 
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A request that cannot be served, with a message that names the offending value and what is
@@ -46,7 +47,7 @@ public class SwitchmanException extends RuntimeException {
     this.kind = Objects.requireNonNull(kind);
   }
 
-  public SwitchmanException(Kind kind, String message, Throwable cause) {
+  public SwitchmanException(Kind kind, String message, @Nullable Throwable cause) {
     super(message, cause);
     this.kind = Objects.requireNonNull(kind);
   }

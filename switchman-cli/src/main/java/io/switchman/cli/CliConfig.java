@@ -1,0 +1,243 @@
+/*
+ * Copyright 2026 the switchman authors.
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package io.switchman.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.switchman.core.Durations;
+import io.switchman.core.SwitchmanException;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * switchman's JSON config file ({@code /etc/switchman.conf}): the keys of switchman 1.16 plus
+ * {@code session_timeout}, {@code auth} and {@code fqdn}. Unknown keys are reported as warnings,
+ * never fatal.
+ *
+ * @param zkhosts the ZooKeeper connect string
+ * @param prefix the root znode
+ * @param logLevel the log level
+ * @param logFile the file log lines are appended to, or null
+ * @param resourcesWaitTimeout how long to wait for leases; zero for no limit
+ * @param terminationTimeout time between SIGTERM and SIGKILL when the command must stop
+ * @param terminationTimeoutSet whether the config file sets {@code termination_timeout}
+ * @param dataReadLen switchman's read limit for the prefix znode (accepted, see the docs)
+ * @param sessionTimeoutMs the session timeout asked of ZooKeeper
+ * @param auth digest credentials {@code user:password}, or null
+ * @param fqdn this host's name for groups and node data, or null for the canonical host name
+ * @param warnings what was wrong but not fatal (unknown keys)
+ */
+record CliConfig(
+    String zkhosts,
+    String prefix,
+    CliLog.Level logLevel,
+    @Nullable Path logFile,
+    Duration resourcesWaitTimeout,
+    Duration terminationTimeout,
+    boolean terminationTimeoutSet,
+    long dataReadLen,
+    int sessionTimeoutMs,
+    @Nullable String auth,
+    @Nullable String fqdn,
+    List<String> warnings) {
+
+  static final Set<String> KEYS =
+      Set.of(
+          "zkhosts",
+          "prefix",
+          "loglevel",
+          "logfile",
+          "resources_wait_timeout",
+          "termination_timeout",
+          "data_read_len",
+          "session_timeout",
+          "auth",
+          "fqdn");
+
+  /** A config file problem; the message names the file, the key and the value. */
+  static final class ConfigException extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    ConfigException(String message) {
+      super(message);
+    }
+  }
+
+  static CliConfig load(Path path) throws ConfigException {
+    byte[] bytes;
+    try {
+      bytes = Files.readAllBytes(path);
+    } catch (NoSuchFileException e) {
+      throw new ConfigException("Config file " + path + " does not exist (use -c PATH)");
+    } catch (IOException e) {
+      throw new ConfigException("Cannot read config file " + path + ": " + e);
+    }
+    JsonNode root;
+    try {
+      root = new ObjectMapper().readTree(bytes);
+    } catch (JsonProcessingException e) {
+      throw new ConfigException(
+          "Config file " + path + " is not valid JSON: " + firstLine(e.getOriginalMessage()));
+    } catch (IOException e) {
+      throw new ConfigException("Cannot read config file " + path + ": " + e);
+    }
+    if (root == null || !root.isObject()) {
+      throw new ConfigException("Config file " + path + " must hold a JSON object");
+    }
+    return parse(path, root);
+  }
+
+  private static CliConfig parse(Path path, JsonNode root) throws ConfigException {
+    List<String> warnings = new ArrayList<>();
+    for (Map.Entry<String, JsonNode> e : root.properties()) {
+      if (!KEYS.contains(e.getKey())) {
+        warnings.add(
+            "Unknown key '"
+                + e.getKey()
+                + "' in config file "
+                + path
+                + " ignored; known keys: "
+                + String.join(", ", KEYS.stream().sorted().toList()));
+      }
+    }
+    Reader r = new Reader(path, root);
+    String zkhosts = r.requiredString("zkhosts", "a ZooKeeper connect string such as zk1:2181");
+    String prefix = r.requiredString("prefix", "the root znode such as /switchman");
+    String levelName = r.optionalString("loglevel");
+    CliLog.Level level = CliLog.Level.INFO;
+    if (levelName != null) {
+      CliLog.Level parsed = CliLog.parse(levelName);
+      if (parsed == null) {
+        throw r.bad(
+            "loglevel",
+            levelName,
+            "debug, info, notice, warning, error, critical, alert or emergency");
+      }
+      level = parsed;
+    }
+    String logFile = r.optionalString("logfile");
+    Duration wait = r.seconds("resources_wait_timeout", Duration.ZERO);
+    Duration termination = r.seconds("termination_timeout", Duration.ofSeconds(10));
+    long dataReadLen = r.integer("data_read_len", 65535, 1, Integer.MAX_VALUE);
+    int sessionTimeout = (int) r.integer("session_timeout", 10000, 100, 24L * 3600 * 1000);
+    String auth = r.optionalString("auth");
+    if (auth != null) {
+      if (auth.startsWith("digest:")) {
+        auth = auth.substring("digest:".length());
+      }
+      if (auth.indexOf(':') <= 0) {
+        throw new ConfigException(
+            "Invalid auth in config file "
+                + path
+                + ": expected digest credentials 'user:password' (or 'digest:user:password')");
+      }
+    }
+    String fqdn = r.optionalString("fqdn");
+    return new CliConfig(
+        zkhosts,
+        prefix,
+        level,
+        logFile == null || logFile.isBlank() ? null : Path.of(logFile),
+        wait,
+        termination,
+        root.hasNonNull("termination_timeout"),
+        dataReadLen,
+        sessionTimeout,
+        auth,
+        fqdn == null || fqdn.isBlank() ? null : fqdn,
+        List.copyOf(warnings));
+  }
+
+  private static String firstLine(@Nullable String s) {
+    if (s == null) {
+      return "";
+    }
+    int nl = s.indexOf('\n');
+    return nl < 0 ? s : s.substring(0, nl);
+  }
+
+  /** Typed access to the keys, with error messages naming file, key and value. */
+  private record Reader(Path path, JsonNode root) {
+
+    ConfigException bad(String key, String value, String allowed) {
+      return new ConfigException(
+          "Invalid " + key + " '" + value + "' in config file " + path + ": expected " + allowed);
+    }
+
+    String requiredString(String key, String what) throws ConfigException {
+      String v = optionalString(key);
+      if (v == null || v.isBlank()) {
+        throw new ConfigException(
+            "Missing required key '" + key + "' in config file " + path + ": give " + what);
+      }
+      return v;
+    }
+
+    @Nullable String optionalString(String key) throws ConfigException {
+      JsonNode n = root.get(key);
+      if (n == null || n.isNull()) {
+        return null;
+      }
+      if (!n.isValueNode() || n.isBoolean()) {
+        throw bad(key, n.toString(), "a string");
+      }
+      return n.asText();
+    }
+
+    /** A number of seconds (decimals allowed), a numeric string, or a duration such as 500ms. */
+    Duration seconds(String key, Duration dflt) throws ConfigException {
+      JsonNode n = root.get(key);
+      if (n == null || n.isNull()) {
+        return dflt;
+      }
+      String text = n.asText().trim();
+      String allowed = "a number of seconds (such as 10 or 0.5) or a duration such as 500ms";
+      if (!n.isNumber() && !n.isTextual()) {
+        throw bad(key, n.toString(), allowed);
+      }
+      try {
+        BigDecimal s = new BigDecimal(text);
+        if (s.signum() < 0) {
+          throw bad(key, text, allowed + ", not negative");
+        }
+        return Duration.ofMillis(s.movePointRight(3).longValueExact());
+      } catch (NumberFormatException | ArithmeticException e) {
+        try {
+          return Durations.parse(key, text);
+        } catch (SwitchmanException e2) {
+          throw bad(key, text, allowed);
+        }
+      }
+    }
+
+    long integer(String key, long dflt, long min, long max) throws ConfigException {
+      JsonNode n = root.get(key);
+      if (n == null || n.isNull()) {
+        return dflt;
+      }
+      String text = n.asText().trim();
+      String allowed = "an integer from " + min + " to " + max;
+      try {
+        long v = Long.parseLong(text);
+        if (v < min || v > max || !(n.isIntegralNumber() || n.isTextual())) {
+          throw bad(key, text, allowed);
+        }
+        return v;
+      } catch (NumberFormatException e) {
+        throw bad(key, text, allowed);
+      }
+    }
+  }
+}

@@ -1,0 +1,302 @@
+/*
+ * Copyright 2026 the switchman authors.
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package io.switchman.cli;
+
+import io.switchman.core.Acquisition;
+import io.switchman.core.Grant;
+import io.switchman.core.GrantRequest;
+import io.switchman.core.LossReason;
+import io.switchman.core.SwitchmanEngine;
+import io.switchman.core.SwitchmanException;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One guarded run: acquire, start the command in its own process group under the {@link Watchdog},
+ * keep the watchdog fed with the safety deadline, stop the group on loss, forward signals, and
+ * release only when the command is gone.
+ */
+final class JobRunner {
+
+  private static final Map<String, Integer> SIGNALS = Map.of("HUP", 1, "INT", 2, "TERM", 15);
+  private static final long HEARTBEAT_MS = 100;
+
+  private final CliConfig cfg;
+  private final Main.JobSpec spec;
+  private final int busyExitCode;
+
+  private final Object lock = new Object();
+  private @Nullable Thread acquiring;
+  private @Nullable String signalBeforeStart;
+  private @Nullable Watchdog watchdog;
+  private boolean childStarted;
+  private volatile @Nullable LossReason loss;
+
+  private JobRunner(CliConfig cfg, Main.JobSpec spec, int busyExitCode) {
+    this.cfg = cfg;
+    this.spec = spec;
+    this.busyExitCode = busyExitCode;
+  }
+
+  static int run(CliConfig cfg, Main.JobSpec spec, int busyExitCode) {
+    return new JobRunner(cfg, spec, busyExitCode).run();
+  }
+
+  private int run() {
+    synchronized (lock) {
+      acquiring = Thread.currentThread();
+    }
+    for (String name : SIGNALS.keySet()) {
+      Signals.handle(name, this::onSignal);
+    }
+    // Started early so that bash starts while we connect; with no process group it just exits.
+    Watchdog wd;
+    try {
+      wd = Watchdog.start(cfg.terminationTimeout().toMillis(), cfg.logFile());
+    } catch (IOException e) {
+      CliLog.error("Cannot start the watchdog (bash is needed): " + e.getMessage());
+      return ExitCodes.ERROR;
+    }
+    synchronized (lock) {
+      watchdog = wd;
+    }
+    Main.Connection c;
+    try {
+      CliLog.timing("connecting");
+      c = Main.Connection.open(cfg);
+      CliLog.timing("connected");
+    } catch (Main.Connection.Failure f) {
+      wd.close();
+      return f.exitCode();
+    }
+    try (c) {
+      StopBudget budget = StopBudget.of(c.negotiatedSessionTimeoutMs(), cfg.terminationTimeout());
+      // Warned about when termination_timeout is configured; the default of 10 s, which never fits
+      // the default session of 10 s, is only noted in the log file, so that cron sends no mail.
+      budget.warning().ifPresent(cfg.terminationTimeoutSet() ? CliLog::warn : CliLog::info);
+      wd.killDelay(budget.killDelayMs());
+      SwitchmanEngine engine = c.engine(budget.stopBudget());
+      GrantRequest request = spec.request().leaseWait(cfg.resourcesWaitTimeout()).build();
+      Acquisition a;
+      try {
+        a = engine.acquire(request);
+        CliLog.timing("acquire done");
+      } catch (InterruptedException e) {
+        return interrupted(wd);
+      }
+      Grant grant = a.grant();
+      if (grant == null) {
+        wd.close();
+        CliLog.info("Skipped: " + a.detail());
+        return busyExitCode;
+      }
+      try {
+        return runGuarded(grant, budget, wd);
+      } finally {
+        grant.release();
+        CliLog.timing("released");
+      }
+    } catch (SwitchmanException e) {
+      wd.close();
+      CliLog.error(e.getMessage());
+      return Main.exitCodeOf(e);
+    } catch (Main.Connection.Failure f) {
+      wd.close();
+      return f.exitCode();
+    }
+  }
+
+  private int interrupted(Watchdog wd) {
+    wd.close();
+    String sig;
+    synchronized (lock) {
+      sig = signalBeforeStart;
+    }
+    CliLog.warn("Received SIG" + sig + " before the command started; nothing is held, exiting");
+    return ExitCodes.SIGNAL_BASE + SIGNALS.getOrDefault(sig, 15);
+  }
+
+  private int runGuarded(Grant grant, StopBudget budget, Watchdog wd) {
+    long killNanos = TimeUnit.MILLISECONDS.toNanos(budget.killDelayMs());
+    wd.safe(msLeft(grant));
+    grant.onLoss(
+        reason -> {
+          loss = reason;
+          long now = System.nanoTime();
+          long killAt = Math.min(now, grant.safeUntilNanos()) + killNanos;
+          long killIn = Math.max(0, TimeUnit.NANOSECONDS.toMillis(killAt - now));
+          CliLog.warn(
+              describe(grant)
+                  + " lost ("
+                  + reason
+                  + "): stopping the command, SIGTERM to its process group now, SIGKILL in "
+                  + killIn
+                  + " ms");
+          wd.stop(killIn);
+        });
+    if (loss != null) {
+      CliLog.error("Not running the command: " + describe(grant) + " was lost (" + loss + ")");
+      wd.close();
+      return ExitCodes.LOST;
+    }
+    synchronized (lock) {
+      if (signalBeforeStart != null) {
+        return interrupted(wd);
+      }
+    }
+    Process child;
+    try {
+      child = start(grant);
+    } catch (IOException e) {
+      wd.close();
+      CliLog.error("Cannot run " + spec.command() + ": " + e.getMessage());
+      return ExitCodes.ERROR;
+    }
+    if (!wd.processGroup(child.pid())) {
+      CliLog.error(
+          "The watchdog process is gone: the command was not run, as it would be unguarded");
+      waitFor(child);
+      return ExitCodes.ERROR;
+    }
+    synchronized (lock) {
+      childStarted = true;
+    }
+    if (loss != null) {
+      wd.stop(budget.killDelayMs());
+    }
+    CliLog.info(
+        "Running "
+            + spec.command()
+            + " as pid "
+            + child.pid()
+            + " under "
+            + describe(grant)
+            + " (fencing token "
+            + grant.fencingToken()
+            + ")");
+    ScheduledExecutorService heartbeat =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "switchman-heartbeat");
+              t.setDaemon(true);
+              return t;
+            });
+    heartbeat.scheduleAtFixedRate(
+        () -> {
+          if (loss == null) {
+            wd.safe(msLeft(grant));
+          }
+        },
+        HEARTBEAT_MS,
+        HEARTBEAT_MS,
+        TimeUnit.MILLISECONDS);
+    CliLog.timing("command started");
+    int status = waitFor(child);
+    CliLog.timing("command exited");
+    heartbeat.shutdownNow();
+    boolean pastDeadline = System.nanoTime() - grant.safeUntilNanos() >= 0;
+    // Wait for the watchdog to finish a stop it was doing, so no process of the group is left.
+    wd.finish(budget.killDelayMs() + 2000);
+    LossReason lost = loss;
+    if (lost == null && pastDeadline) {
+      lost = LossReason.SAFETY_DEADLINE;
+    }
+    if (lost != null) {
+      CliLog.error(
+          "The command was stopped because "
+              + describe(grant)
+              + " was lost ("
+              + lost
+              + "); its exit status was "
+              + status);
+      return ExitCodes.LOST;
+    }
+    if (status != 0) {
+      CliLog.warn("The command (pid " + child.pid() + ") exited with " + describeStatus(status));
+    }
+    return status;
+  }
+
+  private static int waitFor(Process child) {
+    while (true) {
+      try {
+        return child.waitFor();
+      } catch (InterruptedException e) {
+        // signals are forwarded, not acted upon: keep waiting for the command
+      }
+    }
+  }
+
+  private Process start(Grant grant) throws IOException {
+    List<String> argv = new ArrayList<>();
+    // Own session and process group (setsid); the leader stops itself until the watchdog, told
+    // the process group, lets it exec the command (see watchdog.sh).
+    argv.add("setsid");
+    argv.add("sh");
+    argv.add("-c");
+    argv.add("kill -STOP $$; exec \"$@\"");
+    argv.add("switchman-job");
+    argv.addAll(spec.command());
+    ProcessBuilder pb = new ProcessBuilder(argv).inheritIO();
+    pb.environment().put("SWITCHMAN_LOCKNAME", grant.name());
+    pb.environment().put("SWITCHMAN_FENCING_TOKEN", Long.toString(grant.fencingToken()));
+    return pb.start();
+  }
+
+  private static long msLeft(Grant grant) {
+    return TimeUnit.NANOSECONDS.toMillis(grant.safeUntilNanos() - System.nanoTime());
+  }
+
+  private static String describe(Grant grant) {
+    StringBuilder sb = new StringBuilder();
+    if (grant.hasLock()) {
+      sb.append("lock '").append(grant.name()).append('\'');
+    }
+    for (Grant.HeldLease l : grant.leases()) {
+      sb.append(sb.length() > 0 ? ", " : "")
+          .append("lease ")
+          .append(l.resource())
+          .append('=')
+          .append(l.amount())
+          .append(':')
+          .append(l.capacity());
+    }
+    return sb.toString();
+  }
+
+  private static String describeStatus(int status) {
+    if (status > ExitCodes.SIGNAL_BASE && status < ExitCodes.SIGNAL_BASE + 65) {
+      return "status " + status + " (killed by signal " + (status - ExitCodes.SIGNAL_BASE) + "?)";
+    }
+    return "status " + status;
+  }
+
+  /** SIGTERM, SIGINT, SIGHUP: forwarded to the command's group, or abort before it started. */
+  private void onSignal(String name) {
+    Watchdog wd;
+    synchronized (lock) {
+      wd = watchdog;
+      if (!childStarted) {
+        if (signalBeforeStart == null) {
+          signalBeforeStart = name;
+          if (acquiring != null) {
+            acquiring.interrupt();
+          }
+        }
+        return;
+      }
+    }
+    CliLog.warn("Received SIG" + name + ": forwarding it to the command's process group");
+    if (wd != null) {
+      wd.signal(name);
+    }
+  }
+}

@@ -1,0 +1,150 @@
+/*
+ * Copyright 2026 the switchman authors.
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package io.switchman.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The watchdog process on its own (no ZooKeeper): the protocol switchman speaks to it, with real
+ * process groups. The command starts as switchman starts it: in its own session, stopped until the
+ * watchdog lets it go on.
+ */
+class WatchdogTest {
+
+  @TempDir Path dir;
+  private final List<Process> processes = new ArrayList<>();
+  private final List<Watchdog> watchdogs = new ArrayList<>();
+
+  @AfterEach
+  void cleanUp() {
+    watchdogs.forEach(Watchdog::close);
+    for (Process p : processes) {
+      p.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
+      p.destroyForcibly();
+    }
+  }
+
+  private Watchdog watchdog(long killDelayMs) throws IOException {
+    Watchdog wd = Watchdog.start(killDelayMs, null);
+    watchdogs.add(wd);
+    return wd;
+  }
+
+  /** Starts {@code sh -c script} as switchman starts a command: own session, held stopped. */
+  private Process command(String script) throws IOException {
+    Process p =
+        new ProcessBuilder(
+                "setsid", "sh", "-c", "kill -STOP $$; exec \"$@\"", "job", "sh", "-c", script)
+            .directory(dir.toFile())
+            .inheritIO()
+            .start();
+    processes.add(p);
+    return p;
+  }
+
+  private boolean ran() {
+    return Files.exists(dir.resolve("ran"));
+  }
+
+  @Test
+  void commandRunsOnlyOnceTheWatchdogGuardsItsProcessGroup() throws Exception {
+    Watchdog wd = watchdog(500);
+    wd.safe(10_000);
+    Process p = command("echo $$ > ran; sleep 30");
+    await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> !ran());
+
+    wd.processGroup(p.pid());
+    await().atMost(Duration.ofSeconds(5)).until(this::ran);
+    assertThat(p.isAlive()).isTrue();
+  }
+
+  @Test
+  void commandNeverRunsWhenSwitchmanDiesBeforeNamingItsGroup() throws Exception {
+    Watchdog wd = watchdog(500);
+    wd.safe(10_000);
+    Process p = command("echo $$ > ran; sleep 30");
+    wd.close(); // end of input without a process group: switchman died right after the start
+    await()
+        .during(Duration.ofMillis(700))
+        .atMost(Duration.ofSeconds(2))
+        .until(() -> !ran() && p.isAlive());
+  }
+
+  @Test
+  void endOfInputStopsTheGroup() throws Exception {
+    Watchdog wd = watchdog(500);
+    wd.safe(10_000);
+    Process p = command("sleep 30 & echo $! > grandchild; echo $$ > ran; wait");
+    wd.processGroup(p.pid());
+    await().atMost(Duration.ofSeconds(5)).until(this::ran);
+    await().atMost(Duration.ofSeconds(5)).until(() -> Files.exists(dir.resolve("grandchild")));
+    long grandchild = Long.parseLong(Files.readString(dir.resolve("grandchild")).trim());
+
+    wd.close(); // switchman died
+    assertThat(p.waitFor()).isEqualTo(128 + 15);
+    await()
+        .atMost(Duration.ofSeconds(2))
+        .until(() -> ProcessHandle.of(grandchild).map(h -> !h.isAlive()).orElse(true));
+  }
+
+  @Test
+  void missingHeartbeatStopsTheGroupAtTheDeadlineNotBefore() throws Exception {
+    Watchdog wd = watchdog(500);
+    wd.safe(400);
+    Process p = command("echo $$ > ran; sleep 30");
+    wd.processGroup(p.pid());
+    await().atMost(Duration.ofSeconds(5)).until(this::ran);
+    // Heartbeats keep it running well past the first deadline.
+    long until = System.nanoTime() + Duration.ofMillis(1200).toNanos();
+    while (System.nanoTime() < until) {
+      wd.safe(400);
+      assertThat(p.isAlive()).isTrue();
+      Thread.sleep(100); // the heartbeat period, as switchman sends them
+    }
+    long t0 = System.nanoTime();
+    // No more heartbeats (switchman paused): stopped at the deadline.
+    assertThat(p.waitFor()).isEqualTo(128 + 15);
+    assertThat(Duration.ofNanos(System.nanoTime() - t0))
+        .isBetween(Duration.ofMillis(250), Duration.ofMillis(1500));
+  }
+
+  @Test
+  void stopSendsSigtermThenSigkill() throws Exception {
+    Watchdog wd = watchdog(5000);
+    wd.safe(60_000);
+    Process p = command("trap '' TERM; echo $$ > ran; while :; do sleep 0.05; done");
+    wd.processGroup(p.pid());
+    await().atMost(Duration.ofSeconds(5)).until(this::ran);
+    long t0 = System.nanoTime();
+    wd.stop(400);
+    assertThat(p.waitFor()).isEqualTo(128 + 9);
+    assertThat(Duration.ofNanos(System.nanoTime() - t0))
+        .isBetween(Duration.ofMillis(350), Duration.ofMillis(2000));
+  }
+
+  @Test
+  void signalsReachTheGroup() throws Exception {
+    Watchdog wd = watchdog(500);
+    wd.safe(60_000);
+    Process p =
+        command("trap 'echo hup > got; exit 0' HUP; echo $$ > ran; while :; do sleep 0.05; done");
+    wd.processGroup(p.pid());
+    await().atMost(Duration.ofSeconds(5)).until(this::ran);
+    wd.signal("HUP");
+    assertThat(p.waitFor()).isZero();
+    assertThat(Files.readString(dir.resolve("got")).trim()).isEqualTo("hup");
+  }
+}

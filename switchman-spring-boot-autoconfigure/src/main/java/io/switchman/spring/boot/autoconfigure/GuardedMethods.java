@@ -1,0 +1,228 @@
+/*
+ * Copyright 2026 the switchman authors.
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package io.switchman.spring.boot.autoconfigure;
+
+import io.switchman.annotation.SwitchmanLease;
+import io.switchman.annotation.SwitchmanLock;
+import io.switchman.core.ClusterData;
+import io.switchman.core.Durations;
+import io.switchman.core.GrantRequest;
+import io.switchman.core.HostFacts;
+import io.switchman.core.LeaseRequest;
+import io.switchman.core.Names;
+import io.switchman.core.SwitchmanException;
+import java.lang.reflect.Method;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
+import org.springframework.aop.support.AopUtils;
+import org.springframework.core.MethodClassKey;
+import org.springframework.core.annotation.AnnotatedElementUtils;
+import org.springframework.core.env.PropertyResolver;
+import org.springframework.util.ClassUtils;
+import org.springframework.util.ReflectionUtils;
+
+/**
+ * Resolves and validates the switchman annotations of methods, once per method: placeholders,
+ * names, durations, lease expressions, capacities and return types. Every problem is reported as
+ * one {@link IllegalStateException} naming the method, the attribute and the value.
+ */
+final class GuardedMethods {
+
+  private final PropertyResolver environment;
+  private final SwitchmanProperties properties;
+  private final HostFacts host;
+  private final Map<MethodClassKey, GuardedMethod> cache = new ConcurrentHashMap<>();
+
+  /** Leases whose capacity must come from the cluster data: method description to resource. */
+  private final Map<String, String> capacitiesFromClusterData = new ConcurrentHashMap<>();
+
+  GuardedMethods(PropertyResolver environment, SwitchmanProperties properties, HostFacts host) {
+    this.environment = environment;
+    this.properties = properties;
+    this.host = host;
+  }
+
+  /** Whether {@code method} carries {@link SwitchmanLock} or {@link SwitchmanLease}. */
+  static boolean isGuarded(Method method) {
+    return AnnotatedElementUtils.hasAnnotation(method, SwitchmanLock.class)
+        || !AnnotatedElementUtils.findMergedRepeatableAnnotations(method, SwitchmanLease.class)
+            .isEmpty();
+  }
+
+  /**
+   * Validates every guarded method of {@code targetClass}.
+   *
+   * @return how many guarded methods it has
+   * @throws IllegalStateException naming the first invalid method
+   */
+  int validate(Class<?> targetClass) {
+    Class<?> userClass = ClassUtils.getUserClass(targetClass);
+    List<Method> guarded = new ArrayList<>();
+    ReflectionUtils.doWithMethods(
+        userClass,
+        m -> {
+          if (!m.isBridge() && !m.isSynthetic() && isGuarded(m)) {
+            guarded.add(m);
+          }
+        });
+    for (Method m : guarded) {
+      get(m, userClass);
+    }
+    return guarded.size();
+  }
+
+  /**
+   * The resolved annotations of {@code method} called on a {@code targetClass}, cached.
+   *
+   * @throws IllegalStateException naming the method when an annotation is invalid
+   */
+  GuardedMethod get(Method method, Class<?> targetClass) {
+    Class<?> userClass = ClassUtils.getUserClass(targetClass);
+    MethodClassKey key = new MethodClassKey(method, userClass);
+    GuardedMethod cached = cache.get(key);
+    if (cached != null) {
+      return cached;
+    }
+    GuardedMethod resolved = resolve(AopUtils.getMostSpecificMethod(method, userClass), userClass);
+    cache.put(key, resolved);
+    return resolved;
+  }
+
+  /** Methods whose lease capacities can only be known from the cluster data, with the resource. */
+  Map<String, String> capacitiesFromClusterData() {
+    return Map.copyOf(capacitiesFromClusterData);
+  }
+
+  private GuardedMethod resolve(Method method, Class<?> userClass) {
+    String simpleName =
+        userClass.getSimpleName().isEmpty()
+            ? ClassUtils.getShortName(userClass)
+            : userClass.getSimpleName();
+    String description = userClass.getName() + "." + method.getName() + "()";
+    SwitchmanLock lock = AnnotatedElementUtils.findMergedAnnotation(method, SwitchmanLock.class);
+    Set<SwitchmanLease> leases =
+        AnnotatedElementUtils.findMergedRepeatableAnnotations(method, SwitchmanLease.class);
+    try {
+      Class<?> returnType = method.getReturnType();
+      if (returnType.isPrimitive() && returnType != void.class) {
+        throw new IllegalArgumentException(
+            "it returns "
+                + returnType.getName()
+                + ", which cannot be skipped: return void, an object (null when skipped) or an"
+                + " Optional (empty when skipped)");
+      }
+      String name =
+          lock != null && !lock.name().isEmpty()
+              ? resolve("name", lock.name())
+              : simpleName + "." + method.getName();
+      Names.checkLockName(name);
+      GrantRequest.Builder request = GrantRequest.builder(name).lock(lock != null);
+      Duration holdAtLeast = Duration.ZERO;
+      Duration maxDuration = null;
+      if (lock != null) {
+        request.lockWait(Durations.parse("waitFor", resolve("waitFor", lock.waitFor())));
+        String group = resolve("group", lock.group());
+        if (!group.isEmpty()) {
+          request.group(Names.checkGroupName(group));
+        }
+        holdAtLeast = Durations.parse("holdAtLeast", resolve("holdAtLeast", lock.holdAtLeast()));
+        String max = resolve("maxDuration", lock.maxDuration());
+        if (!max.isEmpty()) {
+          maxDuration = Durations.parse("maxDuration", max);
+          if (maxDuration.isZero()) {
+            throw new IllegalArgumentException(
+                "Invalid maxDuration '" + max + "': must be positive (leave it out for no limit)");
+          }
+        }
+      }
+      Set<String> seen = new HashSet<>();
+      for (SwitchmanLease lease : leases) {
+        request.lease(resolveLease(lease, description, seen));
+      }
+      return new GuardedMethod(
+          description,
+          request.build(),
+          holdAtLeast,
+          maxDuration,
+          Optional.class.isAssignableFrom(returnType));
+    } catch (IllegalArgumentException | SwitchmanException e) {
+      throw new IllegalStateException(
+          "Invalid switchman annotation on " + description + ": " + e.getMessage(), e);
+    }
+  }
+
+  private LeaseRequest resolveLease(SwitchmanLease lease, String description, Set<String> seen) {
+    String resource = resolve("resource", lease.resource());
+    String expanded = Names.checkResourceName(host.expand(resource));
+    if (!seen.add(expanded)) {
+      throw new IllegalArgumentException(
+          "resource '" + expanded + "' is leased twice; lease it once with the sum of the amounts");
+    }
+    String amount = Integer.toString(lease.amount());
+    checkExpression(resource, amount, "amount of lease " + expanded);
+    String capacity = resolve("capacity", lease.capacity());
+    if (capacity.isBlank()) {
+      capacity = capacityFromProperties(resource, expanded);
+    }
+    if (capacity == null) {
+      capacitiesFromClusterData.put(description, resource);
+    } else {
+      checkExpression(resource, capacity, "capacity of resource " + expanded);
+    }
+    return new LeaseRequest(resource, amount, capacity);
+  }
+
+  /**
+   * The capacity of {@code resource} from {@code switchman.capacities}, by its name before or after
+   * macro expansion. Keys bound without bracket notation lose characters other than letters, digits
+   * and {@code -} ({@code FQDN_cpu} becomes {@code FQDNcpu}), so such keys match too.
+   */
+  @Nullable String capacityFromProperties(String resource, String expanded) {
+    Map<String, String> capacities = properties.getCapacities();
+    String exact = capacities.get(resource);
+    if (exact != null) {
+      return exact;
+    }
+    String stripped = resource.replaceAll("[^A-Za-z0-9-]", "");
+    for (Map.Entry<String, String> e : capacities.entrySet()) {
+      if (e.getKey().equals(expanded) || e.getKey().equals(stripped)) {
+        return e.getValue();
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Checks that {@code expression} evaluates to a whole number of at least 1 on this host. The
+   * core's evaluator is reached through cluster data validation, which evaluates capacities.
+   */
+  private void checkExpression(String resource, String expression, String what) {
+    try {
+      new ClusterData(Map.of(), List.of(resource), Map.of(resource, expression)).validate(host);
+    } catch (SwitchmanException e) {
+      String prefix = "capacity of resource " + resource;
+      String message = e.getMessage() == null ? "" : e.getMessage();
+      String expanded = host.expand(expression);
+      String asWritten = expanded.equals(expression) ? "" : " (as written: '" + expression + "')";
+      throw new IllegalArgumentException(message.replace(prefix, what) + asWritten, e);
+    }
+  }
+
+  private String resolve(String attribute, String value) {
+    try {
+      return environment.resolveRequiredPlaceholders(value).trim();
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          "Invalid " + attribute + " '" + value + "': " + e.getMessage(), e);
+    }
+  }
+}

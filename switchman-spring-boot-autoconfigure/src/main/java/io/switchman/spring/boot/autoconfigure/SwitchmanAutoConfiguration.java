@@ -1,0 +1,193 @@
+/*
+ * Copyright 2026 the switchman authors.
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package io.switchman.spring.boot.autoconfigure;
+
+import io.switchman.core.HostFacts;
+import io.switchman.core.SwitchmanEngine;
+import io.switchman.spring.boot.autoconfigure.SwitchmanProperties.Acl;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.framework.imps.CuratorFrameworkState;
+import org.apache.curator.retry.ExponentialBackoffRetry;
+import org.apache.zookeeper.ZooDefs;
+import org.apache.zookeeper.data.ACL;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.BeanDefinition;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Role;
+import org.springframework.core.env.Environment;
+
+/**
+ * Auto-configuration of switchman: the Curator client (unless the application defines one), an
+ * optional embedded ZooKeeper, the {@link SwitchmanEngine}, and the guarding of methods annotated
+ * with {@code @SwitchmanLock} and {@code @SwitchmanLease}.
+ */
+@AutoConfiguration
+@ConditionalOnClass({SwitchmanEngine.class, CuratorFramework.class})
+@ConditionalOnBooleanProperty(name = "switchman.enabled", matchIfMissing = true)
+@EnableConfigurationProperties(SwitchmanProperties.class)
+public final class SwitchmanAutoConfiguration {
+
+  /**
+   * Time between the stop timeout running out and the earliest possible takeover, for the loss to
+   * be noticed and the interrupt delivered.
+   */
+  static final Duration STOP_MARGIN = Duration.ofMillis(500);
+
+  private static final Logger log = LoggerFactory.getLogger(SwitchmanAutoConfiguration.class);
+
+  @Bean
+  @ConditionalOnMissingBean
+  HostFacts switchmanHostFacts(SwitchmanProperties properties) {
+    return HostFacts.local(properties.getHost());
+  }
+
+  @Bean(destroyMethod = "close")
+  @ConditionalOnMissingBean(CuratorFramework.class)
+  CuratorFramework switchmanCuratorFramework(
+      SwitchmanProperties properties, ObjectProvider<SwitchmanEmbeddedZooKeeper> embedded) {
+    SwitchmanEmbeddedZooKeeper server = embedded.getIfAvailable();
+    String connectString = server != null ? server.connectString() : properties.getConnectString();
+    SwitchmanProperties.Retry retry = properties.getRetry();
+    CuratorFrameworkFactory.Builder builder =
+        CuratorFrameworkFactory.builder()
+            .connectString(connectString)
+            .sessionTimeoutMs(millis("session-timeout", properties.getSessionTimeout()))
+            .connectionTimeoutMs(millis("connection-timeout", properties.getConnectionTimeout()))
+            .retryPolicy(
+                new ExponentialBackoffRetry(
+                    millis("retry.base-sleep", retry.getBaseSleep()),
+                    retry.getMaxRetries(),
+                    millis("retry.max-sleep", retry.getMaxSleep())));
+    String credentials = properties.getAuth().getCredentials();
+    if (credentials != null && !credentials.isEmpty()) {
+      String scheme = properties.getAuth().getScheme();
+      if ("digest".equals(scheme) && credentials.indexOf(':') <= 0) {
+        throw new IllegalStateException(
+            "Invalid switchman.auth.credentials: digest credentials are 'user:password'");
+      }
+      builder.authorization(scheme, credentials.getBytes(StandardCharsets.UTF_8));
+    } else if (properties.getAcl() == Acl.CREATOR) {
+      throw new IllegalStateException(
+          "switchman.acl=creator needs switchman.auth.credentials: only an authenticated session"
+              + " can create znodes that only its creator may use");
+    }
+    CuratorFramework client = builder.build();
+    client.start();
+    log.info("Connecting to ZooKeeper at {} (prefix {})", connectString, properties.getPrefix());
+    return client;
+  }
+
+  @Bean(destroyMethod = "close")
+  @ConditionalOnMissingBean
+  @ConditionalOnSingleCandidate(CuratorFramework.class)
+  SwitchmanEngine switchmanEngine(
+      CuratorFramework client, SwitchmanProperties properties, HostFacts host) {
+    if (client.getState() == CuratorFrameworkState.LATENT) {
+      log.info("Starting the application's CuratorFramework, which was not started");
+      client.start();
+    }
+    List<ACL> acl =
+        properties.getAcl() == Acl.CREATOR
+            ? ZooDefs.Ids.CREATOR_ALL_ACL
+            : ZooDefs.Ids.OPEN_ACL_UNSAFE;
+    millis("stop-timeout", properties.getStopTimeout());
+    return SwitchmanEngine.builder(client)
+        .prefix(properties.getPrefix())
+        .host(host)
+        .stopBudget(properties.getStopTimeout().plus(STOP_MARGIN))
+        .operationTimeout(positive("connection-timeout", properties.getConnectionTimeout()))
+        .acl(acl)
+        .build();
+  }
+
+  @Bean
+  @ConditionalOnMissingBean
+  SwitchmanHalter switchmanHalter() {
+    return SwitchmanHalter.runtime();
+  }
+
+  @Bean
+  @Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+  GuardedMethods switchmanGuardedMethods(
+      Environment environment, SwitchmanProperties properties, HostFacts host) {
+    return new GuardedMethods(environment, properties, host);
+  }
+
+  @Bean(destroyMethod = "close")
+  @ConditionalOnBean(SwitchmanEngine.class)
+  SwitchmanGuard switchmanGuard(
+      SwitchmanEngine engine,
+      GuardedMethods methods,
+      ObjectProvider<SwitchmanRunListener> listeners,
+      SwitchmanHalter halter,
+      SwitchmanProperties properties) {
+    return new SwitchmanGuard(
+        engine,
+        methods,
+        listeners.orderedStream().toList(),
+        halter,
+        properties.getStopTimeout(),
+        properties.getOnStuck());
+  }
+
+  @Bean
+  @ConditionalOnBean(SwitchmanEngine.class)
+  SwitchmanStartupChecks switchmanStartupChecks(
+      SwitchmanEngine engine,
+      CuratorFramework client,
+      GuardedMethods methods,
+      SwitchmanProperties properties) {
+    return new SwitchmanStartupChecks(engine, client, methods, properties);
+  }
+
+  @Bean
+  @Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+  static SwitchmanMethodPostProcessor switchmanMethodPostProcessor() {
+    return new SwitchmanMethodPostProcessor();
+  }
+
+  /** The embedded ZooKeeper server, started before the client. */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnBooleanProperty("switchman.embedded.enabled")
+  static class EmbeddedZooKeeperConfiguration {
+
+    @Bean(destroyMethod = "close")
+    @ConditionalOnMissingBean
+    SwitchmanEmbeddedZooKeeper switchmanEmbeddedZooKeeper(SwitchmanProperties properties) {
+      return SwitchmanEmbeddedZooKeeper.start(
+          properties.getEmbedded().getPort(), properties.getEmbedded().getDataDir());
+    }
+  }
+
+  private static Duration positive(String property, Duration value) {
+    if (value.isNegative() || value.isZero()) {
+      throw new IllegalStateException(
+          "Invalid switchman." + property + " " + value + ": must be positive");
+    }
+    return value;
+  }
+
+  private static int millis(String property, Duration value) {
+    positive(property, value);
+    if (value.toMillis() > Integer.MAX_VALUE) {
+      throw new IllegalStateException("Invalid switchman." + property + " " + value + ": too long");
+    }
+    return (int) value.toMillis();
+  }
+}

@@ -1,0 +1,391 @@
+/*
+ * Copyright 2026 the switchman authors.
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package io.switchman.spring.boot.autoconfigure;
+
+import io.switchman.core.Acquisition;
+import io.switchman.core.Durations;
+import io.switchman.core.Grant;
+import io.switchman.core.SwitchmanContext;
+import io.switchman.core.SwitchmanEngine;
+import io.switchman.core.SwitchmanException;
+import io.switchman.spring.boot.autoconfigure.SwitchmanProperties.OnStuck;
+import io.switchman.spring.boot.autoconfigure.SwitchmanRunListener.SkipReason;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.aopalliance.intercept.MethodInvocation;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.aop.support.AopUtils;
+
+/**
+ * Runs guarded methods: acquires the grant, runs the method under it, stops the method when the
+ * grant is lost, releases the grant.
+ *
+ * <ul>
+ *   <li>When the lock is busy, this host is not in the group, the wait ran out, or ZooKeeper cannot
+ *       be reached, the method does not run: the call returns null (or {@code Optional.empty()}).
+ *   <li>On loss of the grant, or when {@code maxDuration} passes, the thread running the method is
+ *       interrupted; if the method has not returned after the stop timeout, {@code on-stuck}
+ *       applies. An interrupt caused by the guard is cleared when the method returns, so the
+ *       scheduler's thread is not left interrupted.
+ *   <li>The grant is released when the method returns or throws, or {@code holdAtLeast} after it
+ *       started, whichever is later.
+ * </ul>
+ *
+ * <p>On close (application shutdown), running methods are interrupted and given the stop timeout to
+ * return, and grants kept for holdAtLeast are released.
+ */
+final class SwitchmanGuard implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(SwitchmanGuard.class);
+
+  /** The loss reason reported when a method runs longer than its maxDuration. */
+  static final String MAX_DURATION = "MAX_DURATION";
+
+  /** The reason reported when the application shuts down while a method runs. */
+  static final String SHUTDOWN = "SHUTDOWN";
+
+  private final SwitchmanEngine engine;
+  private final GuardedMethods methods;
+  private final List<SwitchmanRunListener> listeners;
+  private final SwitchmanHalter halter;
+  private final Duration stopTimeout;
+  private final OnStuck onStuck;
+  private final ScheduledThreadPoolExecutor timer;
+  private final Set<Run> running = ConcurrentHashMap.newKeySet();
+  private final Set<Grant> keptForHoldAtLeast = ConcurrentHashMap.newKeySet();
+  private volatile boolean closed;
+
+  SwitchmanGuard(
+      SwitchmanEngine engine,
+      GuardedMethods methods,
+      List<SwitchmanRunListener> listeners,
+      SwitchmanHalter halter,
+      Duration stopTimeout,
+      OnStuck onStuck) {
+    this.engine = engine;
+    this.methods = methods;
+    this.listeners = List.copyOf(listeners);
+    this.halter = halter;
+    this.stopTimeout = stopTimeout;
+    this.onStuck = onStuck;
+    this.timer =
+        new ScheduledThreadPoolExecutor(
+            1,
+            r -> {
+              Thread t = new Thread(r, "switchman-guard-timer");
+              t.setDaemon(true);
+              return t;
+            });
+    this.timer.setRemoveOnCancelPolicy(true);
+  }
+
+  /** Runs one call of a guarded method. */
+  @Nullable Object invoke(MethodInvocation invocation) throws Throwable {
+    Object target = invocation.getThis();
+    Class<?> targetClass =
+        target != null
+            ? AopUtils.getTargetClass(target)
+            : invocation.getMethod().getDeclaringClass();
+    GuardedMethod method = methods.get(invocation.getMethod(), targetClass);
+    String name = method.request().name();
+    long start = System.nanoTime();
+    Acquisition acquisition;
+    try {
+      acquisition = engine.acquire(method.request());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return skip(method, SkipReason.ERROR, start, "interrupted while waiting for the grant");
+    } catch (SwitchmanException e) {
+      SkipReason reason =
+          e.kind() == SwitchmanException.Kind.LEASE_WAIT_TIMEOUT
+              ? SkipReason.TIMEOUT
+              : SkipReason.ERROR;
+      return skip(method, reason, start, e.getMessage());
+    } catch (RuntimeException e) {
+      log.warn("Skipped {}: acquiring '{}' failed", method.description(), name, e);
+      return skip(method, SkipReason.ERROR, start, e.toString());
+    }
+    Grant grant = acquisition.grant();
+    if (grant == null) {
+      SkipReason reason =
+          switch (acquisition.outcome()) {
+            case NOT_IN_GROUP -> SkipReason.NOT_IN_GROUP;
+            case TIMEOUT -> SkipReason.TIMEOUT;
+            default -> SkipReason.BUSY;
+          };
+      return skip(method, reason, start, acquisition.detail());
+    }
+    return run(invocation, method, grant, start);
+  }
+
+  private @Nullable Object run(
+      MethodInvocation invocation, GuardedMethod method, Grant grant, long start) throws Throwable {
+    String name = method.request().name();
+    Duration waited = Duration.ofNanos(System.nanoTime() - start);
+    log.debug(
+        "Running {} under grant '{}' (fencing token {}) after {} ms",
+        method.description(),
+        name,
+        grant.fencingToken(),
+        waited.toMillis());
+    List<SwitchmanRunListener.Run> handles = new ArrayList<>(listeners.size());
+    for (SwitchmanRunListener l : listeners) {
+      try {
+        handles.add(l.started(name, grant, waited));
+      } catch (RuntimeException e) {
+        log.warn("A switchman run listener failed; ignored", e);
+      }
+    }
+    Run run = new Run(method, grant, Thread.currentThread());
+    running.add(run);
+    grant.onLoss(reason -> run.stop(reason.name()));
+    Duration max = method.maxDuration();
+    if (max != null) {
+      run.maxDurationTimer = schedule(() -> run.stop(MAX_DURATION), max);
+    }
+    long runStart = System.nanoTime();
+    Throwable error = null;
+    try (SwitchmanContext.Scope scope = SwitchmanContext.enter(grant)) {
+      return invocation.proceed();
+    } catch (Throwable t) {
+      error = t;
+      throw t;
+    } finally {
+      run.finish();
+      running.remove(run);
+      release(method, grant, start);
+      Duration ran = Duration.ofNanos(System.nanoTime() - runStart);
+      for (SwitchmanRunListener.Run h : handles) {
+        try {
+          h.finished(ran, error);
+        } catch (RuntimeException e) {
+          log.warn("A switchman run listener failed; ignored", e);
+        }
+      }
+    }
+  }
+
+  private void release(GuardedMethod method, Grant grant, long start) {
+    long keepNanos = start + method.holdAtLeast().toNanos() - System.nanoTime();
+    if (keepNanos > 0 && grant.isHeld() && !closed) {
+      keptForHoldAtLeast.add(grant);
+      log.debug(
+          "Keeping grant '{}' for {} ms more (holdAtLeast)",
+          grant.name(),
+          TimeUnit.NANOSECONDS.toMillis(keepNanos));
+      try {
+        timer.schedule(
+            () -> {
+              if (keptForHoldAtLeast.remove(grant)) {
+                // release() may wait for ZooKeeper: not on the timer thread
+                Thread t = new Thread(grant::release, "switchman-release");
+                t.setDaemon(true);
+                t.start();
+              }
+            },
+            keepNanos,
+            TimeUnit.NANOSECONDS);
+        return;
+      } catch (RejectedExecutionException e) {
+        keptForHoldAtLeast.remove(grant);
+      }
+    }
+    grant.release();
+  }
+
+  private @Nullable Object skip(
+      GuardedMethod method, SkipReason reason, long start, @Nullable String detail) {
+    String why = detail == null ? reason.tag() : detail;
+    if (reason == SkipReason.ERROR) {
+      log.warn("Skipped {}: {}", method.description(), why);
+    } else {
+      log.debug("Skipped {}: {}", method.description(), why);
+    }
+    Duration waited = Duration.ofNanos(System.nanoTime() - start);
+    for (SwitchmanRunListener l : listeners) {
+      try {
+        l.skipped(method.request().name(), reason, waited, why);
+      } catch (RuntimeException e) {
+        log.warn("A switchman run listener failed; ignored", e);
+      }
+    }
+    return method.skipValue();
+  }
+
+  private @Nullable ScheduledFuture<?> schedule(Runnable task, Duration delay) {
+    try {
+      return timer.schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (RejectedExecutionException e) {
+      return null;
+    }
+  }
+
+  /** The calls running now. */
+  int runningCount() {
+    return running.size();
+  }
+
+  /**
+   * Interrupts every running guarded method, waits up to the stop timeout for them to return
+   * (applying on-stuck to any that does not), then releases grants kept for holdAtLeast.
+   */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    for (Run run : running) {
+      run.stop(SHUTDOWN);
+    }
+    long deadline = System.nanoTime() + stopTimeout.toNanos();
+    while (!running.isEmpty() && System.nanoTime() - deadline < 0) {
+      try {
+        Thread.sleep(10);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    for (Run run : running) {
+      run.checkStuck();
+    }
+    timer.shutdownNow();
+    for (Grant g : keptForHoldAtLeast) {
+      if (keptForHoldAtLeast.remove(g)) {
+        g.release();
+      }
+    }
+  }
+
+  /** One running call: the thread to interrupt and whether the guard interrupted it. */
+  private final class Run {
+    private final GuardedMethod method;
+    private final Grant grant;
+    private final Thread thread;
+    private boolean done;
+    private @Nullable String stopReason;
+    private long stoppedAtNanos;
+    @Nullable ScheduledFuture<?> maxDurationTimer;
+    private @Nullable ScheduledFuture<?> stuckTimer;
+
+    Run(GuardedMethod method, Grant grant, Thread thread) {
+      this.method = method;
+      this.grant = grant;
+      this.thread = thread;
+    }
+
+    /** Interrupts the method, once; called on loss, at maxDuration, and on shutdown. */
+    void stop(String reason) {
+      synchronized (this) {
+        if (done || stopReason != null) {
+          return;
+        }
+        stopReason = reason;
+        stoppedAtNanos = System.nanoTime();
+        thread.interrupt();
+        stuckTimer = schedule(this::checkStuck, stopTimeout);
+      }
+      log.warn(
+          "Interrupting {} on thread '{}': {} (grant '{}', fencing token {})",
+          method.description(),
+          thread.getName(),
+          describe(reason),
+          grant.name(),
+          grant.fencingToken());
+      notifyListeners(l -> l.stopping(grant.name(), reason));
+    }
+
+    private String describe(String reason) {
+      Duration max = method.maxDuration();
+      if (MAX_DURATION.equals(reason) && max != null) {
+        return "it ran longer than its maxDuration of " + Durations.format(max);
+      }
+      if (SHUTDOWN.equals(reason)) {
+        return "the application is shutting down";
+      }
+      return "its grant was lost (" + reason + ")";
+    }
+
+    /** Applies on-stuck if the method has not returned since it was stopped. */
+    void checkStuck() {
+      String reason;
+      long stoppedFor;
+      synchronized (this) {
+        if (done || stopReason == null) {
+          return;
+        }
+        reason = stopReason;
+        stoppedFor = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - stoppedAtNanos);
+      }
+      String message =
+          String.format(
+              "%s on thread '%s' has not returned %d ms after it was interrupted (%s, grant '%s',"
+                  + " fencing token %d): it may run alongside the next holder",
+              method.description(),
+              thread.getName(),
+              stoppedFor,
+              reason,
+              grant.name(),
+              grant.fencingToken());
+      StuckMethodException stack = new StuckMethodException(thread);
+      if (onStuck == OnStuck.HALT) {
+        log.error("{}; halting the JVM (switchman.on-stuck=halt)", message, stack);
+        halter.halt(message);
+      } else {
+        log.error("{} (switchman.on-stuck=log)", message, stack);
+      }
+    }
+
+    /** Called on the method's thread when it returned: no interrupt from us after this. */
+    void finish() {
+      boolean interruptedByUs;
+      synchronized (this) {
+        done = true;
+        interruptedByUs = stopReason != null;
+        if (maxDurationTimer != null) {
+          maxDurationTimer.cancel(false);
+        }
+        if (stuckTimer != null) {
+          stuckTimer.cancel(false);
+        }
+      }
+      if (interruptedByUs) {
+        // Clear the interrupt we caused, so that the scheduler's thread goes on normally.
+        Thread.interrupted();
+      }
+    }
+  }
+
+  private void notifyListeners(Consumer<SwitchmanRunListener> call) {
+    for (SwitchmanRunListener l : listeners) {
+      try {
+        call.accept(l);
+      } catch (RuntimeException e) {
+        log.warn("A switchman run listener failed; ignored", e);
+      }
+    }
+  }
+
+  /** Carries the stack trace of a stuck method's thread into the log. */
+  static final class StuckMethodException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    StuckMethodException(Thread thread) {
+      super("Stack of thread '" + thread.getName() + "'", null, false, true);
+      setStackTrace(thread.getStackTrace());
+    }
+  }
+}

@@ -1,0 +1,140 @@
+/*
+ * Copyright 2026 the switchman authors.
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package io.switchman.spring.boot.autoconfigure.endpoint;
+
+import io.switchman.core.ClusterData;
+import io.switchman.core.ClusterStatus;
+import io.switchman.core.ClusterStatus.GrantInfo;
+import io.switchman.core.ClusterStatus.LeaseInfo;
+import io.switchman.core.ClusterStatus.LockInfo;
+import io.switchman.core.ClusterStatus.QueueEntry;
+import io.switchman.core.SwitchmanEngine;
+import io.switchman.core.SwitchmanException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
+
+/**
+ * The {@code switchman} actuator endpoint: this instance's grants, and everything under the prefix:
+ * every lock with its holder and fencing token, the lease queues, the leases held, the requests
+ * waiting for locks, and the cluster data. When ZooKeeper cannot be reached, only this instance's
+ * view is shown, with the error.
+ */
+@Endpoint(id = "switchman")
+public final class SwitchmanEndpoint {
+
+  private final SwitchmanEngine engine;
+
+  public SwitchmanEndpoint(SwitchmanEngine engine) {
+    this.engine = engine;
+  }
+
+  /** The snapshot. */
+  @ReadOperation
+  public SwitchmanDescriptor switchman() {
+    boolean connected = engine.isConnected();
+    String session = connected ? "0x" + Long.toHexString(engine.sessionId()) : null;
+    if (connected) {
+      try {
+        ClusterStatus s = engine.status();
+        return new SwitchmanDescriptor(
+            engine.host().fqdn(),
+            engine.prefix(),
+            true,
+            session,
+            engine.negotiatedSessionTimeoutMs(),
+            s.ownGrants(),
+            s.locks(),
+            s.queues(),
+            s.leases(),
+            s.waiters(),
+            clusterData(s.clusterData()),
+            null);
+      } catch (SwitchmanException e) {
+        return offline(session, e.getMessage());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return offline(session, "interrupted");
+      }
+    }
+    return offline(null, "not connected to ZooKeeper");
+  }
+
+  private SwitchmanDescriptor offline(@Nullable String session, @Nullable String error) {
+    List<GrantInfo> own =
+        engine.grants().stream()
+            .map(
+                g ->
+                    new GrantInfo(
+                        g.name(),
+                        g.hasLock(),
+                        g.fencingToken(),
+                        g.leases().stream()
+                            .map(l -> l.resource() + "=" + l.amount() + "/" + l.capacity())
+                            .toList(),
+                        g.acquiredAt(),
+                        g.isHeld(),
+                        g.lossReason().orElse(null)))
+            .toList();
+    return new SwitchmanDescriptor(
+        engine.host().fqdn(),
+        engine.prefix(),
+        false,
+        session,
+        engine.negotiatedSessionTimeoutMs(),
+        own,
+        List.of(),
+        Map.of(),
+        Map.of(),
+        Map.of(),
+        null,
+        error);
+  }
+
+  private @Nullable Object clusterData(@Nullable String raw) {
+    if (raw == null) {
+      return null;
+    }
+    try {
+      ClusterData data = ClusterData.parse(engine.prefix(), raw.getBytes(StandardCharsets.UTF_8));
+      return data;
+    } catch (SwitchmanException e) {
+      return Map.of("raw", raw, "error", String.valueOf(e.getMessage()));
+    }
+  }
+
+  /**
+   * What the endpoint shows.
+   *
+   * @param host this instance's host name (for groups and the FQDN macro)
+   * @param prefix the root znode
+   * @param connected whether the client is connected to ZooKeeper
+   * @param sessionId the session id in hex, when connected
+   * @param sessionTimeoutMs the negotiated session timeout
+   * @param grants this instance's grants
+   * @param locks every lock under the prefix, with holder and fencing token
+   * @param queues resource to the requests queued for it, in order
+   * @param leases resource to the leases held on it
+   * @param waiters lock name to the requests waiting for it, in order
+   * @param clusterData the prefix znode's data (groups, resources, capacities)
+   * @param error why only this instance's view is shown, or null
+   */
+  public record SwitchmanDescriptor(
+      String host,
+      String prefix,
+      boolean connected,
+      @Nullable String sessionId,
+      int sessionTimeoutMs,
+      List<GrantInfo> grants,
+      List<LockInfo> locks,
+      Map<String, List<QueueEntry>> queues,
+      Map<String, List<LeaseInfo>> leases,
+      Map<String, List<QueueEntry>> waiters,
+      @Nullable Object clusterData,
+      @Nullable String error) {}
+}

@@ -1,0 +1,97 @@
+/*
+ * Copyright 2026 the switchman authors.
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package io.switchman.spring.boot.autoconfigure.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.switchman.core.Grant;
+import io.switchman.core.SwitchmanEngine;
+import io.switchman.spring.boot.autoconfigure.SwitchmanRunListener;
+import java.time.Duration;
+import java.util.Locale;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Micrometer meters of switchman. Every meter has the tag {@code name} (the lock name):
+ *
+ * <ul>
+ *   <li>{@code switchman.acquisitions} (counter), tag {@code outcome}: {@code acquired}, {@code
+ *       busy}, {@code not-in-group}, {@code timeout}, {@code error};
+ *   <li>{@code switchman.wait} (timer), tag {@code outcome}: time from the call to the grant or to
+ *       the skip;
+ *   <li>{@code switchman.hold} (timer), tag {@code exception} (the simple class name, or {@code
+ *       none}): time the guarded method ran under its grant;
+ *   <li>{@code switchman.losses} (counter), tag {@code reason}: a grant was lost ({@code
+ *       session-lost}, {@code connection-suspended}, {@code safety-deadline}, ...) or a method ran
+ *       past its {@code maxDuration} ({@code max-duration});
+ *   <li>{@code switchman.grants.active} (gauge, no tags): grants this instance holds now.
+ * </ul>
+ */
+public final class SwitchmanMetrics implements SwitchmanRunListener {
+
+  private final MeterRegistry registry;
+
+  public SwitchmanMetrics(MeterRegistry registry, SwitchmanEngine engine) {
+    this.registry = registry;
+    Gauge.builder("switchman.grants.active", engine, e -> e.grants().size())
+        .description("Grants this instance holds now")
+        .register(registry);
+    engine.addLossObserver(g -> g.lossReason().ifPresent(reason -> loss(g.name(), reason.name())));
+  }
+
+  @Override
+  public void skipped(String name, SkipReason outcome, Duration waited, String detail) {
+    acquisition(name, outcome.tag(), waited);
+  }
+
+  @Override
+  public Run started(String name, Grant grant, Duration waited) {
+    acquisition(name, "acquired", waited);
+    return (ran, error) ->
+        Timer.builder("switchman.hold")
+            .description("Time a guarded method ran under its grant")
+            .tag("name", name)
+            .tag("exception", exception(error))
+            .register(registry)
+            .record(ran);
+  }
+
+  @Override
+  public void stopping(String name, String reason) {
+    if ("MAX_DURATION".equals(reason)) {
+      loss(name, reason);
+    }
+  }
+
+  private void acquisition(String name, String outcome, Duration waited) {
+    Counter.builder("switchman.acquisitions")
+        .description("Calls of guarded methods, by outcome of acquiring their grant")
+        .tag("name", name)
+        .tag("outcome", outcome)
+        .register(registry)
+        .increment();
+    Timer.builder("switchman.wait")
+        .description("Time from the call of a guarded method to its grant or its skip")
+        .tag("name", name)
+        .tag("outcome", outcome)
+        .register(registry)
+        .record(waited);
+  }
+
+  private void loss(String name, String reason) {
+    Counter.builder("switchman.losses")
+        .description("Grants lost while held, and methods stopped at their maxDuration")
+        .tag("name", name)
+        .tag("reason", reason.toLowerCase(Locale.ROOT).replace('_', '-'))
+        .register(registry)
+        .increment();
+  }
+
+  private static String exception(@Nullable Throwable error) {
+    return error == null ? "none" : error.getClass().getSimpleName();
+  }
+}

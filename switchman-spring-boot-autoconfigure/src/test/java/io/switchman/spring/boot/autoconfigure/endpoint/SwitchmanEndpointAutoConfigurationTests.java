@@ -1,0 +1,135 @@
+/*
+ * Copyright 2026 the switchman authors.
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package io.switchman.spring.boot.autoconfigure.endpoint;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.switchman.core.Acquisition;
+import io.switchman.core.ClusterData;
+import io.switchman.core.GrantRequest;
+import io.switchman.core.SwitchmanEngine;
+import io.switchman.spring.boot.autoconfigure.SwitchmanAutoConfiguration;
+import io.switchman.spring.boot.autoconfigure.endpoint.SwitchmanEndpoint.SwitchmanDescriptor;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.test.InstanceSpec;
+import org.apache.curator.test.TestingServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+
+class SwitchmanEndpointAutoConfigurationTests {
+
+  private static TestingServer server;
+
+  private final String prefix = "/endpoint-" + UUID.randomUUID();
+
+  private final ApplicationContextRunner runner =
+      new ApplicationContextRunner()
+          .withConfiguration(
+              AutoConfigurations.of(
+                  SwitchmanAutoConfiguration.class, SwitchmanEndpointAutoConfiguration.class))
+          .withPropertyValues(
+              "switchman.connect-string=" + server.getConnectString(),
+              "switchman.prefix=" + prefix,
+              "switchman.host=h1.example.com",
+              "switchman.session-timeout=4s",
+              "switchman.connection-timeout=1s",
+              "switchman.stop-timeout=1s");
+
+  @BeforeAll
+  static void startServer() throws Exception {
+    server = new TestingServer(new InstanceSpec(null, -1, -1, -1, true, -1, 200, -1), true);
+  }
+
+  @AfterAll
+  static void stopServer() throws Exception {
+    server.close();
+  }
+
+  @Test
+  void exposedEndpointShouldShowGrantsLocksLeasesAndClusterData() {
+    runner
+        .withPropertyValues("management.endpoints.web.exposure.include=switchman")
+        .run(
+            context -> {
+              assertThat(context).hasSingleBean(SwitchmanEndpoint.class);
+              SwitchmanEngine engine = context.getBean(SwitchmanEngine.class);
+              context.getBean(CuratorFramework.class).blockUntilConnected();
+              engine.writeClusterData(
+                  new ClusterData(
+                      Map.of("workers", List.of("h1.example.com")),
+                      List.of("db"),
+                      Map.of("db", "3")));
+              Acquisition a =
+                  engine.acquire(GrantRequest.builder("export").lease("db", "2", null).build());
+              try {
+                SwitchmanDescriptor d = context.getBean(SwitchmanEndpoint.class).switchman();
+                assertThat(d.connected()).isTrue();
+                assertThat(d.host()).isEqualTo("h1.example.com");
+                assertThat(d.prefix()).isEqualTo(prefix);
+                assertThat(d.sessionId()).startsWith("0x");
+                assertThat(d.sessionTimeoutMs()).isEqualTo(4000);
+                assertThat(d.grants())
+                    .singleElement()
+                    .satisfies(
+                        g -> {
+                          assertThat(g.name()).isEqualTo("export");
+                          assertThat(g.fencingToken()).isEqualTo(a.grant().fencingToken());
+                          assertThat(g.leases()).containsExactly("db=2/3");
+                        });
+                assertThat(d.locks())
+                    .singleElement()
+                    .satisfies(
+                        l -> {
+                          assertThat(l.name()).isEqualTo("export");
+                          assertThat(l.holder()).startsWith("h1.example.com ");
+                          assertThat(l.fencingToken()).isEqualTo(a.grant().fencingToken());
+                        });
+                assertThat(d.leases().get("db")).singleElement().extracting("amount").isEqualTo(2L);
+                assertThat(d.clusterData()).isInstanceOf(ClusterData.class);
+                assertThat(((ClusterData) d.clusterData()).capacities()).containsEntry("db", "3");
+                assertThat(d.error()).isNull();
+              } finally {
+                a.grant().release();
+              }
+            });
+  }
+
+  @Test
+  void unreachableZooKeeperShouldShowOwnGrantsAndTheError() {
+    runner
+        .withPropertyValues(
+            "management.endpoints.web.exposure.include=switchman",
+            "switchman.connect-string=127.0.0.1:1")
+        .run(
+            context -> {
+              SwitchmanDescriptor d = context.getBean(SwitchmanEndpoint.class).switchman();
+              assertThat(d.connected()).isFalse();
+              assertThat(d.grants()).isEmpty();
+              assertThat(d.error()).isEqualTo("not connected to ZooKeeper");
+            });
+  }
+
+  @Test
+  void unexposedEndpointShouldNotBeCreated() {
+    runner.run(context -> assertThat(context).doesNotHaveBean(SwitchmanEndpoint.class));
+  }
+
+  @Test
+  void noActuatorShouldMeanNoEndpoint() {
+    runner
+        .withPropertyValues("management.endpoints.web.exposure.include=switchman")
+        .withClassLoader(new FilteredClassLoader(Endpoint.class))
+        .run(
+            context -> assertThat(context).hasNotFailed().doesNotHaveBean(SwitchmanEndpoint.class));
+  }
+}
