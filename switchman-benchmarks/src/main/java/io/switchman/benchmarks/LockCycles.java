@@ -74,6 +74,12 @@ final class LockCycles {
             SwitchmanCycle::new));
     kinds.add(
         new Kind(
+            "spring",
+            "`@SwitchmanLock` empty method through the Spring interceptor (whole call)",
+            false,
+            SpringInterceptorCycle::new));
+    kinds.add(
+        new Kind(
             "curator",
             "Curator `InterProcessMutex` `acquire` + `release`",
             false,
@@ -87,24 +93,22 @@ final class LockCycles {
     kinds.add(
         new Kind(
             "raw3",
-            "profile: ZooKeeper `create` + `exists` with watch + `delete` (switchman's requests,"
-                + " no engine)",
+            "profile: ZooKeeper `create`, then `exists` with watch, awaited, then `delete`",
             false,
             c -> new RawCycle(c, "/bench-raw/watched", Raw.WATCHED)));
     kinds.add(
         new Kind(
-            "raw-async-delete",
-            "profile: `create` + `exists` with watch + `delete` awaited through the event thread"
-                + " (as the engine's release)",
-            false,
-            c -> new RawCycle(c, "/bench-raw/async", Raw.ASYNC_DELETE)));
-    kinds.add(
-        new Kind(
             "raw-pipelined",
-            "profile: `create` + `exists` with watch sent right behind it (reply not awaited) +"
-                + " `delete`",
+            "profile: `create` + `exists` with watch sent behind it, reply not awaited + `delete`",
             false,
             c -> new RawCycle(c, "/bench-raw/pipelined", Raw.PIPELINED)));
+    kinds.add(
+        new Kind(
+            "raw-async-delete",
+            "profile: as the row above, the `delete` awaited through the client's event thread (the"
+                + " engine's requests, without the engine)",
+            false,
+            c -> new RawCycle(c, "/bench-raw/async", Raw.PIPELINED_ASYNC_DELETE)));
     return kinds;
   }
 
@@ -120,10 +124,10 @@ final class LockCycles {
      */
     PIPELINED,
     /**
-     * As {@link #WATCHED}, but the delete is asynchronous and awaited through a future completed on
-     * the client's event thread, as the engine's release does: the cost of that thread hop.
+     * As {@link #PIPELINED}, and the delete is asynchronous, awaited through a future completed on
+     * the client's event thread: the engine's exact requests and threads, without the engine.
      */
-    ASYNC_DELETE
+    PIPELINED_ASYNC_DELETE
   }
 
   /** Raw ZooKeeper: create an ephemeral node, maybe watch it, delete it. */
@@ -148,19 +152,20 @@ final class LockCycles {
     public void acquire() throws Exception {
       zk.create(path, DATA, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.EPHEMERAL);
       switch (mode) {
-        case WATCHED, ASYNC_DELETE -> {
+        case WATCHED -> {
           if (zk.exists(path, e -> {}) == null) {
             throw new IllegalStateException("node vanished: " + path);
           }
         }
-        case PIPELINED -> zk.exists(path, e -> {}, (rc, p, ctx, stat) -> {}, null);
+        case PIPELINED, PIPELINED_ASYNC_DELETE ->
+            zk.exists(path, e -> {}, (rc, p, ctx, stat) -> {}, null);
         default -> {}
       }
     }
 
     @Override
     public void release() throws Exception {
-      if (mode == Raw.ASYNC_DELETE) {
+      if (mode == Raw.PIPELINED_ASYNC_DELETE) {
         java.util.concurrent.CompletableFuture<Void> done =
             new java.util.concurrent.CompletableFuture<>();
         zk.delete(path, 0, (rc, p, ctx) -> done.complete(null), null);

@@ -37,6 +37,11 @@ class BenchmarkSmokeTest {
     assertThat(lc.get("switchman").writes()).isEqualTo(2.0);
     assertThat(lc.get("switchman").reads()).isEqualTo(1.0);
     assertThat(lc.get("curator").writes()).isEqualTo(2.0);
+    // The guarded method ran every time (the cycle fails otherwise) with the engine's requests.
+    assertThat(lc.get("spring").writes()).isEqualTo(2.0);
+    assertThat(lc.get("spring").reads()).isEqualTo(1.0);
+    assertThat(lc.get("raw-pipelined").ops())
+        .containsOnly(entry("create", 1.0), entry("exists", 1.0), entry("delete", 1.0));
 
     assertThat(report.leases).hasSize(1);
     LeaseContentionBenchmark.Result leases = report.leases.get(0);
