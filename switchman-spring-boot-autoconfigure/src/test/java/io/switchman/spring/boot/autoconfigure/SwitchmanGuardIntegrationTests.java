@@ -170,6 +170,12 @@ class SwitchmanGuardIntegrationTests {
                           }));
               assertThat(result).isEqualTo("interrupted");
               assertThat(interruptedAfter).isFalse();
+              long ranMillis =
+                  TimeUnit.NANOSECONDS.toMillis(
+                      probe.times.get("interrupted a") - probe.times.get("start a"));
+              assertThat(ranMillis).isBetween(250L, 5000L);
+              System.out.printf(
+                  "MEASURE maxDuration 300ms: method interrupted after %d ms%n", ranMillis);
               assertThat(
                       context
                           .getBean(MeterRegistry.class)
