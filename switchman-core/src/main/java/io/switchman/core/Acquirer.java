@@ -81,7 +81,7 @@ final class Acquirer implements Watcher {
     if (!leases.isEmpty()) {
       if (request.lock() && request.lockWait().isZero()) {
         // switchman step 3: a held lock means skip, before queueing; keep watching it.
-        if (zk.exists(layout.lock(name), this) != null) {
+        if (exists(layout.lock(name), this) != null) {
           return Acquisition.skipped(Outcome.BUSY, "lock '" + name + "' is held");
         }
       }
@@ -101,20 +101,11 @@ final class Acquirer implements Watcher {
     return new Acquisition(Outcome.ACQUIRED, grant(), "granted '" + name + "'");
   }
 
-  private Grant grant() throws KeeperException, InterruptedException {
+  private Grant grant() {
     ZkGrant g =
         new ZkGrant(
             engine, zk, request.name(), lockPath, lockCzxid, held, request.group(), lastProofNanos);
-    // Watch every own node: deletion or change by anyone else is a loss. The read also proves
-    // the session alive now.
-    long sentAt = System.nanoTime();
-    for (String path : g.ownPaths()) {
-      Stat s = zk.exists(path, g);
-      if (s == null) {
-        g.lose(LossReason.NODE_DELETED);
-      }
-    }
-    g.provenAlive(sentAt);
+    g.watchOwnNodes();
     temporary.clear();
     held.clear();
     lockPath = null;
@@ -174,7 +165,10 @@ final class Acquirer implements Watcher {
     return null;
   }
 
-  /** Waits until {@code node} is the lowest in {@code dir}, watching only its predecessor. */
+  /**
+   * Waits until {@code node} is the lowest in {@code dir}, watching only its predecessor: the head
+   * of a queue, or the holder of the semaphore mutex.
+   */
   private @Nullable Acquisition awaitHead(String dir, String node)
       throws KeeperException, InterruptedException {
     String own = node.substring(node.lastIndexOf('/') + 1);
@@ -190,10 +184,10 @@ final class Acquirer implements Watcher {
       if (i == 0) {
         return null;
       }
-      if (zk.exists(dir + "/" + children.get(i - 1), this) == null) {
+      if (exists(dir + "/" + children.get(i - 1), this) == null) {
         continue;
       }
-      Acquisition busy = awaitSignal(seen, leaseDeadline, "a place at the head of queue " + dir);
+      Acquisition busy = awaitSignal(seen, leaseDeadline, "a place at the head of " + dir);
       if (busy != null) {
         return busy;
       }
@@ -203,8 +197,12 @@ final class Acquirer implements Watcher {
   private @Nullable Acquisition takeLease(Lease l) throws KeeperException, InterruptedException {
     String leasesDir = layout.leases(l.resource());
     while (true) {
+      String mutex = joinMutex(l.resource());
+      Acquisition busy = awaitHead(layout.semaphoreMutex(l.resource()), mutex);
+      if (busy != null) {
+        return busy;
+      }
       long seen = signalCount();
-      String mutex = takeMutex(l.resource());
       boolean created;
       try {
         long sum = sumLeases(l, this);
@@ -229,8 +227,7 @@ final class Acquirer implements Watcher {
       if (created) {
         return null;
       }
-      Acquisition busy =
-          awaitSignal(seen, leaseDeadline, l.amount() + " units of resource " + l.resource());
+      busy = awaitSignal(seen, leaseDeadline, l.amount() + " units of resource " + l.resource());
       if (busy != null) {
         return busy;
       }
@@ -271,39 +268,16 @@ final class Acquirer implements Watcher {
     temporary.add(lease.path());
   }
 
-  /** switchman's semaphore mutex: the lowest {@code acquire-<seq>} node holds it. */
-  private String takeMutex(String resource) throws KeeperException, InterruptedException {
-    String dir = layout.semaphoreMutex(resource);
+  /** Joins switchman's semaphore mutex: the lowest {@code acquire-<seq>} node holds it. */
+  private String joinMutex(String resource) throws KeeperException, InterruptedException {
     String path =
-        zk.create(dir + "/acquire-", new byte[0], engine.acl(), CreateMode.EPHEMERAL_SEQUENTIAL);
+        zk.create(
+            layout.semaphoreMutex(resource) + "/acquire-",
+            new byte[0],
+            engine.acl(),
+            CreateMode.EPHEMERAL_SEQUENTIAL);
     temporary.add(path);
-    String own = path.substring(dir.length() + 1);
-    while (true) {
-      long seen = signalCount();
-      List<String> children = Layout.sorted(children(dir, null));
-      int i = children.indexOf(own);
-      if (i < 0) {
-        throw new SwitchmanException(
-            SwitchmanException.Kind.UNAVAILABLE,
-            "Lost the semaphore mutex: node " + path + " disappeared while waiting");
-      }
-      if (i == 0) {
-        return path;
-      }
-      if (zk.exists(dir + "/" + children.get(i - 1), this) == null) {
-        continue;
-      }
-      // A mutex holder only sums and creates: wait without the lock-appeared shortcut.
-      synchronized (this) {
-        while (signals == seen) {
-          long left = leaseDeadline == Long.MAX_VALUE ? 0 : leaseDeadline - System.nanoTime();
-          if (leaseDeadline != Long.MAX_VALUE && left <= 0) {
-            throw leaseTimeout("the semaphore mutex of resource " + resource);
-          }
-          TimeUnit.NANOSECONDS.timedWait(this, left == 0 ? TimeUnit.SECONDS.toNanos(1) : left);
-        }
-      }
-    }
+    return path;
   }
 
   // ---------------------------------------------------------------- lock
@@ -343,7 +317,7 @@ final class Acquirer implements Watcher {
         delete(waiter);
         return null;
       }
-      if (zk.exists(watched, this) == null) {
+      if (exists(watched, this) == null) {
         continue;
       }
       long left = lockDeadline - System.nanoTime();
@@ -452,12 +426,47 @@ final class Acquirer implements Watcher {
 
   private List<String> children(String dir, @Nullable Watcher watcher)
       throws KeeperException, InterruptedException {
-    return new ArrayList<>(zk.getChildren(dir, watcher));
+    List<String> children = idempotent(() -> zk.getChildren(dir, watcher));
+    return children == null ? new ArrayList<>() : new ArrayList<>(children);
+  }
+
+  private @Nullable Stat exists(String path, Watcher watcher)
+      throws KeeperException, InterruptedException {
+    return idempotent(() -> zk.exists(path, watcher));
+  }
+
+  /** A ZooKeeper call that may be repeated. */
+  @FunctionalInterface
+  private interface Call<T> {
+    @Nullable T call() throws KeeperException, InterruptedException;
+  }
+
+  /**
+   * Runs a read or a delete, repeating it on connection loss while the session lives, up to the
+   * operation timeout: a short disconnect must not cost a request its place in a queue. Creates are
+   * never repeated this way (a repeated sequential create would leave a second node).
+   */
+  private <T> @Nullable T idempotent(Call<T> call) throws KeeperException, InterruptedException {
+    long deadline = System.nanoTime() + engine.operationTimeout().toNanos();
+    while (true) {
+      try {
+        return call.call();
+      } catch (KeeperException.ConnectionLossException e) {
+        if (!zk.getState().isAlive() || System.nanoTime() - deadline > 0) {
+          throw e;
+        }
+        TimeUnit.MILLISECONDS.sleep(50); // back off while the client reconnects
+      }
+    }
   }
 
   private void delete(String path) throws KeeperException, InterruptedException {
     try {
-      zk.delete(path, -1);
+      idempotent(
+          () -> {
+            zk.delete(path, -1);
+            return null;
+          });
     } catch (KeeperException.NoNodeException e) {
       // gone already
     }
