@@ -101,6 +101,9 @@ final class SwitchmanGuard implements AutoCloseable {
     GuardedMethod method = methods.get(invocation.getMethod(), targetClass);
     String name = method.request().name();
     long start = System.nanoTime();
+    if (closed) {
+      return skip(method, SkipReason.ERROR, start, "the application is shutting down");
+    }
     Acquisition acquisition;
     try {
       acquisition = engine.acquire(method.request());

@@ -447,6 +447,8 @@ class SwitchmanGuardIntegrationTests {
           contexts.get(1).close();
           get(second);
           assertThat(next).hasValue("interrupted");
+          // after shutdown, calls are skipped
+          assertThat(b.token()).isNull();
         });
   }
 
