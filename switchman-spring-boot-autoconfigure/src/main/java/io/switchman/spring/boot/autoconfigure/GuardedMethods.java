@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -191,21 +192,32 @@ final class GuardedMethods {
   /**
    * The capacity of {@code resource} from {@code switchman.capacities}, by its name before or after
    * macro expansion. Keys bound without bracket notation lose characters other than letters, digits
-   * and {@code -} ({@code FQDN_cpu} becomes {@code FQDNcpu}), so such keys match too.
+   * and {@code -} ({@code FQDN_cpu} becomes {@code FQDNcpu}), and keys from environment variables
+   * are lower case, so when no key matches exactly, keys are compared ignoring case and every
+   * character but letters and digits.
    */
   @Nullable String capacityFromProperties(String resource, String expanded) {
     Map<String, String> capacities = properties.getCapacities();
     String exact = capacities.get(resource);
+    if (exact == null) {
+      exact = capacities.get(expanded);
+    }
     if (exact != null) {
       return exact;
     }
-    String stripped = resource.replaceAll("[^A-Za-z0-9-]", "");
+    String loose = loose(resource);
+    String looseExpanded = loose(expanded);
     for (Map.Entry<String, String> e : capacities.entrySet()) {
-      if (e.getKey().equals(expanded) || e.getKey().equals(stripped)) {
+      String key = loose(e.getKey());
+      if (key.equals(loose) || key.equals(looseExpanded)) {
         return e.getValue();
       }
     }
     return null;
+  }
+
+  private static String loose(String name) {
+    return name.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "");
   }
 
   /**

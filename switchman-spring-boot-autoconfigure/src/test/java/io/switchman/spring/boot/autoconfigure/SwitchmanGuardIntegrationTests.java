@@ -160,6 +160,7 @@ class SwitchmanGuardIntegrationTests {
             context -> {
               TestJobs jobs = context.getBean(TestJobs.class);
               AtomicBoolean interruptedAfter = new AtomicBoolean(true);
+              long calledAt = System.nanoTime();
               String result =
                   get(
                       submit(
@@ -170,6 +171,14 @@ class SwitchmanGuardIntegrationTests {
                           }));
               assertThat(result).isEqualTo("interrupted");
               assertThat(interruptedAfter).isFalse();
+              long ranMillis = probe.millisTo("interrupted a", calledAt);
+              assertThat(ranMillis).isBetween(300L, 5000L);
+              System.out.printf(
+                  "MEASURE maxDuration 300ms: interrupted %d ms after the call, %d ms after the"
+                      + " method started%n",
+                  ranMillis,
+                  TimeUnit.NANOSECONDS.toMillis(
+                      probe.times.get("interrupted a") - probe.times.get("start a")));
               assertThat(
                       context
                           .getBean(MeterRegistry.class)
@@ -438,6 +447,8 @@ class SwitchmanGuardIntegrationTests {
           contexts.get(1).close();
           get(second);
           assertThat(next).hasValue("interrupted");
+          // after shutdown, calls are skipped
+          assertThat(b.token()).isNull();
         });
   }
 
