@@ -74,6 +74,11 @@ final class JobRunner {
       c = ZkConnection.open(cfg);
       CliLog.timing("connected");
     } catch (ZkConnection.Failure f) {
+      synchronized (lock) {
+        if (signalBeforeStart != null) {
+          return interrupted(wd);
+        }
+      }
       wd.close();
       return f.exitCode();
     }
