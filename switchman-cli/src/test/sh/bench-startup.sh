@@ -33,5 +33,7 @@ python3 - "$work/bench.json" <<'PY'
 import json, sys
 for r in json.load(open(sys.argv[1]))["results"]:
     cmd = r["command"].replace(sys.argv[1].rsplit("/", 1)[0], "$work")
-    print(f'{r["median"]*1000:8.1f} ms median  {r["min"]*1000:7.1f} min  {r["max"]*1000:7.1f} max  {cmd}')
+    cpu = (r["user"] + r["system"]) * 1000
+    print(f'{r["median"]*1000:8.1f} ms median  {r["min"]*1000:7.1f} min  {r["max"]*1000:7.1f} max'
+          f'  {cpu:7.1f} ms CPU (user+sys, mean)  {cmd}')
 PY

@@ -30,7 +30,7 @@ final class JobRunner {
   private static final long HEARTBEAT_MS = 100;
 
   private final CliConfig cfg;
-  private final Main.JobSpec spec;
+  private final JobSpec spec;
   private final int busyExitCode;
 
   private final Object lock = new Object();
@@ -40,13 +40,13 @@ final class JobRunner {
   private boolean childStarted;
   private volatile @Nullable LossReason loss;
 
-  private JobRunner(CliConfig cfg, Main.JobSpec spec, int busyExitCode) {
+  private JobRunner(CliConfig cfg, JobSpec spec, int busyExitCode) {
     this.cfg = cfg;
     this.spec = spec;
     this.busyExitCode = busyExitCode;
   }
 
-  static int run(CliConfig cfg, Main.JobSpec spec, int busyExitCode) {
+  static int run(CliConfig cfg, JobSpec spec, int busyExitCode) {
     return new JobRunner(cfg, spec, busyExitCode).run();
   }
 
@@ -68,12 +68,17 @@ final class JobRunner {
     synchronized (lock) {
       watchdog = wd;
     }
-    Main.Connection c;
+    ZkConnection c;
     try {
       CliLog.timing("connecting");
-      c = Main.Connection.open(cfg);
+      c = ZkConnection.open(cfg);
       CliLog.timing("connected");
-    } catch (Main.Connection.Failure f) {
+    } catch (ZkConnection.Failure f) {
+      synchronized (lock) {
+        if (signalBeforeStart != null) {
+          return interrupted(wd);
+        }
+      }
       wd.close();
       return f.exitCode();
     }
@@ -108,7 +113,7 @@ final class JobRunner {
       wd.close();
       CliLog.error(e.getMessage());
       return Main.exitCodeOf(e);
-    } catch (Main.Connection.Failure f) {
+    } catch (ZkConnection.Failure f) {
       wd.close();
       return f.exitCode();
     }
