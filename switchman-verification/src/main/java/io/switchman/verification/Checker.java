@@ -40,6 +40,24 @@ public final class Checker {
     this.pauseGrace = pauseGrace;
   }
 
+  /**
+   * Checks a run's directory again offline and prints the summary line and the details: {@code java
+   * -cp ... io.switchman.verification.Checker DIR [PAUSE_GRACE_MS]}. Orphan nodes are not searched
+   * (the ensemble is gone): they count 0.
+   */
+  public static void main(String[] args) throws IOException {
+    if (args.length < 1) {
+      System.err.println("usage: Checker DIR [PAUSE_GRACE_MS]");
+      System.exit(64);
+    }
+    long grace = args.length > 1 ? Long.parseLong(args[1]) : 700;
+    CheckReport r =
+        new Checker(Duration.ofMillis(grace)).check(readAll(Path.of(args[0])), List.of());
+    r.details().forEach(System.out::println);
+    System.out.println(r.summaryLine());
+    System.exit(r.safe() ? 0 : 1);
+  }
+
   /** Reads every {@code *.history} and {@code *.log} file under {@code dir}. */
   public static List<HistoryEvent> readAll(Path dir) throws IOException {
     List<HistoryEvent> events = new ArrayList<>();

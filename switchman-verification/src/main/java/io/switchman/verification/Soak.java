@@ -84,6 +84,7 @@ public final class Soak {
   private @Nullable CuratorFramework observer;
   private @Nullable SwitchmanEngine observerEngine;
   private int faults;
+  private final java.util.ArrayDeque<FaultKind> round = new java.util.ArrayDeque<>();
 
   private Soak(Config config) {
     this.config = config;
@@ -129,6 +130,7 @@ public final class Soak {
   private record Holder(Worker worker, long pid) {}
 
   private CheckReport run() throws Exception {
+    long started = System.nanoTime();
     deleteRecursively(config.dir()); // a replay of a seed must not read the last run's histories
     Files.createDirectories(config.dir());
     System.out.println(
@@ -168,6 +170,13 @@ public final class Soak {
             new Checker(Duration.ofMillis(config.stopBudgetMs())).check(events, orphans);
         StringBuilder text = new StringBuilder(report.summaryLine()).append('\n');
         text.append("seed=").append(config.seed()).append('\n');
+        text.append("duration_s=")
+            .append((System.nanoTime() - started) / 1_000_000_000L)
+            .append(" servers=")
+            .append(config.servers())
+            .append(" workers=")
+            .append(String.join(",", workers.keySet().stream().map(this::describe).toList()))
+            .append('\n');
         report.details().forEach(d -> text.append(d).append('\n'));
         Files.writeString(config.dir().resolve("summary.txt"), text);
         System.out.println(report.summaryLine());
@@ -187,6 +196,12 @@ public final class Soak {
         }
       }
     }
+  }
+
+  private String describe(String id) {
+    Worker w = workers.get(id);
+    String main = w == null ? "?" : w.mainClass.substring(w.mainClass.lastIndexOf('.') + 1);
+    return id + ":" + main;
   }
 
   private static void deleteRecursively(Path dir) throws IOException {
@@ -305,7 +320,8 @@ public final class Soak {
             "--switchman.host=" + id,
             "--switchman.session-timeout=" + config.sessionMs() + "ms",
             "--switchman.connection-timeout=1s",
-            "--switchman.stop-timeout=" + config.stopBudgetMs() + "ms",
+            // The starter reserves stop-timeout + 500 ms, which must fit S/2.
+            "--switchman.stop-timeout=" + Math.max(100, config.sessionMs() / 2 - 600) + "ms",
             "--verification.worker=" + id,
             "--verification.history=" + config.dir().resolve(id + ".history").toAbsolutePath(),
             "--verification.store=" + config.dir().resolve("store").toAbsolutePath(),
@@ -358,9 +374,14 @@ public final class Soak {
     }
   }
 
+  /** Every kind once per round, in a random order: 32 faults inject each of the 8 kinds 4 times. */
   private FaultKind pick() {
-    FaultKind[] all = FaultKind.values();
-    return all[random.nextInt(all.length)];
+    if (round.isEmpty()) {
+      List<FaultKind> all = new ArrayList<>(List.of(FaultKind.values()));
+      java.util.Collections.shuffle(all, random);
+      round.addAll(all);
+    }
+    return round.remove();
   }
 
   private void pauseBetweenFaults() throws InterruptedException {

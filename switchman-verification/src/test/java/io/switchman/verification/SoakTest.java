@@ -90,6 +90,10 @@ class SoakTest {
             + String.join("\n", report.details());
     assertThat(report.faults()).as(why).isGreaterThanOrEqualTo(Math.min(minFaults, 30));
     assertThat(report.grants()).as(why).isGreaterThan(report.faults());
+    String schedule = java.nio.file.Files.readString(config.dir().resolve("schedule.history"));
+    for (FaultKind kind : FaultKind.values()) {
+      assertThat(schedule).as("every kind of fault was injected").contains("kind=" + kind + " ");
+    }
     assertThat(report.safe()).as(why).isTrue();
     if (minutes == 0) {
       assertThat(tookS).as("the bounded run must fit in 5 minutes: " + why).isLessThan(300);
