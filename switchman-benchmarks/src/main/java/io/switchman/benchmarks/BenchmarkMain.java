@@ -123,7 +123,14 @@ public final class BenchmarkMain {
       }
       if (s.sections().contains(2)) {
         List<LeaseContentionBenchmark.Result> leases = new ArrayList<>();
-        for (int n : s.waiters()) {
+        // Two passes in opposite orders (the smoke run: one), so drift hits every size alike.
+        List<Integer> order = new ArrayList<>(s.waiters());
+        if (!s.smoke()) {
+          List<Integer> back = new ArrayList<>(s.waiters());
+          java.util.Collections.reverse(back);
+          order.addAll(back);
+        }
+        for (int n : order) {
           leases.add(
               new LeaseContentionBenchmark(server, n, 4, s.leaseGrants(), s.leaseHoldMs()).run());
         }

@@ -61,7 +61,8 @@ final class LeaseContentionBenchmark {
       int errors,
       double idleClientCpu,
       double clientCpu,
-      double serverCpu) {
+      double serverCpu,
+      double loadAverage) {
 
     double grantsPerSecond() {
       return grants * 1000.0 / Math.max(1, windowMs);
@@ -223,7 +224,9 @@ final class LeaseContentionBenchmark {
                 errors.get(),
                 idleCpu,
                 clientCpu,
-                serverCpu);
+                serverCpu,
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                    .getSystemLoadAverage());
         Progress.log(
             "leases: %d waiters: %.1f grants/s, hand-over p50 %s ms p99 %s ms, %.1f ops and %.2f"
                 + " notifications per grant",
