@@ -62,7 +62,8 @@ final class LeaseContentionBenchmark {
       double idleClientCpu,
       double clientCpu,
       double serverCpu,
-      double loadAverage) {
+      double loadAverage,
+      Map<String, Samples> roundTrips) {
 
     double grantsPerSecond() {
       return grants * 1000.0 / Math.max(1, windowMs);
@@ -182,6 +183,7 @@ final class LeaseContentionBenchmark {
         }
         long setupMs = (System.nanoTime() - setup0) / 1_000_000;
         CountingProxy.Counts before = proxy.counts();
+        proxy.timeRoundTrips(true);
         long g0 = grants.get();
         long cpuSelf0 = Jvm.cpuTimeMillis(self);
         long cpuServer0 = server.cpuTimeMillis();
@@ -195,6 +197,7 @@ final class LeaseContentionBenchmark {
         double clientCpu = (Jvm.cpuTimeMillis(self) - cpuSelf0) / windowMs * 100;
         double serverCpu = (server.cpuTimeMillis() - cpuServer0) / windowMs * 100;
         CountingProxy.Counts d = proxy.counts().minus(before);
+        proxy.timeRoundTrips(false);
         long measured = grants.get() - g0;
         int lastEvent = Math.min(log.next.get(), log.times.length);
         for (Thread t : workers) {
@@ -226,7 +229,8 @@ final class LeaseContentionBenchmark {
                 clientCpu,
                 serverCpu,
                 java.lang.management.ManagementFactory.getOperatingSystemMXBean()
-                    .getSystemLoadAverage());
+                    .getSystemLoadAverage(),
+                proxy.roundTrips());
         Progress.log(
             "leases: %d waiters: %.1f grants/s, hand-over p50 %s ms p99 %s ms, %.1f ops and %.2f"
                 + " notifications per grant",

@@ -402,6 +402,29 @@ final class Report {
                         .map(x -> x.waiters() + ": " + Samples.ms1(x.handover().p99()) + " ms")
                         .collect(Collectors.joining(", ")),
                     worstP99 < 50_000_000L))));
+    md.para(
+        "Round trips of the requests as the proxy saw them in the window (request forwarded to"
+            + " reply read: the server's work, fsync included, plus the loopback hop), by size"
+            + " and request type, p50 / p99 ms; the rest of a hand-over is spent in the client"
+            + " JVM (threads waking, scheduling, the engine's code):");
+    List<List<String>> rt = new ArrayList<>();
+    java.util.Set<String> types = new java.util.TreeSet<>();
+    for (LeaseContentionBenchmark.Result r : rs) {
+      types.addAll(r.roundTrips().keySet());
+    }
+    for (LeaseContentionBenchmark.Result r : rs) {
+      List<String> row = new ArrayList<>();
+      row.add(Integer.toString(r.waiters()));
+      for (String t : types) {
+        Samples x = r.roundTrips().get(t);
+        row.add(x == null ? "-" : Samples.ms1(x.p50()) + " / " + Samples.ms1(x.p99()));
+      }
+      rt.add(row);
+    }
+    List<String> header = new ArrayList<>();
+    header.add("waiting sessions");
+    header.addAll(types);
+    md.table(header, rt);
     if (worstP99 >= 50_000_000L) {
       String cpu =
           rs.stream()
@@ -432,7 +455,8 @@ final class Report {
                   + " the protocol decides, requests and notifications per grant, stays flat.",
               pooled.stream()
                   .filter(x -> x.handover().p99() >= 50_000_000L)
-                  .map(x -> x.waiters() + " waiters: p99 " + Samples.ms1(x.handover().p99()) + " ms")
+                  .map(
+                      x -> x.waiters() + " waiters: p99 " + Samples.ms1(x.handover().p99()) + " ms")
                   .collect(Collectors.joining(", ")),
               lockCycles != null ? Samples.ms(lockCycles.floor().total().p99()) : "?",
               Runtime.getRuntime().availableProcessors(),
@@ -441,8 +465,7 @@ final class Report {
   }
 
   /** The runs of one size of section 2, pooled. */
-  record Pooled(
-      int waiters, Samples handover, double opsPerGrant, double notificationsPerGrant) {}
+  record Pooled(int waiters, Samples handover, double opsPerGrant, double notificationsPerGrant) {}
 
   static List<Pooled> pool(List<LeaseContentionBenchmark.Result> rs) {
     java.util.Map<Integer, List<LeaseContentionBenchmark.Result>> by = new java.util.TreeMap<>();
