@@ -17,7 +17,8 @@ import java.util.Set;
  *
  * <pre>
  * java -jar switchman-benchmarks/target/benchmarks.jar [--smoke] [--sections 1,2,...]
- *     [--waiters 10,100,1000] [--out docs/benchmarks.md | --no-write]
+ *     [--waiters 10,100,1000] [--cli switchman-cli/target/switchman]
+ *     [--out docs/benchmarks.md | --no-write]
  * </pre>
  */
 public final class BenchmarkMain {
@@ -59,13 +60,14 @@ public final class BenchmarkMain {
         case "--no-write" -> s = s.withOut(null);
         case "--out" -> s = s.withOut(Path.of(value(args, ++i, a)));
         case "--sections" -> s = s.withSections(ints(value(args, ++i, a), a, Settings.ALL));
+        case "--cli" -> s = s.withCliLauncher(Path.of(value(args, ++i, a)));
         case "--waiters" -> s = s.withWaiters(new ArrayList<>(ints(value(args, ++i, a), a, null)));
         default ->
             throw new IllegalArgumentException(
                 "Unknown option '"
                     + a
-                    + "': allowed are --smoke, --sections LIST, --waiters LIST, --out FILE,"
-                    + " --no-write");
+                    + "': allowed are --smoke, --sections LIST, --waiters LIST, --cli LAUNCHER,"
+                    + " --out FILE, --no-write");
       }
     }
     return s;
@@ -121,7 +123,14 @@ public final class BenchmarkMain {
       }
       if (s.sections().contains(2)) {
         List<LeaseContentionBenchmark.Result> leases = new ArrayList<>();
-        for (int n : s.waiters()) {
+        // Two passes in opposite orders (the smoke run: one), so drift hits every size alike.
+        List<Integer> order = new ArrayList<>(s.waiters());
+        if (!s.smoke()) {
+          List<Integer> back = new ArrayList<>(s.waiters());
+          java.util.Collections.reverse(back);
+          order.addAll(back);
+        }
+        for (int n : order) {
           leases.add(
               new LeaseContentionBenchmark(server, n, 4, s.leaseGrants(), s.leaseHoldMs()).run());
         }
@@ -133,12 +142,18 @@ public final class BenchmarkMain {
       if (s.sections().contains(4)) {
         report.stop = new StopLatencyBenchmark(server, s.faultSessionMs(), s.faultRuns()).run();
       }
+      if (s.sections().contains(5)) {
+        report.cli =
+            new CliStartupBenchmark(
+                    server, s.cliLauncher(), s.cliRuns(), s.smoke() ? 0 : 3, !s.smoke())
+                .run(work);
+      }
       if (s.sections().contains(6)) {
         report.footprint =
             new FootprintBenchmark(server, s.footprintGrants(), s.footprintWaiters()).run();
       }
       if (s.sections().contains(7)) {
-        report.sizing = new WriteThroughputBenchmark(server, s.smoke() ? 1 : 5).run();
+        report.sizing = new WriteThroughputBenchmark(server, s.smoke() ? 0.5 : 5).run();
       }
     } finally {
       Jvm.deleteRecursively(work);

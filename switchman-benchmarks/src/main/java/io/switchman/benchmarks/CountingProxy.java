@@ -70,6 +70,8 @@ final class CountingProxy implements AutoCloseable {
   private final java.util.concurrent.atomic.AtomicLong connections =
       new java.util.concurrent.atomic.AtomicLong();
   private volatile boolean partitioned;
+  private volatile boolean timing;
+  private final Map<String, Samples> roundTrips = new TreeMap<>();
   private volatile boolean closed;
 
   CountingProxy(int targetPort) throws IOException {
@@ -102,6 +104,44 @@ final class CountingProxy implements AutoCloseable {
 
   long connectionsAccepted() {
     return connections.get();
+  }
+
+  /**
+   * Starts or stops measuring each request's round trip as the proxy sees it: from forwarding the
+   * request to the server to reading its reply (the server's work, fsync included, plus the
+   * loopback hop), by request type. Starting clears what was measured before.
+   */
+  void timeRoundTrips(boolean on) {
+    synchronized (roundTrips) {
+      if (on) {
+        roundTrips.clear();
+      }
+      timing = on;
+    }
+  }
+
+  /** Round trips measured so far, by request name. */
+  Map<String, Samples> roundTrips() {
+    synchronized (roundTrips) {
+      Map<String, Samples> copy = new TreeMap<>();
+      roundTrips.forEach(
+          (k, v) -> {
+            Samples c = new Samples(v.size());
+            c.addAll(v);
+            copy.put(k, c);
+          });
+      return copy;
+    }
+  }
+
+  private void recordRoundTrip(int type, long nanos) {
+    synchronized (roundTrips) {
+      if (timing) {
+        roundTrips
+            .computeIfAbsent(OP_NAMES.getOrDefault(type, "op" + type), k -> new Samples(1024))
+            .add(nanos);
+      }
+    }
   }
 
   /** A snapshot of the counters. */
@@ -187,8 +227,12 @@ final class CountingProxy implements AutoCloseable {
     private int headNeed;
     private long remaining = -1; // payload bytes left in the current frame; -1: reading length
 
-    FrameReader(boolean fromClient) {
+    /** Requests of this connection awaiting their reply: xid to {type, time forwarded}. */
+    private final java.util.HashMap<Integer, long[]> pending;
+
+    FrameReader(boolean fromClient, java.util.HashMap<Integer, long[]> pending) {
       this.fromClient = fromClient;
+      this.pending = pending;
     }
 
     void feed(ByteBuffer data) {
@@ -245,9 +289,17 @@ final class CountingProxy implements AutoCloseable {
           if (slot >= 0 && slot < SLOTS) {
             requests.incrementAndGet(slot);
           }
+          if (timing && type != 11) {
+            pending.put(xid, new long[] {type, System.nanoTime()});
+          }
         }
       } else if (xid == -1) {
         notifications.incrementAndGet();
+      } else if (!pending.isEmpty()) {
+        long[] sent = pending.remove(xid);
+        if (sent != null) {
+          recordRoundTrip((int) sent[0], System.nanoTime() - sent[1]);
+        }
       }
     }
 
@@ -267,10 +319,14 @@ final class CountingProxy implements AutoCloseable {
     final FrameReader reader;
     @org.jspecify.annotations.Nullable Pipe reverse;
 
-    Pipe(SocketChannel from, SocketChannel to, boolean fromClient) {
+    Pipe(
+        SocketChannel from,
+        SocketChannel to,
+        boolean fromClient,
+        java.util.HashMap<Integer, long[]> pending) {
       this.from = from;
       this.to = to;
-      this.reader = new FrameReader(fromClient);
+      this.reader = new FrameReader(fromClient, pending);
     }
   }
 
@@ -331,8 +387,9 @@ final class CountingProxy implements AutoCloseable {
       c.setOption(StandardSocketOptions.TCP_NODELAY, true);
       c.configureBlocking(false);
     }
-    Pipe up = new Pipe(client, upstream, true);
-    Pipe down = new Pipe(upstream, client, false);
+    java.util.HashMap<Integer, long[]> pending = new java.util.HashMap<>();
+    Pipe up = new Pipe(client, upstream, true, pending);
+    Pipe down = new Pipe(upstream, client, false, pending);
     up.reverse = down;
     down.reverse = up;
     client.register(selector, SelectionKey.OP_READ, new Ends(up, down));

@@ -28,8 +28,8 @@ import org.apache.zookeeper.ZooKeeper;
  * Section 2: {@code n} sessions (each its own Curator client and engine, through one counting
  * proxy) loop on one resource of capacity 4 with mixed amounts (1, 2, 1, 3): wait for the lease,
  * hold it a few ms, release it, queue again. Once all of them wait, a window of grants is measured:
- * grants per second, hand-over latency (for each grant, the time since the latest release before
- * it), ZooKeeper requests per grant and watch notifications per grant.
+ * grants per second, hand-over latency (a release to the grant it let proceed), ZooKeeper requests
+ * per grant and watch notifications per grant.
  */
 final class LeaseContentionBenchmark {
 
@@ -52,6 +52,7 @@ final class LeaseContentionBenchmark {
       long windowMs,
       long setupMs,
       Samples handover,
+      Samples advance,
       double opsPerGrant,
       double writesPerGrant,
       double readsPerGrant,
@@ -60,7 +61,9 @@ final class LeaseContentionBenchmark {
       int errors,
       double idleClientCpu,
       double clientCpu,
-      double serverCpu) {
+      double serverCpu,
+      double loadAverage,
+      Map<String, Samples> roundTrips) {
 
     double grantsPerSecond() {
       return grants * 1000.0 / Math.max(1, windowMs);
@@ -180,8 +183,8 @@ final class LeaseContentionBenchmark {
         }
         long setupMs = (System.nanoTime() - setup0) / 1_000_000;
         CountingProxy.Counts before = proxy.counts();
+        proxy.timeRoundTrips(true);
         long g0 = grants.get();
-        int firstEvent = log.next.get();
         long cpuSelf0 = Jvm.cpuTimeMillis(self);
         long cpuServer0 = server.cpuTimeMillis();
         long t0 = System.nanoTime();
@@ -194,6 +197,7 @@ final class LeaseContentionBenchmark {
         double clientCpu = (Jvm.cpuTimeMillis(self) - cpuSelf0) / windowMs * 100;
         double serverCpu = (server.cpuTimeMillis() - cpuServer0) / windowMs * 100;
         CountingProxy.Counts d = proxy.counts().minus(before);
+        proxy.timeRoundTrips(false);
         long measured = grants.get() - g0;
         int lastEvent = Math.min(log.next.get(), log.times.length);
         for (Thread t : workers) {
@@ -202,7 +206,8 @@ final class LeaseContentionBenchmark {
         for (Thread t : workers) {
           t.join(10_000);
         }
-        Samples handover = handovers(log, firstEvent, lastEvent, t0);
+        Samples[] split = handovers(log, lastEvent, t0);
+        Samples handover = split[0];
         Map<String, Double> ops = new LinkedHashMap<>();
         d.byName().forEach((name, count) -> ops.put(name, (double) count / measured));
         Result r =
@@ -213,6 +218,7 @@ final class LeaseContentionBenchmark {
                 (t1 - t0) / 1_000_000,
                 setupMs,
                 handover,
+                split[1],
                 (double) d.operations() / measured,
                 (double) d.writes() / measured,
                 (double) d.reads() / measured,
@@ -221,7 +227,10 @@ final class LeaseContentionBenchmark {
                 errors.get(),
                 idleCpu,
                 clientCpu,
-                serverCpu);
+                serverCpu,
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                    .getSystemLoadAverage(),
+                proxy.roundTrips());
         Progress.log(
             "leases: %d waiters: %.1f grants/s, hand-over p50 %s ms p99 %s ms, %.1f ops and %.2f"
                 + " notifications per grant",
@@ -288,23 +297,33 @@ final class LeaseContentionBenchmark {
     }
   }
 
-  /** For each grant in the window, the time since the latest release before it. */
-  private static Samples handovers(EventLog log, int from, int to, long windowStart) {
+  /**
+   * Splits the grants in the window by what let them proceed. A grant whose latest preceding event
+   * is a release was waiting for capacity: its hand-over is the time since that release. A grant
+   * whose latest preceding event is another grant was waiting for its predecessor in the queue to
+   * leave (capacity was free): its queue advance is the time since that grant.
+   *
+   * @return hand-overs at index 0, queue advances at index 1
+   */
+  private static Samples[] handovers(EventLog log, int to, long windowStart) {
     int count = Math.max(0, to);
     long[][] events = new long[count][];
     for (int i = 0; i < count; i++) {
       events[i] = new long[] {log.times[i], log.grant[i] ? 1 : 0};
     }
     Arrays.sort(events, (a, b) -> Long.compare(a[0], b[0]));
-    Samples s = new Samples(count);
-    long lastRelease = Long.MIN_VALUE;
+    Samples handover = new Samples(count);
+    Samples advance = new Samples(count);
+    long lastTime = Long.MIN_VALUE;
+    boolean lastWasRelease = false;
     for (long[] e : events) {
-      if (e[1] == 0) {
-        lastRelease = e[0];
-      } else if (e[0] >= windowStart && lastRelease != Long.MIN_VALUE) {
-        s.add(e[0] - lastRelease);
+      boolean isGrant = e[1] == 1;
+      if (isGrant && e[0] >= windowStart && lastTime != Long.MIN_VALUE) {
+        (lastWasRelease ? handover : advance).add(e[0] - lastTime);
       }
+      lastTime = e[0];
+      lastWasRelease = !isGrant;
     }
-    return s;
+    return new Samples[] {handover, advance};
   }
 }

@@ -25,6 +25,8 @@ import java.util.TreeSet;
  * @param footprintWaiters section 6: requests waiting at once
  * @param tickTimeMs the server's tick time
  * @param faultSessionMs the session timeout asked for in sections 3 and 4
+ * @param cliRuns section 5: runs of the CLI and of flock
+ * @param cliLauncher section 5: the CLI launcher
  * @param sections the sections to run (1 to 6, 7 for sizing)
  * @param out where to write the report, or null for standard output only
  */
@@ -42,6 +44,8 @@ record Settings(
     int footprintWaiters,
     int tickTimeMs,
     int faultSessionMs,
+    int cliRuns,
+    Path cliLauncher,
     Set<Integer> sections,
     @org.jspecify.annotations.Nullable Path out) {
 
@@ -63,69 +67,72 @@ record Settings(
         500,
         2000,
         10_000,
+        20,
+        CliStartupBenchmark.DEFAULT_LAUNCHER,
         ALL,
         Path.of("docs", "benchmarks.md"));
   }
 
   /** A few iterations of everything, with a short tick so faults take seconds: for CI. */
   static Settings smokeRun() {
-    return new Settings(true, 2, 15, 10, 10, List.of(4), 12, 2, 1, 40, 10, 200, 2000, ALL, null);
+    return new Settings(
+        true,
+        2,
+        15,
+        10,
+        10,
+        List.of(4),
+        12,
+        2,
+        1,
+        40,
+        10,
+        200,
+        2000,
+        1,
+        CliStartupBenchmark.DEFAULT_LAUNCHER,
+        ALL,
+        null);
+  }
+
+  private Settings with(
+      Set<Integer> newSections,
+      @org.jspecify.annotations.Nullable Path newOut,
+      List<Integer> newWaiters,
+      Path newLauncher) {
+    return new Settings(
+        smoke,
+        rounds,
+        iterations,
+        warmup,
+        opsCycles,
+        newWaiters,
+        leaseGrants,
+        leaseHoldMs,
+        faultRuns,
+        footprintGrants,
+        footprintWaiters,
+        tickTimeMs,
+        faultSessionMs,
+        cliRuns,
+        newLauncher,
+        newSections,
+        newOut);
   }
 
   Settings withSections(Set<Integer> s) {
-    return new Settings(
-        smoke,
-        rounds,
-        iterations,
-        warmup,
-        opsCycles,
-        waiters,
-        leaseGrants,
-        leaseHoldMs,
-        faultRuns,
-        footprintGrants,
-        footprintWaiters,
-        tickTimeMs,
-        faultSessionMs,
-        new TreeSet<>(s),
-        out);
+    return with(new TreeSet<>(s), out, waiters, cliLauncher);
   }
 
   Settings withOut(@org.jspecify.annotations.Nullable Path o) {
-    return new Settings(
-        smoke,
-        rounds,
-        iterations,
-        warmup,
-        opsCycles,
-        waiters,
-        leaseGrants,
-        leaseHoldMs,
-        faultRuns,
-        footprintGrants,
-        footprintWaiters,
-        tickTimeMs,
-        faultSessionMs,
-        sections,
-        o);
+    return with(sections, o, waiters, cliLauncher);
   }
 
   Settings withWaiters(List<Integer> w) {
-    return new Settings(
-        smoke,
-        rounds,
-        iterations,
-        warmup,
-        opsCycles,
-        w,
-        leaseGrants,
-        leaseHoldMs,
-        faultRuns,
-        footprintGrants,
-        footprintWaiters,
-        tickTimeMs,
-        faultSessionMs,
-        sections,
-        out);
+    return with(sections, out, w, cliLauncher);
+  }
+
+  Settings withCliLauncher(Path launcher) {
+    return with(sections, out, waiters, launcher);
   }
 }

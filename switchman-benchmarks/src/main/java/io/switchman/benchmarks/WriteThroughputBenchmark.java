@@ -6,7 +6,6 @@ package io.switchman.benchmarks;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.zookeeper.AsyncCallback;
 import org.apache.zookeeper.CreateMode;
@@ -38,9 +37,9 @@ final class WriteThroughputBenchmark {
   private static final int IN_FLIGHT = 32;
 
   private final ZooKeeperServerProcess server;
-  private final int seconds;
+  private final double seconds;
 
-  WriteThroughputBenchmark(ZooKeeperServerProcess server, int seconds) {
+  WriteThroughputBenchmark(ZooKeeperServerProcess server, double seconds) {
     this.server = server;
     this.seconds = seconds;
   }
@@ -60,11 +59,11 @@ final class WriteThroughputBenchmark {
           new Chain(zk, dir + "/n-", cycles, stopAt).next();
         }
       }
-      Thread.sleep(1000); // warm-up
+      Thread.sleep((long) (200 * seconds)); // warm-up
       long c0 = cycles.get();
       long cpu0 = server.cpuTimeMillis();
       long t0 = System.nanoTime();
-      Thread.sleep(TimeUnit.SECONDS.toMillis(seconds));
+      Thread.sleep((long) (1000 * seconds));
       long c1 = cycles.get();
       long t1 = System.nanoTime();
       long cpu = server.cpuTimeMillis() - cpu0;

@@ -21,7 +21,10 @@ class BenchmarkSmokeTest {
 
   @Test
   void smokeRunOfEverySection() throws Exception {
-    Settings s = Settings.smokeRun();
+    // Run from the module's directory: the CLI launcher, if built, is next door.
+    java.nio.file.Path launcher =
+        java.nio.file.Path.of("..").resolve(CliStartupBenchmark.DEFAULT_LAUNCHER);
+    Settings s = Settings.smokeRun().withCliLauncher(launcher);
     Report report = BenchmarkMain.run(s);
 
     LockCycleBenchmark.Result lc = report.lockCycles;
@@ -70,6 +73,16 @@ class BenchmarkSmokeTest {
                   .isIn(LossReason.CONNECTION_SUSPENDED, LossReason.SAFETY_DEADLINE);
             });
 
+    CliStartupBenchmark.Result cli = report.cli;
+    assertThat(cli).isNotNull();
+    if (java.nio.file.Files.isExecutable(launcher)) {
+      assertThat(cli.note()).isNull();
+      assertThat(cli.switchman().size()).isEqualTo(s.cliRuns());
+      assertThat(cli.flock().size()).isEqualTo(s.cliRuns());
+    } else {
+      assertThat(cli.note()).startsWith("not measured: no CLI launcher at " + launcher);
+    }
+
     FootprintBenchmark.Result fp = report.footprint;
     assertThat(fp).isNotNull();
     assertThat(fp.sessions()).isEqualTo(1);
@@ -83,7 +96,8 @@ class BenchmarkSmokeTest {
     assertThat(md)
         .contains(Report.BEGIN, Report.END, Report.COMMAND)
         .contains("## 1. Lock cycle", "## 2. Leases", "## 3. Failover", "## 4. Stop latency")
-        .contains("## 6. Footprint", "## 7. Sizing a deployment", "smoke run");
+        .contains("## 5. CLI start-up", "## 6. Footprint", "## 7. Sizing a deployment")
+        .contains("smoke run", "## Goals of issue 6 at a glance", "## Closing note");
   }
 
   @Test
