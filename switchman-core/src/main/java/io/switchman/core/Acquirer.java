@@ -7,7 +7,9 @@ package io.switchman.core;
 import io.switchman.core.Acquisition.Outcome;
 import io.switchman.core.Grant.HeldLease;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
@@ -54,6 +56,9 @@ final class Acquirer implements Watcher {
 
   /** Nodes created so far that are not (yet) part of a grant. */
   private final List<String> temporary = new ArrayList<>();
+
+  /** Directories where a create may have happened although its reply was lost. */
+  private final Set<String> suspectDirs = new HashSet<>();
 
   private final List<HeldLease> held = new ArrayList<>();
   private @Nullable String lockPath;
@@ -142,10 +147,15 @@ final class Acquirer implements Watcher {
         engine.forgetParents(layout.queue(l.resource()));
       }
       throw e;
+    } catch (KeeperException.ConnectionLossException e) {
+      for (Lease l : leases) {
+        suspectDirs.add(layout.queue(l.resource()));
+      }
+      throw e;
     }
     for (OpResult r : results) {
       String path = ((OpResult.CreateResult) r).getPath();
-      temporary.add(path);
+      created(path);
       queueNodes.add(path);
     }
     for (int i = 0; i < leases.size(); i++) {
@@ -211,12 +221,7 @@ final class Acquirer implements Watcher {
           Stat stat = new Stat();
           long sentAt = System.nanoTime();
           String path =
-              zk.create(
-                  leasesDir + "/" + l.amount() + "_" + l.capacity() + "_",
-                  data,
-                  engine.acl(),
-                  CreateMode.EPHEMERAL_SEQUENTIAL,
-                  stat);
+              createSequential(leasesDir + "/" + l.amount() + "_" + l.capacity() + "_", data, stat);
           temporaryHeld(
               new HeldLease(l.resource(), l.amount(), l.capacity(), path, stat.getCzxid()));
           lastProofNanos = sentAt;
@@ -265,19 +270,34 @@ final class Acquirer implements Watcher {
 
   private void temporaryHeld(HeldLease lease) {
     held.add(lease);
-    temporary.add(lease.path());
   }
 
   /** Joins switchman's semaphore mutex: the lowest {@code acquire-<seq>} node holds it. */
   private String joinMutex(String resource) throws KeeperException, InterruptedException {
-    String path =
-        zk.create(
-            layout.semaphoreMutex(resource) + "/acquire-",
-            new byte[0],
-            engine.acl(),
-            CreateMode.EPHEMERAL_SEQUENTIAL);
+    return createSequential(layout.semaphoreMutex(resource) + "/acquire-", new byte[0], new Stat());
+  }
+
+  /**
+   * Creates an ephemeral sequential node. When the reply is lost (connection loss), the node may
+   * exist under a name nobody knows; its directory is swept for it when the request is abandoned,
+   * so it cannot block a queue or hold capacity for the rest of the session.
+   */
+  private String createSequential(String prefix, byte[] nodeData, Stat stat)
+      throws KeeperException, InterruptedException {
+    try {
+      String path =
+          zk.create(prefix, nodeData, engine.acl(), CreateMode.EPHEMERAL_SEQUENTIAL, stat);
+      created(path);
+      return path;
+    } catch (KeeperException.ConnectionLossException e) {
+      suspectDirs.add(prefix.substring(0, prefix.lastIndexOf('/')));
+      throw e;
+    }
+  }
+
+  private void created(String path) {
     temporary.add(path);
-    return path;
+    engine.ownNodes().add(path);
   }
 
   // ---------------------------------------------------------------- lock
@@ -299,9 +319,7 @@ final class Acquirer implements Watcher {
     if (children(waitersDir, null).isEmpty() && tryCreateLock(path)) {
       return null;
     }
-    String waiter =
-        zk.create(waitersDir + "/waiter-", data, engine.acl(), CreateMode.EPHEMERAL_SEQUENTIAL);
-    temporary.add(waiter);
+    String waiter = createSequential(waitersDir + "/waiter-", data, new Stat());
     String own = waiter.substring(waitersDir.length() + 1);
     while (true) {
       long seen = signalCount();
@@ -471,6 +489,7 @@ final class Acquirer implements Watcher {
       // gone already
     }
     temporary.remove(path);
+    engine.ownNodes().remove(path);
   }
 
   /**
@@ -491,8 +510,14 @@ final class Acquirer implements Watcher {
           },
           null);
     }
+    for (String path : temporary) {
+      engine.ownNodes().remove(path);
+    }
     temporary.clear();
     held.clear();
     lockPath = null;
+    if (!suspectDirs.isEmpty()) {
+      engine.sweepOrphans(zk, Set.copyOf(suspectDirs));
+    }
   }
 }
