@@ -18,6 +18,7 @@ import org.apache.zookeeper.ZooDefs;
 import org.apache.zookeeper.data.ACL;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -157,8 +158,10 @@ public final class SwitchmanAutoConfiguration {
       SwitchmanEngine engine,
       CuratorFramework client,
       GuardedMethods methods,
-      SwitchmanProperties properties) {
-    return new SwitchmanStartupChecks(engine, client, methods, properties);
+      SwitchmanProperties properties,
+      ListableBeanFactory beanFactory) {
+    boolean ownClient = beanFactory.containsBean("switchmanCuratorFramework");
+    return new SwitchmanStartupChecks(engine, client, methods, properties, ownClient);
   }
 
   @Bean

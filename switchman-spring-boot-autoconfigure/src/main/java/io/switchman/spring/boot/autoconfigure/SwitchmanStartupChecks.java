@@ -31,6 +31,7 @@ final class SwitchmanStartupChecks implements SmartInitializingSingleton, Dispos
   private final CuratorFramework client;
   private final GuardedMethods methods;
   private final SwitchmanProperties properties;
+  private final boolean ownClient;
   private final AtomicInteger warnedFor = new AtomicInteger(-1);
   private final ConnectionStateListener listener =
       (c, state) -> {
@@ -43,18 +44,20 @@ final class SwitchmanStartupChecks implements SmartInitializingSingleton, Dispos
       SwitchmanEngine engine,
       CuratorFramework client,
       GuardedMethods methods,
-      SwitchmanProperties properties) {
+      SwitchmanProperties properties,
+      boolean ownClient) {
     this.engine = engine;
     this.client = client;
     this.methods = methods;
     this.properties = properties;
+    this.ownClient = ownClient;
   }
 
   @Override
   public void afterSingletonsInstantiated() {
     Duration budget = engine.stopBudget();
     Duration asked = properties.getSessionTimeout();
-    if (budget.toMillis() * 2 > asked.toMillis()) {
+    if (ownClient && budget.toMillis() * 2 > asked.toMillis()) {
       log.warn(
           "switchman.stop-timeout ({} ms, plus {} ms margin) does not fit switchman.session-timeout"
               + " ({} ms): at most half of it may be reserved for stopping, or grants will be lost"
