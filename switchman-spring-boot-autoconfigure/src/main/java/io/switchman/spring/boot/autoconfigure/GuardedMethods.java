@@ -6,10 +6,10 @@ package io.switchman.spring.boot.autoconfigure;
 
 import io.switchman.annotation.SwitchmanLease;
 import io.switchman.annotation.SwitchmanLock;
-import io.switchman.core.ClusterData;
 import io.switchman.core.Durations;
 import io.switchman.core.GrantRequest;
 import io.switchman.core.HostFacts;
+import io.switchman.core.LeaseExpression;
 import io.switchman.core.LeaseRequest;
 import io.switchman.core.Names;
 import io.switchman.core.SwitchmanException;
@@ -176,7 +176,7 @@ final class GuardedMethods {
           "resource '" + expanded + "' is leased twice; lease it once with the sum of the amounts");
     }
     String amount = Integer.toString(lease.amount());
-    checkExpression(resource, amount, "amount of lease " + expanded);
+    long units = checkExpression(resource, amount, "amount of lease " + expanded);
     String capacity = resolve("capacity", lease.capacity());
     if (capacity.isBlank()) {
       capacity = capacityFromProperties(resource, expanded);
@@ -184,7 +184,16 @@ final class GuardedMethods {
     if (capacity == null) {
       capacitiesFromClusterData.put(description, resource);
     } else {
-      checkExpression(resource, capacity, "capacity of resource " + expanded);
+      long total = checkExpression(resource, capacity, "capacity of resource " + expanded);
+      if (units > total) {
+        throw new IllegalArgumentException(
+            "a lease of "
+                + units
+                + " units of resource "
+                + expanded
+                + " can never be granted: its capacity is "
+                + total);
+      }
     }
     return new LeaseRequest(resource, amount, capacity);
   }
@@ -220,20 +229,19 @@ final class GuardedMethods {
     return name.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "");
   }
 
-  /**
-   * Checks that {@code expression} evaluates to a whole number of at least 1 on this host. The
-   * core's evaluator is reached through cluster data validation, which evaluates capacities.
-   */
-  private void checkExpression(String resource, String expression, String what) {
+  /** Checks that {@code expression} evaluates to a whole number of at least 1 on this host. */
+  private long checkExpression(String resource, String expression, String what) {
+    long value;
     try {
-      new ClusterData(Map.of(), List.of(resource), Map.of(resource, expression)).validate(host);
+      value = LeaseExpression.evaluate(what, expression, host);
     } catch (SwitchmanException e) {
-      String prefix = "capacity of resource " + resource;
-      String message = e.getMessage() == null ? "" : e.getMessage();
-      String expanded = host.expand(expression);
-      String asWritten = expanded.equals(expression) ? "" : " (as written: '" + expression + "')";
-      throw new IllegalArgumentException(message.replace(prefix, what) + asWritten, e);
+      throw new IllegalArgumentException(e.getMessage(), e);
     }
+    if (value < 1) {
+      throw new IllegalArgumentException(
+          "Invalid " + what + " '" + expression + "': it is " + value + ", must be at least 1");
+    }
+    return value;
   }
 
   private String resolve(String attribute, String value) {

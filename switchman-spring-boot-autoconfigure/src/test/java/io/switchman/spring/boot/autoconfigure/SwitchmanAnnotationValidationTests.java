@@ -94,6 +94,14 @@ class SwitchmanAnnotationValidationTests {
   }
 
   @Test
+  void amountAboveCapacityShouldFail() {
+    failsWith(
+        AboveCapacity.class,
+        "AboveCapacity.run()",
+        "a lease of 5 units of resource db can never be granted: its capacity is 4");
+  }
+
+  @Test
   void negativeAmountShouldFail() {
     failsWith(NegativeAmount.class, "NegativeAmount.run()", "amount of lease db", "at least 1");
   }
@@ -109,7 +117,7 @@ class SwitchmanAnnotationValidationTests {
         BadCapacity.class,
         "BadCapacity.run()",
         "Invalid capacity of resource db",
-        "as written: 'CPU*'",
+        "'CPU*' (after macro expansion: '",
         "allowed are integers");
   }
 
@@ -263,6 +271,11 @@ class SwitchmanAnnotationValidationTests {
   static class TwiceLeased {
     @SwitchmanLease(resource = "db", capacity = "4")
     @SwitchmanLease(resource = "db", amount = 2, capacity = "4")
+    public void run() {}
+  }
+
+  static class AboveCapacity {
+    @SwitchmanLease(resource = "db", amount = 5, capacity = "4")
     public void run() {}
   }
 
