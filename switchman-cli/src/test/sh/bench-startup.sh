@@ -28,7 +28,8 @@ hyperfine -N -w 3 -r "$runs" --export-json "$work/bench.json" \
   "env SWITCHMAN_CDS=off target/switchman -c $work/switchman.conf --lockname x -- true" \
   "java -jar target/switchman.jar -c $work/switchman.conf --lockname x -- true" \
   "flock -n /tmp/x true" >/dev/null
-echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "load after hyperfine: $(cut -d' ' -f1-3 /proc/loadavg)"
+
 python3 - "$work/bench.json" <<'PY'
 import json, sys
 for r in json.load(open(sys.argv[1]))["results"]:
@@ -36,4 +37,29 @@ for r in json.load(open(sys.argv[1]))["results"]:
     cpu = (r["user"] + r["system"]) * 1000
     print(f'{r["median"]*1000:8.1f} ms median  {r["min"]*1000:7.1f} min  {r["max"]*1000:7.1f} max'
           f'  {cpu:7.1f} ms CPU (user+sys, mean)  {cmd}')
+PY
+
+# The same, interleaved (one run of each per round), which is fairer when the load changes.
+for _ in $(seq "$runs"); do
+  for v in cds no-cds java-jar flock; do
+    t0=$(date +%s%N)
+    case $v in
+    cds) target/switchman -c "$work/switchman.conf" --lockname x -- true ;;
+    no-cds) SWITCHMAN_CDS=off target/switchman -c "$work/switchman.conf" --lockname x -- true ;;
+    java-jar) java -jar target/switchman.jar -c "$work/switchman.conf" --lockname x -- true ;;
+    flock) flock -n /tmp/x true ;;
+    esac
+    echo "$v $((($(date +%s%N) - t0) / 1000))"
+  done
+done >"$work/interleaved.txt" 2>/dev/null
+echo "load after interleaved: $(cut -d' ' -f1-3 /proc/loadavg)"
+python3 - "$work/interleaved.txt" <<'PY'
+import statistics, sys
+times = {}
+for line in open(sys.argv[1]):
+    name, us = line.split()
+    times.setdefault(name, []).append(int(us) / 1000)
+for name, ms in times.items():
+    print(f'{statistics.median(ms):8.1f} ms median  {min(ms):7.1f} min  {max(ms):7.1f} max'
+          f'  interleaved {name} ({len(ms)} runs)')
 PY

@@ -14,6 +14,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
+import org.apache.curator.test.InstanceSpec;
+import org.apache.curator.test.TestingServer;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.ZooDefs;
@@ -159,6 +161,39 @@ class LockCliTest extends CliTestSupport {
     await().atMost(Duration.ofSeconds(3)).until(() -> !alive(child) && !alive(grandchild));
     assertThat(holder.exitCode()).isEqualTo(ExitCodes.LOST);
     assertThat(holder.stderr()).contains("lost (NODE_DELETED)");
+  }
+
+  @Test
+  void changedLockNodeStopsTheCommand() throws Exception {
+    Cli holder = start("--lockname", "job", "--", "sh", "-c", "echo $$ > child; sleep 60");
+    long child = awaitPid("child");
+    zk.setData().forPath(lockPath("job"), "intruder 1".getBytes(StandardCharsets.UTF_8));
+    assertThat(holder.exitCode()).isEqualTo(ExitCodes.LOST);
+    assertThat(alive(child)).isFalse();
+    assertThat(holder.stderr()).contains("lost (NODE_CHANGED)");
+  }
+
+  @Test
+  void lostConnectionStopsTheCommandBeforeTheSessionCanExpire() throws Exception {
+    try (TestingServer own =
+        new TestingServer(new InstanceSpec(null, -1, -1, -1, true, -1, 200, -1), true)) {
+      config =
+          writeConfig(
+              "zkhosts",
+              own.getConnectString(),
+              "session_timeout",
+              4000,
+              "termination_timeout",
+              0.5);
+      Cli holder = start("--lockname", "job", "--", "sh", "-c", "echo $$ > child; sleep 60");
+      long child = awaitPid("child");
+      long t0 = System.nanoTime();
+      own.stop(); // the client hears nothing more: SUSPENDED, then the safety deadline
+      await().atMost(Duration.ofSeconds(4)).until(() -> !alive(child));
+      assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofMillis(4000));
+      assertThat(holder.exitCode()).isEqualTo(ExitCodes.LOST);
+      assertThat(holder.stderr()).containsAnyOf("CONNECTION_SUSPENDED", "SAFETY_DEADLINE");
+    }
   }
 
   @Test
