@@ -591,7 +591,7 @@ public final class SwitchmanEngine implements AutoCloseable {
   }
 
   void lost(ZkGrant g, LossReason reason) {
-    log.warn(
+    log.info(
         "Grant '{}' (fencing token {}) lost: {}; its holder must stop now",
         g.name(),
         g.fencingToken(),
