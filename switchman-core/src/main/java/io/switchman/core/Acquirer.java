@@ -7,7 +7,9 @@ package io.switchman.core;
 import io.switchman.core.Acquisition.Outcome;
 import io.switchman.core.Grant.HeldLease;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
@@ -54,6 +56,9 @@ final class Acquirer implements Watcher {
 
   /** Nodes created so far that are not (yet) part of a grant. */
   private final List<String> temporary = new ArrayList<>();
+
+  /** Directories where a create may have happened although its reply was lost. */
+  private final Set<String> suspectDirs = new HashSet<>();
 
   private final List<HeldLease> held = new ArrayList<>();
   private @Nullable String lockPath;
@@ -142,10 +147,15 @@ final class Acquirer implements Watcher {
         engine.forgetParents(layout.queue(l.resource()));
       }
       throw e;
+    } catch (KeeperException.ConnectionLossException e) {
+      for (Lease l : leases) {
+        suspectDirs.add(layout.queue(l.resource()));
+      }
+      throw e;
     }
     for (OpResult r : results) {
       String path = ((OpResult.CreateResult) r).getPath();
-      temporary.add(path);
+      created(path);
       queueNodes.add(path);
     }
     for (int i = 0; i < leases.size(); i++) {
@@ -165,7 +175,10 @@ final class Acquirer implements Watcher {
     return null;
   }
 
-  /** Waits until {@code node} is the lowest in {@code dir}, watching only its predecessor. */
+  /**
+   * Waits until {@code node} is the lowest in {@code dir}, watching only its predecessor: the head
+   * of a queue, or the holder of the semaphore mutex.
+   */
   private @Nullable Acquisition awaitHead(String dir, String node)
       throws KeeperException, InterruptedException {
     String own = node.substring(node.lastIndexOf('/') + 1);
@@ -184,7 +197,7 @@ final class Acquirer implements Watcher {
       if (exists(dir + "/" + children.get(i - 1), this) == null) {
         continue;
       }
-      Acquisition busy = awaitSignal(seen, leaseDeadline, "a place at the head of queue " + dir);
+      Acquisition busy = awaitSignal(seen, leaseDeadline, "a place at the head of " + dir);
       if (busy != null) {
         return busy;
       }
@@ -194,8 +207,12 @@ final class Acquirer implements Watcher {
   private @Nullable Acquisition takeLease(Lease l) throws KeeperException, InterruptedException {
     String leasesDir = layout.leases(l.resource());
     while (true) {
+      String mutex = joinMutex(l.resource());
+      Acquisition busy = awaitHead(layout.semaphoreMutex(l.resource()), mutex);
+      if (busy != null) {
+        return busy;
+      }
       long seen = signalCount();
-      String mutex = takeMutex(l.resource());
       boolean created;
       try {
         long sum = sumLeases(l, this);
@@ -204,12 +221,7 @@ final class Acquirer implements Watcher {
           Stat stat = new Stat();
           long sentAt = System.nanoTime();
           String path =
-              zk.create(
-                  leasesDir + "/" + l.amount() + "_" + l.capacity() + "_",
-                  data,
-                  engine.acl(),
-                  CreateMode.EPHEMERAL_SEQUENTIAL,
-                  stat);
+              createSequential(leasesDir + "/" + l.amount() + "_" + l.capacity() + "_", data, stat);
           temporaryHeld(
               new HeldLease(l.resource(), l.amount(), l.capacity(), path, stat.getCzxid()));
           lastProofNanos = sentAt;
@@ -220,8 +232,7 @@ final class Acquirer implements Watcher {
       if (created) {
         return null;
       }
-      Acquisition busy =
-          awaitSignal(seen, leaseDeadline, l.amount() + " units of resource " + l.resource());
+      busy = awaitSignal(seen, leaseDeadline, l.amount() + " units of resource " + l.resource());
       if (busy != null) {
         return busy;
       }
@@ -259,42 +270,34 @@ final class Acquirer implements Watcher {
 
   private void temporaryHeld(HeldLease lease) {
     held.add(lease);
-    temporary.add(lease.path());
   }
 
-  /** switchman's semaphore mutex: the lowest {@code acquire-<seq>} node holds it. */
-  private String takeMutex(String resource) throws KeeperException, InterruptedException {
-    String dir = layout.semaphoreMutex(resource);
-    String path =
-        zk.create(dir + "/acquire-", new byte[0], engine.acl(), CreateMode.EPHEMERAL_SEQUENTIAL);
-    temporary.add(path);
-    String own = path.substring(dir.length() + 1);
-    while (true) {
-      long seen = signalCount();
-      List<String> children = Layout.sorted(children(dir, null));
-      int i = children.indexOf(own);
-      if (i < 0) {
-        throw new SwitchmanException(
-            SwitchmanException.Kind.UNAVAILABLE,
-            "Lost the semaphore mutex: node " + path + " disappeared while waiting");
-      }
-      if (i == 0) {
-        return path;
-      }
-      if (exists(dir + "/" + children.get(i - 1), this) == null) {
-        continue;
-      }
-      // A mutex holder only sums and creates: wait without the lock-appeared shortcut.
-      synchronized (this) {
-        while (signals == seen) {
-          long left = leaseDeadline == Long.MAX_VALUE ? 0 : leaseDeadline - System.nanoTime();
-          if (leaseDeadline != Long.MAX_VALUE && left <= 0) {
-            throw leaseTimeout("the semaphore mutex of resource " + resource);
-          }
-          TimeUnit.NANOSECONDS.timedWait(this, left == 0 ? TimeUnit.SECONDS.toNanos(1) : left);
-        }
-      }
+  /** Joins switchman's semaphore mutex: the lowest {@code acquire-<seq>} node holds it. */
+  private String joinMutex(String resource) throws KeeperException, InterruptedException {
+    return createSequential(layout.semaphoreMutex(resource) + "/acquire-", new byte[0], new Stat());
+  }
+
+  /**
+   * Creates an ephemeral sequential node. When the reply is lost (connection loss), the node may
+   * exist under a name nobody knows; its directory is swept for it when the request is abandoned,
+   * so it cannot block a queue or hold capacity for the rest of the session.
+   */
+  private String createSequential(String prefix, byte[] nodeData, Stat stat)
+      throws KeeperException, InterruptedException {
+    try {
+      String path =
+          zk.create(prefix, nodeData, engine.acl(), CreateMode.EPHEMERAL_SEQUENTIAL, stat);
+      created(path);
+      return path;
+    } catch (KeeperException.ConnectionLossException e) {
+      suspectDirs.add(prefix.substring(0, prefix.lastIndexOf('/')));
+      throw e;
     }
+  }
+
+  private void created(String path) {
+    temporary.add(path);
+    engine.ownNodes().add(path);
   }
 
   // ---------------------------------------------------------------- lock
@@ -316,9 +319,7 @@ final class Acquirer implements Watcher {
     if (children(waitersDir, null).isEmpty() && tryCreateLock(path)) {
       return null;
     }
-    String waiter =
-        zk.create(waitersDir + "/waiter-", data, engine.acl(), CreateMode.EPHEMERAL_SEQUENTIAL);
-    temporary.add(waiter);
+    String waiter = createSequential(waitersDir + "/waiter-", data, new Stat());
     String own = waiter.substring(waitersDir.length() + 1);
     while (true) {
       long seen = signalCount();
@@ -488,6 +489,7 @@ final class Acquirer implements Watcher {
       // gone already
     }
     temporary.remove(path);
+    engine.ownNodes().remove(path);
   }
 
   /**
@@ -508,8 +510,14 @@ final class Acquirer implements Watcher {
           },
           null);
     }
+    for (String path : temporary) {
+      engine.ownNodes().remove(path);
+    }
     temporary.clear();
     held.clear();
     lockPath = null;
+    if (!suspectDirs.isEmpty()) {
+      engine.sweepOrphans(zk, Set.copyOf(suspectDirs));
+    }
   }
 }

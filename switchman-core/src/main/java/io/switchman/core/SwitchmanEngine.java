@@ -82,6 +82,10 @@ public final class SwitchmanEngine implements AutoCloseable {
 
   private final Set<ZkGrant> grants = ConcurrentHashMap.newKeySet();
   private final Set<String> ensuredParents = ConcurrentHashMap.newKeySet();
+
+  /** Ephemeral sequential nodes this engine created and has not deleted yet. */
+  private final Set<String> ownNodes = ConcurrentHashMap.newKeySet();
+
   private final ScheduledExecutorService watchdog;
   private final ExecutorService notifier;
   private final ConnectionStateListener connectionListener = this::connectionStateChanged;
@@ -506,6 +510,74 @@ public final class SwitchmanEngine implements AutoCloseable {
 
   void unregister(ZkGrant g) {
     grants.remove(g);
+  }
+
+  Set<String> ownNodes() {
+    return ownNodes;
+  }
+
+  /**
+   * Deletes, in {@code dirs}, the nodes of this session that no request of this engine knows: a
+   * create whose reply was lost to a connection loss may have left one, which would otherwise block
+   * a queue or hold capacity for as long as the session lives. Runs in the background once the
+   * session is reachable again, and gives up when it has ended (its nodes are gone then). Replies
+   * come in request order on a session, so a node listed here was either known to its request by
+   * then or is an orphan.
+   */
+  void sweepOrphans(ZooKeeper zk, Set<String> dirs) {
+    if (closed || !zk.getState().isAlive()) {
+      return;
+    }
+    try {
+      watchdog.schedule(() -> sweepNow(zk, dirs), 200, TimeUnit.MILLISECONDS);
+    } catch (RejectedExecutionException e) {
+      // engine closing: the nodes go with the session
+    }
+  }
+
+  private void sweepNow(ZooKeeper zk, Set<String> dirs) {
+    for (String dir : dirs) {
+      zk.getChildren(
+          dir,
+          false,
+          (rc, p, ctx, children) -> {
+            Code code = Code.get(rc);
+            if (code == Code.CONNECTIONLOSS) {
+              sweepOrphans(zk, Set.of(dir));
+              return;
+            }
+            if (code != Code.OK) {
+              return;
+            }
+            for (String child : children) {
+              String path = dir + "/" + child;
+              if (ownNodes.contains(path)) {
+                continue;
+              }
+              zk.exists(
+                  path,
+                  false,
+                  (rc2, p2, c2, stat) -> {
+                    if (Code.get(rc2) == Code.OK
+                        && stat.getEphemeralOwner() == zk.getSessionId()
+                        && !ownNodes.contains(path)) {
+                      log.info("Deleting {}: a create whose reply was lost left it behind", path);
+                      zk.delete(
+                          path,
+                          -1,
+                          (rc3, p3, c3) -> {
+                            if (Code.get(rc3) == Code.CONNECTIONLOSS) {
+                              retryDeleteLater(zk, path, -1);
+                            }
+                          },
+                          null);
+                    }
+                  },
+                  null);
+            }
+          },
+          null);
+    }
   }
 
   void lost(ZkGrant g, LossReason reason) {

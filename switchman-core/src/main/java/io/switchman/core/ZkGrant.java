@@ -295,6 +295,7 @@ final class ZkGrant implements Grant, Watcher {
     }
     for (HeldLease l : leases) {
       deletes.add(deleteSequential(l.path()));
+      engine.ownNodes().remove(l.path());
     }
     CompletableFuture<Void> all =
         CompletableFuture.allOf(deletes.toArray(CompletableFuture[]::new));
