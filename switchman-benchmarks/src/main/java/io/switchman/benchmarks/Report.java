@@ -126,8 +126,7 @@ final class Report {
     body.para(
         missed.isEmpty()
             ? "Every goal measured in this run was met."
-            : "Missed in this run (the sections above say why, with the profile rows of section"
-                + " 1 for the lock cycle and the CPU figures of section 2 for the hand-over):\n"
+            : "Missed in this run (the sections above say by how much and where the time goes):\n"
                 + String.join("\n", missed));
     md.heading(2, "Goals of issue 6 at a glance");
     md.table(List.of("goal", "measured in this run", "verdict"), goals);
@@ -677,7 +676,10 @@ final class Report {
                     "%d bytes (%d requests waiting for held locks; their threads existed before"
                         + " the baseline)",
                     r.bytesPerWaiter(), r.waiters())),
-            List.of("threads the engine starts", String.join(", ", r.engineThreads())),
+            List.of(
+                "threads the engine starts",
+                String.join(", ", r.engineThreads())
+                    + " (the notifier starts with the first loss; measured after one)"),
             List.of(
                 "threads of the Curator client it runs on (not the library's)",
                 String.join(", ", r.clientThreads())),
@@ -726,7 +728,8 @@ final class Report {
             runs / 2 * 86400 / 1e6));
     List<LeaseContentionBenchmark.Result> rs = leases;
     if (rs != null && !rs.isEmpty()) {
-      LeaseContentionBenchmark.Result big = rs.get(rs.size() - 1);
+      LeaseContentionBenchmark.Result big =
+          rs.stream().max((x, y) -> Integer.compare(x.waiters(), y.waiters())).get();
       md.para(
           f(
               "Leases cost more: a lease grant under contention took %.2f writes (queue node,"
