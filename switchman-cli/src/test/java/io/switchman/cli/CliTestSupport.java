@@ -71,7 +71,7 @@ abstract class CliTestSupport {
   void writeConfig(TestInfo info) throws IOException {
     prefix = "/t" + PREFIXES.incrementAndGet();
     logFile = dir.resolve("switchman.log");
-    config = writeConfig("session_timeout", 2000, "termination_timeout", 1);
+    config = writeConfig("session_timeout", 2000, "termination_timeout", 0.5);
   }
 
   @AfterEach

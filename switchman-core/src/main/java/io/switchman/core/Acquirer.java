@@ -67,6 +67,10 @@ final class Acquirer implements Watcher {
 
   private long signals;
   private boolean lockAppeared;
+  private boolean lockClaimed;
+
+  /** Paths this request set a watch on; the watches are removed when it ends. */
+  private final Set<String> watched = new HashSet<>();
 
   Acquirer(SwitchmanEngine engine, ZooKeeper zk, GrantRequest request, List<Lease> leases) {
     this.engine = engine;
@@ -110,6 +114,10 @@ final class Acquirer implements Watcher {
     ZkGrant g =
         new ZkGrant(
             engine, zk, request.name(), lockPath, lockCzxid, held, request.group(), lastProofNanos);
+    if (lockPath != null) {
+      engine.lockClaims().replace(lockPath, this, g);
+      lockClaimed = false;
+    }
     g.watchOwnNodes();
     temporary.clear();
     held.clear();
@@ -147,7 +155,8 @@ final class Acquirer implements Watcher {
         engine.forgetParents(layout.queue(l.resource()));
       }
       throw e;
-    } catch (KeeperException.ConnectionLossException e) {
+    } catch (KeeperException.ConnectionLossException | InterruptedException e) {
+      // The transaction may have happened although its reply never came.
       for (Lease l : leases) {
         suspectDirs.add(layout.queue(l.resource()));
       }
@@ -289,7 +298,8 @@ final class Acquirer implements Watcher {
           zk.create(prefix, nodeData, engine.acl(), CreateMode.EPHEMERAL_SEQUENTIAL, stat);
       created(path);
       return path;
-    } catch (KeeperException.ConnectionLossException e) {
+    } catch (KeeperException.ConnectionLossException | InterruptedException e) {
+      // The create may have happened although its reply never came.
       suspectDirs.add(prefix.substring(0, prefix.lastIndexOf('/')));
       throw e;
     }
@@ -353,29 +363,60 @@ final class Acquirer implements Watcher {
   }
 
   private boolean tryCreateLock(String path) throws KeeperException, InterruptedException {
+    if (!lockClaimed) {
+      if (engine.lockClaims().putIfAbsent(path, this) != null) {
+        return false; // another request of this JVM holds or is taking it
+      }
+      lockClaimed = true;
+    }
     Stat stat = new Stat();
     long sentAt = System.nanoTime();
     try {
       zk.create(path, data, engine.acl(), CreateMode.EPHEMERAL, stat);
     } catch (KeeperException.NodeExistsException e) {
+      releaseLockClaim(path);
       return false;
     } catch (KeeperException.NoNodeException e) {
       engine.forgetParents(layout.locksDir());
       engine.ensureParents(zk, layout.locksDir());
       return tryCreateLock(path);
     } catch (KeeperException.ConnectionLossException e) {
-      // The create may have happened: adopt the node only if this very session made it.
-      Stat existing = zk.exists(path, false);
+      // The create may have happened. This request alone claims the path in this session, so a
+      // node of this session there is its own.
+      Stat existing;
+      try {
+        existing = exists(path, null);
+      } catch (KeeperException | InterruptedException unknown) {
+        resolveLockLater(path);
+        throw unknown;
+      }
       if (existing == null || existing.getEphemeralOwner() != zk.getSessionId()) {
+        releaseLockClaim(path);
         throw e;
       }
       stat = existing;
+    } catch (InterruptedException e) {
+      resolveLockLater(path); // the create may still happen: delete it then
+      throw e;
     }
     lockPath = path;
     lockCzxid = stat.getCzxid();
     temporary.add(path);
     lastProofNanos = sentAt;
     return true;
+  }
+
+  private void releaseLockClaim(String path) {
+    engine.lockClaims().remove(path, this);
+    lockClaimed = false;
+  }
+
+  /**
+   * A create of the lock node whose outcome is unknown: delete the node if it is this session's.
+   */
+  private void resolveLockLater(String path) {
+    lockClaimed = false;
+    engine.retryDeleteLater(zk, path, -2, () -> engine.lockClaims().remove(path, this));
   }
 
   // ---------------------------------------------------------------- waiting
@@ -444,13 +485,31 @@ final class Acquirer implements Watcher {
 
   private List<String> children(String dir, @Nullable Watcher watcher)
       throws KeeperException, InterruptedException {
+    if (watcher == this) {
+      watched.add(dir);
+    }
     List<String> children = idempotent(() -> zk.getChildren(dir, watcher));
     return children == null ? new ArrayList<>() : new ArrayList<>(children);
   }
 
-  private @Nullable Stat exists(String path, Watcher watcher)
+  private @Nullable Stat exists(String path, @Nullable Watcher watcher)
       throws KeeperException, InterruptedException {
+    if (watcher == this) {
+      watched.add(path);
+    }
     return idempotent(() -> zk.exists(path, watcher));
+  }
+
+  /**
+   * Removes this request's watches that have not fired, so that a request that ends (skipped,
+   * granted, failed) leaves nothing registered: a periodic job that finds the lock busy would
+   * otherwise add one watcher per run until the lock node changes.
+   */
+  void removeWatches() {
+    for (String path : watched) {
+      zk.removeWatches(path, this, Watcher.WatcherType.Any, true, (rc, p, ctx) -> {}, null);
+    }
+    watched.clear();
   }
 
   /** A ZooKeeper call that may be repeated. */
@@ -512,6 +571,10 @@ final class Acquirer implements Watcher {
     }
     for (String path : temporary) {
       engine.ownNodes().remove(path);
+    }
+    if (lockClaimed) {
+      engine.lockClaims().remove(layout.lock(request.name()), this);
+      lockClaimed = false;
     }
     temporary.clear();
     held.clear();

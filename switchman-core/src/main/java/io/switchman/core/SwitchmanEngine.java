@@ -83,6 +83,8 @@ public final class SwitchmanEngine implements AutoCloseable {
   private final Set<ZkGrant> grants = ConcurrentHashMap.newKeySet();
   private final Set<String> ensuredParents = ConcurrentHashMap.newKeySet();
 
+  private final ConcurrentHashMap<String, Object> lockClaims = new ConcurrentHashMap<>();
+
   /** Ephemeral sequential nodes this engine created and has not deleted yet. */
   private final Set<String> ownNodes = ConcurrentHashMap.newKeySet();
 
@@ -92,6 +94,7 @@ public final class SwitchmanEngine implements AutoCloseable {
   private final ClusterDataCache clusterData;
   private final List<Consumer<Grant>> lossObservers =
       new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final long tickNanos;
   private volatile boolean closed;
   private volatile long warnedForSessionTimeoutMs = -1;
 
@@ -110,6 +113,7 @@ public final class SwitchmanEngine implements AutoCloseable {
     this.clusterData = new ClusterDataCache(this, layout.prefix());
     client.getConnectionStateListenable().addListener(connectionListener);
     long tick = Math.max(10, Math.min(100, b.watchdogTick.toMillis()));
+    this.tickNanos = TimeUnit.MILLISECONDS.toNanos(tick);
     watchdog.scheduleWithFixedDelay(this::watchdogTick, tick, tick, TimeUnit.MILLISECONDS);
   }
 
@@ -308,10 +312,16 @@ public final class SwitchmanEngine implements AutoCloseable {
       result = acquirer.run();
     } catch (KeeperException e) {
       acquirer.abandon();
+      if (e instanceof KeeperException.NoNodeException) {
+        // A parent was removed (an operator's clean-up): create the parents again next time.
+        ensuredParents.clear();
+      }
       throw unavailable("while serving '" + request.name() + "'", e);
     } catch (InterruptedException | RuntimeException e) {
       acquirer.abandon();
       throw e;
+    } finally {
+      acquirer.removeWatches();
     }
     if (result.grant() instanceof ZkGrant g) {
       register(g);
@@ -589,7 +599,7 @@ public final class SwitchmanEngine implements AutoCloseable {
     for (Consumer<Grant> o : lossObservers) {
       try {
         o.accept(g);
-      } catch (RuntimeException e) {
+      } catch (RuntimeException | Error e) {
         log.warn("A loss observer failed; ignored", e);
       }
     }
@@ -636,44 +646,83 @@ public final class SwitchmanEngine implements AutoCloseable {
    * succeeds or the session ends. {@code czxid >= 0} requires the node to be ours first.
    */
   void retryDeleteLater(ZooKeeper zk, String path, long czxid) {
+    retryDeleteLater(zk, path, czxid, () -> {});
+  }
+
+  /**
+   * As {@link #retryDeleteLater(ZooKeeper, String, long)}; {@code czxid} -2 deletes the node only
+   * if it is this session's, whatever its czxid. {@code done} runs once the question is settled
+   * (deleted, gone, not ours, or the session ended).
+   */
+  void retryDeleteLater(ZooKeeper zk, String path, long czxid, Runnable done) {
     if (closed || !zk.getState().isAlive()) {
+      done.run();
       return;
     }
     try {
       watchdog.schedule(
-          () -> {
-            zk.exists(
-                path,
-                false,
-                (rc, p, ctx, stat) -> {
-                  Code code = Code.get(rc);
-                  if (code == Code.OK) {
-                    if (stat.getEphemeralOwner() == zk.getSessionId()
+          () ->
+              zk.exists(
+                  path,
+                  false,
+                  (rc, p, ctx, stat) -> {
+                    Code code = Code.get(rc);
+                    if (code == Code.CONNECTIONLOSS) {
+                      retryDeleteLater(zk, path, czxid, done);
+                    } else if (code == Code.OK
+                        && stat.getEphemeralOwner() == zk.getSessionId()
                         && (czxid < 0 || stat.getCzxid() == czxid)) {
                       zk.delete(
                           path,
                           stat.getVersion(),
                           (rc2, p2, c2) -> {
                             if (Code.get(rc2) == Code.CONNECTIONLOSS) {
-                              retryDeleteLater(zk, path, czxid);
+                              retryDeleteLater(zk, path, czxid, done);
+                            } else {
+                              done.run();
                             }
                           },
                           null);
+                    } else {
+                      done.run();
                     }
-                  } else if (code == Code.CONNECTIONLOSS) {
-                    retryDeleteLater(zk, path, czxid);
-                  }
-                },
-                null);
-          },
+                  },
+                  null),
           500,
           TimeUnit.MILLISECONDS);
     } catch (RejectedExecutionException e) {
-      // engine closing: the nodes go with the session
+      done.run(); // engine closing: the nodes go with the session
     }
   }
 
+  /**
+   * Lock paths that a request or grant of this engine is creating or holds, with their claimant.
+   * All requests of an engine share one session, so without claims a request could not tell its own
+   * lock node from another request's; with them, a node of this session at a claimed path is the
+   * claimant's, and a second request of this JVM for a held lock is busy at once.
+   */
+  ConcurrentHashMap<String, Object> lockClaims() {
+    return lockClaims;
+  }
+
+  /**
+   * The time a grant's deadline reserves for its holder: the stop budget plus one watchdog tick,
+   * the most the watchdog may notice a passed deadline late.
+   */
+  long reservedNanos() {
+    return stopBudget.toNanos() + tickNanos;
+  }
+
   private void watchdogTick() {
+    try {
+      checkGrants();
+    } catch (Throwable t) {
+      // A task that throws is cancelled for good: never let the safety deadline stop.
+      log.error("The switchman watchdog failed; it goes on", t);
+    }
+  }
+
+  private void checkGrants() {
     long now = System.nanoTime();
     for (ZkGrant g : grants) {
       g.checkDeadline(now);
@@ -686,30 +735,47 @@ public final class SwitchmanEngine implements AutoCloseable {
     }
   }
 
+  /**
+   * Proves the grant's session alive: {@code sync} (which goes through the leader, so a follower
+   * cut off from the leader cannot answer it from stale state), then a read of the grant's own node
+   * checking its owner and czxid. Success moves the safety deadline to the send time + S - reserve.
+   */
   private void refresh(ZkGrant g) {
     long sentAt = System.nanoTime();
-    g.zk()
-        .exists(
-            g.primaryPath(),
-            false,
-            (rc, path, ctx, stat) -> {
-              switch (Code.get(rc)) {
-                case OK -> {
-                  if (stat.getEphemeralOwner() == g.sessionId()
-                      && stat.getCzxid() == g.primaryCzxid()) {
-                    g.provenAlive(sentAt);
-                  } else {
-                    g.lose(LossReason.NODE_CHANGED);
-                  }
+    ZooKeeper zk = g.zk();
+    zk.sync(
+        g.primaryPath(),
+        (rc, path, ctx) -> {
+          if (Code.get(rc) != Code.OK) {
+            refreshFailed(g, Code.get(rc));
+            return;
+          }
+          zk.exists(
+              g.primaryPath(),
+              false,
+              (rc2, p2, c2, stat) -> {
+                if (Code.get(rc2) != Code.OK) {
+                  refreshFailed(g, Code.get(rc2));
+                } else if (stat.getEphemeralOwner() == g.sessionId()
+                    && stat.getCzxid() == g.primaryCzxid()) {
+                  g.provenAlive(sentAt);
+                } else {
+                  g.lose(LossReason.NODE_CHANGED);
                 }
-                case NONODE -> g.lose(LossReason.NODE_DELETED);
-                case SESSIONEXPIRED, SESSIONMOVED, AUTHFAILED -> g.lose(LossReason.SESSION_LOST);
-                default -> {
-                  // connection loss: the deadline decides
-                }
-              }
-            },
-            null);
+              },
+              null);
+        },
+        null);
+  }
+
+  private static void refreshFailed(ZkGrant g, Code code) {
+    switch (code) {
+      case NONODE -> g.lose(LossReason.NODE_DELETED);
+      case SESSIONEXPIRED, SESSIONMOVED, AUTHFAILED -> g.lose(LossReason.SESSION_LOST);
+      default -> {
+        // connection loss: the deadline decides
+      }
+    }
   }
 
   private void connectionStateChanged(CuratorFramework c, ConnectionState state) {

@@ -72,7 +72,7 @@ final class ZkGrant implements Grant, Watcher {
     this.zk = zk;
     this.sessionId = zk.getSessionId();
     this.sessionTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(zk.getSessionTimeout());
-    this.stopBudgetNanos = engine.stopBudget().toNanos();
+    this.stopBudgetNanos = engine.reservedNanos();
     this.name = name;
     this.lockPath = lockPath;
     this.lockCzxid = lockCzxid;
@@ -350,6 +350,7 @@ final class ZkGrant implements Grant, Watcher {
                 path,
                 Long.toHexString(stat.getEphemeralOwner()),
                 stat.getCzxid());
+            settled(path);
             done.complete(null);
           } else {
             zk.delete(
@@ -372,16 +373,22 @@ final class ZkGrant implements Grant, Watcher {
 
   private void finish(Code code, String path, CompletableFuture<Void> done) {
     switch (code) {
-      case OK, NONODE, SESSIONEXPIRED, SESSIONMOVED -> done.complete(null);
+      case OK, NONODE, SESSIONEXPIRED, SESSIONMOVED -> settled(path);
       case BADVERSION -> {
         log.info("Not deleting {}: it was replaced", path);
-        done.complete(null);
+        settled(path);
       }
-      default -> {
-        // Connection loss: the same session may still come back; retry on this handle only.
-        engine.retryDeleteLater(zk, path, ownerCheckFor(path));
-        done.complete(null);
-      }
+      default ->
+          // Connection loss: the same session may still come back; retry on this handle only.
+          engine.retryDeleteLater(zk, path, ownerCheckFor(path), () -> settled(path));
+    }
+    done.complete(null);
+  }
+
+  /** The node is deleted or provably not ours: this JVM's requests may take the lock again. */
+  private void settled(String path) {
+    if (path.equals(lockPath)) {
+      engine.lockClaims().remove(path, this);
     }
   }
 

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.context.runner.ContextConsumer;
@@ -93,6 +94,14 @@ class SwitchmanAnnotationValidationTests {
   }
 
   @Test
+  void amountAboveCapacityShouldFail() {
+    failsWith(
+        AboveCapacity.class,
+        "AboveCapacity.run()",
+        "a lease of 5 units of resource db can never be granted: its capacity is 4");
+  }
+
+  @Test
   void negativeAmountShouldFail() {
     failsWith(NegativeAmount.class, "NegativeAmount.run()", "amount of lease db", "at least 1");
   }
@@ -108,7 +117,7 @@ class SwitchmanAnnotationValidationTests {
         BadCapacity.class,
         "BadCapacity.run()",
         "Invalid capacity of resource db",
-        "as written: 'CPU*'",
+        "'CPU*' (after macro expansion: '",
         "allowed are integers");
   }
 
@@ -119,7 +128,7 @@ class SwitchmanAnnotationValidationTests {
         .run(
             context ->
                 assertThat(context.getStartupFailure())
-                    .isInstanceOf(IllegalStateException.class)
+                    .isInstanceOf(SwitchmanConfigurationException.class)
                     .hasMessageContaining("NoCapacity.run()")
                     .hasMessageContaining("no capacity for resource 'db'")
                     .hasMessageContaining("switchman.capacities[db]"));
@@ -193,16 +202,32 @@ class SwitchmanAnnotationValidationTests {
             });
   }
 
+  @Test
+  void failureAnalyzerShouldDescribeTheInvalidAnnotation() {
+    runner
+        .withBean(BadDuration.class)
+        .run(
+            context -> {
+              FailureAnalysis analysis =
+                  new SwitchmanFailureAnalyzer().analyze(context.getStartupFailure());
+              assertThat(analysis).isNotNull();
+              assertThat(analysis.getDescription())
+                  .startsWith("Invalid switchman annotation on ")
+                  .contains("BadDuration.run()");
+              assertThat(analysis.getAction()).contains("@SwitchmanLock or @SwitchmanLease");
+            });
+  }
+
   private void failsWith(Class<?> bean, String... messages) {
     ContextConsumer<AssertableApplicationContext> check =
         context -> {
           assertThat(context).hasFailed();
           Throwable root = context.getStartupFailure();
-          while (root.getCause() != null && !(root instanceof IllegalStateException)) {
+          while (root.getCause() != null && !(root instanceof SwitchmanConfigurationException)) {
             root = root.getCause();
           }
           assertThat(root)
-              .isInstanceOf(IllegalStateException.class)
+              .isInstanceOf(SwitchmanConfigurationException.class)
               .hasMessageStartingWith("Invalid switchman annotation on " + bean.getName());
           for (String m : messages) {
             assertThat(root).hasMessageContaining(m);
@@ -246,6 +271,11 @@ class SwitchmanAnnotationValidationTests {
   static class TwiceLeased {
     @SwitchmanLease(resource = "db", capacity = "4")
     @SwitchmanLease(resource = "db", amount = 2, capacity = "4")
+    public void run() {}
+  }
+
+  static class AboveCapacity {
+    @SwitchmanLease(resource = "db", amount = 5, capacity = "4")
     public void run() {}
   }
 

@@ -239,6 +239,19 @@ class SwitchmanAutoConfigurationTests {
   }
 
   @Test
+  void capacityKeysShouldMatchIgnoringCaseAndPunctuation() {
+    runner
+        .withPropertyValues("switchman.capacities.DBAPI=7")
+        .run(
+            context ->
+                assertThat(
+                        context
+                            .getBean(GuardedMethods.class)
+                            .capacityFromProperties("db_api", "db_api"))
+                    .isEqualTo("7"));
+  }
+
+  @Test
   void creatorAclWithoutCredentialsShouldFail() {
     runner
         .withPropertyValues("switchman.acl=creator")

@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.switchman.annotation.SwitchmanLock;
+import io.switchman.core.SwitchmanContext;
 import io.switchman.core.testing.TcpProxy;
 import io.switchman.spring.boot.autoconfigure.TestJobs.Probe;
 import java.time.Duration;
@@ -86,6 +87,7 @@ class SwitchmanFaultIntegrationTests {
                             TestJobs jobsB = b.getBean(TestJobs.class);
                             Future<String> holder = pool.submit(jobsA::blocking);
                             await().until(() -> probe.running.get() == 1);
+                            long faultAt = System.nanoTime();
                             proxy.partition();
                             Future<String> next =
                                 pool.submit(
@@ -103,6 +105,12 @@ class SwitchmanFaultIntegrationTests {
                             assertThat(probe.events)
                                 .containsSubsequence(
                                     "start a", "interrupted a", "end a", "start b");
+                            System.out.printf(
+                                "MEASURE partition (S = 4 s): holder interrupted after %d ms, returned after %d ms;"
+                                    + " other context started after %d ms%n",
+                                probe.millisTo("interrupted a", faultAt),
+                                probe.millisTo("end a", faultAt),
+                                probe.millisTo("start b", faultAt));
                             b.close();
                             assertThat(next.get(15, TimeUnit.SECONDS)).isEqualTo("interrupted");
                           }));
@@ -120,6 +128,19 @@ class SwitchmanFaultIntegrationTests {
               ScheduledJobs jobs = context.getBean(ScheduledJobs.class);
               await().atMost(Duration.ofSeconds(15)).until(() -> jobs.stopped() >= 2);
               assertThat(jobs.checks()).containsOnly(false);
+            });
+  }
+
+  @Test
+  void scheduledMethodShouldItselfBeGuarded() {
+    runner
+        .withPropertyValues("switchman.connect-string=" + server.getConnectString())
+        .withUserConfiguration(ScheduledGuardedJob.class)
+        .run(
+            context -> {
+              ScheduledGuardedJob job = context.getBean(ScheduledGuardedJob.class);
+              await().atMost(Duration.ofSeconds(10)).until(() -> job.seen().size() >= 2);
+              assertThat(job.seen()).containsOnly("scheduled-guarded");
             });
   }
 
@@ -201,6 +222,23 @@ class SwitchmanFaultIntegrationTests {
         stopped.incrementAndGet();
       }
       checks.add(Thread.currentThread().isInterrupted());
+    }
+  }
+
+  /** A scheduled method guarded by switchman: records the lock it ran under. */
+  @Configuration(proxyBeanMethods = false)
+  @EnableScheduling
+  static class ScheduledGuardedJob {
+    final List<String> seen = new CopyOnWriteArrayList<>();
+
+    List<String> seen() {
+      return seen;
+    }
+
+    @Scheduled(fixedDelay = 50)
+    @SwitchmanLock(name = "scheduled-guarded")
+    public void run() {
+      seen.add(SwitchmanContext.current().map(g -> g.name()).orElse("unguarded"));
     }
   }
 

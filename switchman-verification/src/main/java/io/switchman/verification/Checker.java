@@ -1,0 +1,386 @@
+/*
+ * Copyright 2026 the switchman authors.
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package io.switchman.verification;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Reads every history of a run and counts violations of the promises: never two holders of a lock,
+ * never more than a resource's capacity, fencing tokens growing with each grant, no nodes left
+ * behind, every run accounted for, and no stale write accepted by the fenced store.
+ *
+ * <p>The evidence is the jobs' own: a run works from its {@code granted} line to its last {@code
+ * heartbeat} (or {@code finished}). When the schedule paused a run's process ({@code paused} then
+ * {@code resumed}), the run's evidence stamped within {@code pauseGrace} after it resumed is its
+ * <em>post-pause tail</em>: a JVM that runs the job itself cannot stop before it runs again, so
+ * overlaps made only by such tails are counted apart as paused overlaps. Evidence later than that
+ * is ordinary: a job that kept working after the grace is an overlap like any other.
+ */
+public final class Checker {
+
+  private final Duration pauseGrace;
+
+  /** A checker that excuses post-pause heartbeats for {@code pauseGrace} after a resume. */
+  public Checker(Duration pauseGrace) {
+    this.pauseGrace = pauseGrace;
+  }
+
+  /**
+   * Checks a run's directory again offline and prints the summary line and the details: {@code java
+   * -cp ... io.switchman.verification.Checker DIR [PAUSE_GRACE_MS]}. Orphan nodes are not searched
+   * (the ensemble is gone): they count 0.
+   */
+  public static void main(String[] args) throws IOException {
+    if (args.length < 1) {
+      System.err.println("usage: Checker DIR [PAUSE_GRACE_MS]");
+      System.exit(64);
+    }
+    long grace = args.length > 1 ? Long.parseLong(args[1]) : 700;
+    CheckReport r =
+        new Checker(Duration.ofMillis(grace)).check(readAll(Path.of(args[0])), List.of());
+    r.details().forEach(System.out::println);
+    System.out.println(r.summaryLine());
+    System.exit(r.safe() ? 0 : 1);
+  }
+
+  /** Reads every {@code *.history} and {@code *.log} file under {@code dir}. */
+  public static List<HistoryEvent> readAll(Path dir) throws IOException {
+    List<HistoryEvent> events = new ArrayList<>();
+    List<Path> files;
+    try (Stream<Path> s = Files.walk(dir)) {
+      files =
+          s.filter(Files::isRegularFile)
+              .filter(
+                  p ->
+                      p.getFileName().toString().endsWith(".history")
+                          || p.getFileName().toString().equals("store.log"))
+              .sorted()
+              .toList();
+    }
+    for (Path f : files) {
+      for (String line : Files.readAllLines(f, StandardCharsets.UTF_8)) {
+        if (!line.isBlank()) {
+          events.add(HistoryEvent.parse(line));
+        }
+      }
+    }
+    return events;
+  }
+
+  private record Lease(String resource, long amount, long capacity) {}
+
+  private record Span(long start, long end) {
+    boolean overlaps(Span o) {
+      return start < o.end && o.start < end;
+    }
+  }
+
+  private static final class Run {
+    final String id;
+    final String worker;
+    @Nullable HistoryEvent granted;
+    long token;
+    @Nullable String lock;
+    final List<Lease> leases = new ArrayList<>();
+    final List<Long> evidence = new ArrayList<>();
+    @Nullable Long ended;
+    // computed
+    @Nullable Span main;
+    final List<Span> tails = new ArrayList<>();
+
+    Run(String id, String worker) {
+      this.id = id;
+      this.worker = worker;
+    }
+  }
+
+  /** Checks the events of one run, with the ephemeral nodes found after every client exited. */
+  public CheckReport check(List<HistoryEvent> events, List<String> orphanNodes) {
+    List<String> details = new ArrayList<>();
+    Map<String, Run> runs = new LinkedHashMap<>();
+    Map<String, List<Long>> kills = new HashMap<>();
+    Map<String, List<Span>> pauses = new HashMap<>();
+    Map<String, Long> pausedAt = new HashMap<>();
+    List<HistoryEvent> writes = new ArrayList<>();
+    int faults = 0;
+    List<HistoryEvent> sorted = new ArrayList<>(events);
+    sorted.sort(Comparator.comparingLong(HistoryEvent::micros));
+    int unguarded = 0;
+    for (HistoryEvent e : sorted) {
+      switch (e.type()) {
+        case "fault" -> faults++;
+        case "killed" ->
+            kills.computeIfAbsent(e.require("worker"), k -> new ArrayList<>()).add(e.micros());
+        case "paused" -> pausedAt.put(e.require("worker"), e.micros());
+        case "resumed" -> {
+          Long at = pausedAt.remove(e.require("worker"));
+          if (at != null) {
+            pauses
+                .computeIfAbsent(e.require("worker"), k -> new ArrayList<>())
+                .add(new Span(at, e.micros()));
+          }
+        }
+        case "write" -> writes.add(e);
+        case "granted" -> {
+          Run r = runs.computeIfAbsent(e.require("run"), id -> new Run(id, e.source()));
+          r.granted = e;
+          r.token = Long.parseLong(e.require("token"));
+          r.lock = e.get("lock");
+          String leases = e.get("leases");
+          if (leases != null) {
+            for (String l : leases.split(",")) {
+              String[] p = l.split(":");
+              r.leases.add(
+                  new Lease(
+                      String.join(":", java.util.Arrays.copyOf(p, p.length - 2)),
+                      Long.parseLong(p[p.length - 2]),
+                      Long.parseLong(p[p.length - 1])));
+            }
+          }
+          r.evidence.add(e.micros());
+        }
+        case "heartbeat", "finished", "stopped" -> {
+          Run r = runs.get(e.require("run"));
+          if (r == null) {
+            if (!e.type().equals("stopped")) {
+              unguarded++;
+              details.add("unguarded work: " + e.format() + " (no granted line for its run)");
+            }
+            continue;
+          }
+          if (!e.type().equals("stopped")) {
+            r.evidence.add(e.micros());
+          }
+          if (!e.type().equals("heartbeat") && r.ended == null) {
+            r.ended = e.micros();
+          }
+        }
+        default -> {
+          // other lines (worker started, errors) are context only
+        }
+      }
+    }
+    // A pause still open when the history ends lasts until its end.
+    long endOfTime = sorted.isEmpty() ? 0 : sorted.get(sorted.size() - 1).micros() + 1;
+    pausedAt.forEach(
+        (w, at) -> pauses.computeIfAbsent(w, k -> new ArrayList<>()).add(new Span(at, endOfTime)));
+
+    long grace = pauseGrace.toNanos() / 1000;
+    for (Run r : runs.values()) {
+      long start = r.granted == null ? 0 : r.granted.micros();
+      long mainEnd = start;
+      Map<Long, Long> tailEnd = new TreeMap<>();
+      List<Span> ps = pauses.getOrDefault(r.worker, List.of());
+      for (long t : r.evidence) {
+        Span tailOf = null;
+        for (Span p : ps) {
+          if (p.start >= start && t >= p.end && t <= p.end + grace) {
+            tailOf = p;
+          }
+        }
+        if (tailOf == null) {
+          mainEnd = Math.max(mainEnd, t);
+        } else {
+          tailEnd.merge(tailOf.end, t, Math::max);
+        }
+      }
+      r.main = new Span(start, mainEnd);
+      tailEnd.forEach((from, to) -> r.tails.add(new Span(from, to)));
+    }
+
+    // Overlaps per lock.
+    int overlaps = unguarded;
+    int paused = 0;
+    Map<String, List<Run>> byLock = new TreeMap<>();
+    for (Run r : runs.values()) {
+      if (r.lock != null) {
+        byLock.computeIfAbsent(r.lock, k -> new ArrayList<>()).add(r);
+      }
+    }
+    int tokenOrder = 0;
+    for (var entry : byLock.entrySet()) {
+      List<Run> rs = entry.getValue();
+      rs.sort(Comparator.comparingLong(r -> r.main.start));
+      for (int i = 0; i < rs.size(); i++) {
+        Run a = rs.get(i);
+        for (int j = i + 1; j < rs.size(); j++) {
+          Run b = rs.get(j);
+          if (b.main.start > a.main.end && a.tails.isEmpty()) {
+            break;
+          }
+          if (a.main.overlaps(b.main)) {
+            overlaps++;
+            details.add(
+                String.format(
+                    "overlap on lock %s: run %s (token %d) worked %s while run %s (token %d)"
+                        + " worked %s",
+                    entry.getKey(), a.id, a.token, a.main, b.id, b.token, b.main));
+          } else if (anyOverlap(a, b)) {
+            paused++;
+            details.add(
+                String.format(
+                    "paused overlap on lock %s: runs %s and %s (a paused process resumed)",
+                    entry.getKey(), a.id, b.id));
+          }
+        }
+        if (i > 0 && a.token <= rs.get(i - 1).token) {
+          tokenOrder++;
+          details.add(
+              String.format(
+                  "token order on lock %s: run %s granted token %d after run %s had token %d",
+                  entry.getKey(), a.id, a.token, rs.get(i - 1).id, rs.get(i - 1).token));
+        }
+      }
+    }
+
+    // Capacity per resource.
+    int capacity = 0;
+    Map<String, List<long[]>> mainByRes = new TreeMap<>();
+    Map<String, List<long[]>> allByRes = new TreeMap<>();
+    for (Run r : runs.values()) {
+      for (Lease l : r.leases) {
+        long[] m = {r.main.start, r.main.end, l.amount(), l.capacity()};
+        mainByRes.computeIfAbsent(l.resource(), k -> new ArrayList<>()).add(m);
+        allByRes.computeIfAbsent(l.resource(), k -> new ArrayList<>()).add(m);
+        for (Span t : r.tails) {
+          allByRes
+              .computeIfAbsent(l.resource(), k -> new ArrayList<>())
+              .add(new long[] {t.start, t.end, l.amount(), l.capacity()});
+        }
+      }
+    }
+    for (var entry : mainByRes.entrySet()) {
+      int excess = excesses(entry.getKey(), entry.getValue(), details, "");
+      capacity += excess;
+      int withTails =
+          excesses(entry.getKey(), allByRes.get(entry.getKey()), new ArrayList<>(), "paused ");
+      if (withTails > excess) {
+        paused += withTails - excess;
+        details.add(
+            "paused capacity excess on resource "
+                + entry.getKey()
+                + ": "
+                + (withTails - excess)
+                + " (a paused process resumed)");
+      }
+    }
+
+    // Lost runs.
+    int lost = 0;
+    for (Run r : runs.values()) {
+      if (r.granted == null || r.ended != null) {
+        continue;
+      }
+      long start = r.granted.micros();
+      boolean killed = kills.getOrDefault(r.worker, List.of()).stream().anyMatch(k -> k >= start);
+      if (!killed) {
+        lost++;
+        details.add(
+            "lost run "
+                + r.id
+                + " of "
+                + r.worker
+                + ": granted at "
+                + start
+                + ", never finished, stopped or killed");
+      }
+    }
+
+    // Stale writes accepted by the fenced store.
+    int stale = 0;
+    Map<String, Long> highest = new HashMap<>();
+    Map<String, String> runOfHighest = new HashMap<>();
+    for (HistoryEvent w : writes) {
+      if (!Boolean.parseBoolean(w.require("accepted"))) {
+        continue;
+      }
+      String key = w.require("key");
+      long token = Long.parseLong(w.require("token"));
+      String run = w.require("run");
+      Long h = highest.get(key);
+      if (h != null && (token < h || (token == h && !run.equals(runOfHighest.get(key))))) {
+        stale++;
+        details.add(
+            String.format(
+                "stale write accepted on %s: run %s with token %d after run %s with token %d",
+                key, run, token, runOfHighest.get(key), h));
+        continue;
+      }
+      highest.put(key, token);
+      runOfHighest.put(key, run);
+    }
+
+    for (String o : orphanNodes) {
+      details.add("orphan node " + o);
+    }
+    return new CheckReport(
+        faults,
+        (int) runs.values().stream().filter(r -> r.granted != null).count(),
+        overlaps,
+        capacity,
+        tokenOrder,
+        orphanNodes.size(),
+        lost,
+        stale,
+        paused,
+        details);
+  }
+
+  private static boolean anyOverlap(Run a, Run b) {
+    List<Span> as = new ArrayList<>(a.tails);
+    as.add(a.main);
+    List<Span> bs = new ArrayList<>(b.tails);
+    bs.add(b.main);
+    for (Span x : as) {
+      for (Span y : bs) {
+        if (x.overlaps(y)) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /** Sweeps {start, end, amount, capacity} intervals; counts starts that exceed the capacity. */
+  private static int excesses(
+      String resource, List<long[]> intervals, List<String> details, String what) {
+    List<long[]> points = new ArrayList<>(); // {time, kind(0 end, 1 start), amount, capacity}
+    for (long[] i : intervals) {
+      points.add(new long[] {i[0], 1, i[2], i[3]});
+      points.add(new long[] {i[1], 0, i[2], i[3]});
+    }
+    points.sort(Comparator.<long[]>comparingLong(p -> p[0]).thenComparingLong(p -> p[1]));
+    long sum = 0;
+    int count = 0;
+    for (long[] p : points) {
+      if (p[1] == 0) {
+        sum -= p[2];
+      } else {
+        sum += p[2];
+        if (sum > p[3]) {
+          count++;
+          details.add(
+              String.format(
+                  "%scapacity violation on resource %s at %d: %d units held, capacity %d",
+                  what, resource, p[0], sum, p[3]));
+        }
+      }
+    }
+    return count;
+  }
+}

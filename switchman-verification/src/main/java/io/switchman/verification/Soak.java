@@ -1,0 +1,623 @@
+/*
+ * Copyright 2026 the switchman authors.
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package io.switchman.verification;
+
+import io.switchman.core.ClusterData;
+import io.switchman.core.ClusterStatus;
+import io.switchman.core.HostFacts;
+import io.switchman.core.SwitchmanEngine;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.retry.RetryForever;
+import org.apache.zookeeper.data.Stat;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One soak: an out-of-process ensemble, worker processes each behind its own {@link FaultProxy},
+ * and a randomized fault schedule (seeded, so a failure can be replayed); then every worker stops,
+ * the ensemble is searched for orphan nodes and the {@link Checker} reads the histories.
+ *
+ * <p>Everything lands in {@link Config#dir()}: one {@code <worker>.history} and {@code
+ * <worker>.log} per worker, {@code schedule.history}, the fenced store's {@code store/store.log},
+ * the servers' logs, and {@code summary.txt} with the summary line and the details of every
+ * violation.
+ */
+public final class Soak {
+
+  private static final Logger log = LoggerFactory.getLogger(Soak.class);
+  private static final String PREFIX = "/switchman";
+  private static final String LOCK = "payroll";
+
+  /**
+   * What to run.
+   *
+   * @param seed the schedule's seed
+   * @param servers 3 (a quorum) or 1 (standalone)
+   * @param tickMs the servers' tick
+   * @param sessionMs the session timeout S the workers ask for (and get: within [2, 20] ticks)
+   * @param stopBudgetMs the workers' stop budget; also the checker's grace after a pause
+   * @param minFaults inject at least this many faults
+   * @param minDuration and run at least this long
+   * @param lockWorkers workers that take the lock {@code payroll}
+   * @param leaseSpecs one lease worker per spec, e.g. {@code db=1:2}
+   * @param cliJar the {@code switchman} command-line tool's jar, or null for no CLI workers
+   * @param cliLockWorkers CLI workers that take the lock {@code payroll}
+   * @param cliLeaseSpecs one CLI lease worker per spec
+   * @param springWorkers Spring Boot workers that take the lock {@code payroll}
+   * @param dir where histories, logs and the summary go
+   */
+  public record Config(
+      long seed,
+      int servers,
+      int tickMs,
+      int sessionMs,
+      int stopBudgetMs,
+      int minFaults,
+      Duration minDuration,
+      int lockWorkers,
+      List<String> leaseSpecs,
+      @Nullable Path cliJar,
+      int cliLockWorkers,
+      List<String> cliLeaseSpecs,
+      int springWorkers,
+      Path dir) {}
+
+  private final Config config;
+  private final Random random;
+  private final Map<String, Worker> workers = new LinkedHashMap<>();
+  private @Nullable Ensemble ensemble;
+  private @Nullable HistoryWriter schedule;
+  private @Nullable CuratorFramework observer;
+  private @Nullable SwitchmanEngine observerEngine;
+  private int faults;
+  private final java.util.ArrayDeque<FaultKind> round = new java.util.ArrayDeque<>();
+
+  private Soak(Config config) {
+    this.config = config;
+    this.random = new Random(config.seed());
+  }
+
+  /** Runs a soak and checks it. */
+  public static CheckReport run(Config config) throws Exception {
+    return new Soak(config).run();
+  }
+
+  private final class Worker {
+    final String id;
+    final String mainClass;
+    final boolean cli;
+    final List<String> args;
+    final FaultProxy proxy;
+    @Nullable ChildProcess process;
+
+    Worker(String id, String mainClass, List<String> args, FaultProxy proxy) {
+      this.id = id;
+      this.mainClass = mainClass;
+      this.cli = mainClass.equals(CliWorkerMain.class.getName());
+      this.args = args;
+      this.proxy = proxy;
+    }
+
+    void start() throws IOException {
+      String main = mainClass;
+      process =
+          ChildProcess.start(
+              id, ChildProcess.java(main, List.of(), args), config.dir().resolve(id + ".log"));
+    }
+
+    /** Whether {@code pid} is this worker's process or one of its descendants. */
+    boolean owns(long pid) {
+      ChildProcess p = process;
+      return p != null && (p.pid() == pid || p.descendants().anyMatch(d -> d.pid() == pid));
+    }
+  }
+
+  /** A holder: the worker, and the pid written in its node (a CLI worker's switchman). */
+  private record Holder(Worker worker, long pid) {}
+
+  private CheckReport run() throws Exception {
+    long started = System.nanoTime();
+    deleteRecursively(config.dir()); // a replay of a seed must not read the last run's histories
+    Files.createDirectories(config.dir());
+    System.out.println(
+        "soak: seed="
+            + config.seed()
+            + " servers="
+            + config.servers()
+            + " (replay with -Dsoak.seed="
+            + config.seed()
+            + ") histories in "
+            + config.dir());
+    try (HistoryWriter sched =
+            new HistoryWriter(config.dir().resolve("schedule.history"), "schedule");
+        Ensemble zk =
+            Ensemble.start(
+                config.dir().resolve("ensemble"),
+                config.servers(),
+                config.tickMs(),
+                Duration.ofSeconds(60))) {
+      schedule = sched;
+      ensemble = zk;
+      try {
+        startObserver();
+        observerEngine().writeClusterData(new ClusterData(Map.of(), List.of("db"), Map.of()));
+        startWorkers();
+        long deadline = System.nanoTime() + config.minDuration().toNanos();
+        awaitHolder(Duration.ofSeconds(30));
+        while (faults < config.minFaults() || System.nanoTime() < deadline) {
+          pauseBetweenFaults();
+          inject(pick());
+        }
+        pauseBetweenFaults();
+        stopWorkers();
+        List<String> orphans = awaitNoEphemerals();
+        List<HistoryEvent> events = Checker.readAll(config.dir());
+        CheckReport report =
+            new Checker(Duration.ofMillis(config.stopBudgetMs())).check(events, orphans);
+        StringBuilder text = new StringBuilder(report.summaryLine()).append('\n');
+        text.append("seed=").append(config.seed()).append('\n');
+        text.append("duration_s=")
+            .append((System.nanoTime() - started) / 1_000_000_000L)
+            .append(" servers=")
+            .append(config.servers())
+            .append(" workers=")
+            .append(String.join(",", workers.keySet().stream().map(this::describe).toList()))
+            .append('\n');
+        report.details().forEach(d -> text.append(d).append('\n'));
+        Files.writeString(config.dir().resolve("summary.txt"), text);
+        System.out.println(report.summaryLine());
+        return report;
+      } finally {
+        for (Worker w : workers.values()) {
+          if (w.process != null) {
+            w.process.close();
+          }
+          w.proxy.close();
+        }
+        if (observerEngine != null) {
+          observerEngine.close();
+        }
+        if (observer != null) {
+          observer.close();
+        }
+      }
+    }
+  }
+
+  private String describe(String id) {
+    Worker w = workers.get(id);
+    String main = w == null ? "?" : w.mainClass.substring(w.mainClass.lastIndexOf('.') + 1);
+    return id + ":" + main;
+  }
+
+  private static void deleteRecursively(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (java.util.stream.Stream<Path> s = Files.walk(dir)) {
+      for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
+  }
+
+  private void startObserver() throws InterruptedException {
+    CuratorFramework c =
+        CuratorFrameworkFactory.builder()
+            .connectString(ensemble().connectString())
+            .sessionTimeoutMs(config.sessionMs() * 2)
+            .connectionTimeoutMs(2000)
+            .retryPolicy(new RetryForever(100))
+            .build();
+    c.start();
+    if (!c.blockUntilConnected(30, TimeUnit.SECONDS)) {
+      throw new IllegalStateException("cannot connect to " + ensemble().connectString());
+    }
+    observer = c;
+    observerEngine =
+        SwitchmanEngine.builder(c)
+            .prefix(PREFIX)
+            .host(new HostFacts("observer", 1, 1024))
+            .operationTimeout(Duration.ofSeconds(10))
+            .build();
+  }
+
+  private Ensemble ensemble() {
+    if (ensemble == null) {
+      throw new IllegalStateException("no ensemble");
+    }
+    return ensemble;
+  }
+
+  private SwitchmanEngine observerEngine() {
+    if (observerEngine == null) {
+      throw new IllegalStateException("no observer");
+    }
+    return observerEngine;
+  }
+
+  private HistoryWriter schedule() {
+    if (schedule == null) {
+      throw new IllegalStateException("no schedule");
+    }
+    return schedule;
+  }
+
+  private void startWorkers() throws IOException {
+    int n = 0;
+    List<String> kinds = new ArrayList<>();
+    if (config.cliJar() != null) {
+      for (int i = 0; i < config.cliLockWorkers(); i++) {
+        kinds.add("cli--lock=" + LOCK);
+      }
+      for (String spec : config.cliLeaseSpecs()) {
+        kinds.add("cli--lease=" + spec);
+      }
+    }
+    for (int i = 0; i < config.lockWorkers(); i++) {
+      kinds.add("--lock=" + LOCK);
+    }
+    for (String spec : config.leaseSpecs()) {
+      kinds.add("--lease=" + spec);
+    }
+    for (int i = 0; i < config.springWorkers(); i++) {
+      kinds.add("spring");
+    }
+    for (String kind : kinds) {
+      String id = "w" + (++n);
+      if (kind.startsWith("cli")) {
+        startCliWorker(id, kind.substring(3), n);
+        continue;
+      }
+      if (kind.equals("spring")) {
+        startSpringWorker(id, n);
+        continue;
+      }
+      FaultProxy proxy = FaultProxy.start(id, ensemble().clientPorts());
+      List<String> args = new ArrayList<>();
+      args.add("--id=" + id);
+      args.add("--connect=" + proxy.connectString());
+      args.add("--prefix=" + PREFIX);
+      args.add("--history=" + config.dir().resolve(id + ".history").toAbsolutePath());
+      args.add(kind);
+      if (kind.startsWith("--lock")) {
+        args.add("--store=" + config.dir().resolve("store").toAbsolutePath());
+      }
+      args.add("--session-ms=" + config.sessionMs());
+      args.add("--stop-budget-ms=" + config.stopBudgetMs());
+      args.add("--heartbeat-ms=10");
+      args.add("--work-ms=300:2500");
+      args.add("--wait-ms=3000");
+      args.add("--seed=" + (config.seed() + n));
+      Worker w = new Worker(id, WorkerMain.class.getName(), args, proxy);
+      workers.put(id, w);
+      w.start();
+    }
+  }
+
+  private void startSpringWorker(String id, int n) throws IOException {
+    FaultProxy proxy = FaultProxy.start(id, ensemble().clientPorts());
+    List<String> args =
+        List.of(
+            "--spring.main.web-application-type=none",
+            "--spring.main.banner-mode=off",
+            "--switchman.connect-string=" + proxy.connectString(),
+            "--switchman.prefix=" + PREFIX,
+            "--switchman.host=" + id,
+            "--switchman.session-timeout=" + config.sessionMs() + "ms",
+            "--switchman.connection-timeout=1s",
+            // The starter reserves stop-timeout + 500 ms, which must fit S/2.
+            "--switchman.stop-timeout=" + Math.max(100, config.sessionMs() / 2 - 600) + "ms",
+            "--verification.worker=" + id,
+            "--verification.history=" + config.dir().resolve(id + ".history").toAbsolutePath(),
+            "--verification.store=" + config.dir().resolve("store").toAbsolutePath(),
+            "--verification.seed=" + (config.seed() + n));
+    Worker w =
+        new Worker(id, "io.switchman.verification.spring.SpringWorkerApplication", args, proxy);
+    workers.put(id, w);
+    w.start();
+  }
+
+  private void startCliWorker(String id, String kind, int n) throws IOException {
+    FaultProxy proxy = FaultProxy.start(id, ensemble().clientPorts());
+    Path conf = config.dir().resolve(id + ".conf");
+    Files.writeString(
+        conf,
+        "{\"zkhosts\": \""
+            + proxy.connectString()
+            + "\", \"prefix\": \""
+            + PREFIX
+            + "\", \"session_timeout\": "
+            + config.sessionMs()
+            + ", \"termination_timeout\": \"500ms\", \"resources_wait_timeout\": 3"
+            + ", \"fqdn\": \""
+            + id
+            + "\"}\n");
+    List<String> args = new ArrayList<>();
+    args.add("--id=" + id);
+    args.add("--jar=" + java.util.Objects.requireNonNull(config.cliJar()).toAbsolutePath());
+    args.add("--config=" + conf.toAbsolutePath());
+    args.add("--history=" + config.dir().resolve(id + ".history").toAbsolutePath());
+    args.add(kind);
+    if (kind.startsWith("--lock")) {
+      args.add("--store=" + config.dir().resolve("store").toAbsolutePath());
+    }
+    args.add("--work-ms=300:2500");
+    args.add("--seed=" + (config.seed() + n));
+    Worker w = new Worker(id, CliWorkerMain.class.getName(), args, proxy);
+    workers.put(id, w);
+    w.start();
+  }
+
+  private void stopWorkers() {
+    for (Worker w : workers.values()) {
+      w.proxy.forward();
+    }
+    for (Worker w : workers.values()) {
+      if (w.process != null) {
+        w.process.stop(Duration.ofSeconds(10));
+      }
+    }
+  }
+
+  /** Every kind once per round, in a random order: 32 faults inject each of the 8 kinds 4 times. */
+  private FaultKind pick() {
+    if (round.isEmpty()) {
+      List<FaultKind> all = new ArrayList<>(List.of(FaultKind.values()));
+      java.util.Collections.shuffle(all, random);
+      round.addAll(all);
+    }
+    return round.remove();
+  }
+
+  private void pauseBetweenFaults() throws InterruptedException {
+    Thread.sleep(500 + random.nextInt(1000));
+  }
+
+  private long faultMillis() {
+    return config.sessionMs() + 600 + random.nextInt(800);
+  }
+
+  private void fault(FaultKind kind, String target) {
+    faults++;
+    schedule().append("fault", "n", faults, "kind", kind, "target", target);
+    System.out.println("soak: fault " + faults + " " + kind + " " + target);
+  }
+
+  private void inject(FaultKind kind) throws Exception {
+    switch (kind) {
+      case PARTITION_HOLDER -> {
+        Worker w = holderOrAny().worker();
+        fault(kind, w.id);
+        w.proxy.partition();
+        Thread.sleep(faultMillis());
+        w.proxy.forward();
+      }
+      case PARTITION_WAITER -> {
+        Worker w = waiterOrAny();
+        fault(kind, w.id);
+        w.proxy.partition();
+        Thread.sleep(faultMillis());
+        w.proxy.forward();
+      }
+      case KILL_HOLDER -> {
+        Holder h = holderOrAny();
+        Worker w = h.worker();
+        if (w.cli) {
+          // kill -9 of switchman only: its watchdog must stop the command.
+          fault(kind, w.id + ":switchman");
+          if (h.pid() > 0 && w.owns(h.pid())) {
+            ProcessHandle.of(h.pid()).ifPresent(ProcessHandle::destroyForcibly);
+          }
+          schedule().append("killed", "worker", w.id);
+          return;
+        }
+        fault(kind, w.id);
+        ChildProcess p = w.process;
+        if (p != null) {
+          p.kill();
+        }
+        schedule().append("killed", "worker", w.id);
+        Thread.sleep(200 + random.nextInt(800));
+        w.start();
+      }
+      case PAUSE_HOLDER -> {
+        Holder h = holderOrAny();
+        Worker w = h.worker();
+        ChildProcess p = w.process;
+        if (w.cli) {
+          // SIGSTOP of switchman only: the command keeps running, and its watchdog must stop it
+          // in time, so no excuse is recorded for the checker.
+          fault(kind, w.id + ":switchman");
+          if (h.pid() > 0 && w.owns(h.pid())) {
+            schedule().append("paused-switchman", "worker", w.id, "pid", h.pid());
+            ChildProcess.signal(h.pid(), "STOP");
+            Thread.sleep(faultMillis());
+            schedule().append("resumed-switchman", "worker", w.id, "pid", h.pid());
+            ChildProcess.signal(h.pid(), "CONT");
+          }
+          return;
+        }
+        fault(kind, w.id);
+        if (p != null) {
+          schedule().append("paused", "worker", w.id);
+          p.pause();
+          Thread.sleep(faultMillis());
+          // Stamped before SIGCONT: the process cannot run before the signal is sent.
+          schedule().append("resumed", "worker", w.id);
+          p.resume();
+        }
+      }
+      case KILL_FOLLOWER -> {
+        List<Integer> followers = ensemble().followers();
+        int victim =
+            followers.isEmpty()
+                ? Math.max(0, ensemble().leader())
+                : followers.get(random.nextInt(followers.size()));
+        fault(kind, "zk" + (victim + 1));
+        ensemble().kill(victim);
+        Thread.sleep(500 + random.nextInt(1500));
+        ensemble().restart(victim);
+        ensemble().awaitServing(Duration.ofSeconds(60));
+      }
+      case KILL_LEADER -> {
+        int victim = Math.max(0, ensemble().leader());
+        fault(kind, "zk" + (victim + 1));
+        ensemble().kill(victim);
+        Thread.sleep(500 + random.nextInt(1500));
+        ensemble().restart(victim);
+        ensemble().awaitServing(Duration.ofSeconds(60));
+      }
+      case RESTART_ENSEMBLE -> {
+        fault(kind, "all");
+        for (int i = 0; i < ensemble().size(); i++) {
+          ensemble().kill(i);
+        }
+        Thread.sleep(200 + random.nextInt(1000));
+        for (int i = 0; i < ensemble().size(); i++) {
+          ensemble().restart(i);
+        }
+        ensemble().awaitServing(Duration.ofSeconds(60));
+      }
+      case SLOW_NETWORK -> {
+        Duration delay = Duration.ofMillis(50 + random.nextInt(300));
+        fault(kind, "all:" + delay.toMillis() + "ms");
+        for (Worker w : workers.values()) {
+          w.proxy.delay(delay);
+        }
+        Thread.sleep(1500 + random.nextInt(1500));
+        for (Worker w : workers.values()) {
+          w.proxy.forward();
+        }
+      }
+    }
+  }
+
+  /** The workers holding the lock or a lease now, lock holder first. */
+  private List<Holder> holders() {
+    List<Holder> out = new ArrayList<>();
+    try {
+      ClusterStatus s = observerEngine().status();
+      for (ClusterStatus.LockInfo l : s.locks()) {
+        addByHolder(out, l.holder());
+      }
+      for (List<ClusterStatus.LeaseInfo> ls : s.leases().values()) {
+        for (ClusterStatus.LeaseInfo l : ls) {
+          addByHolder(out, l.holder());
+        }
+      }
+    } catch (RuntimeException | InterruptedException e) {
+      if (e instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+      }
+      log.info("status unavailable: {}", e.toString());
+    }
+    return out;
+  }
+
+  private void addByHolder(List<Holder> out, String holder) {
+    String[] parts = holder.split(" ");
+    Worker w = workers.get(parts[0]);
+    long pid = -1;
+    try {
+      pid = parts.length > 1 ? Long.parseLong(parts[1]) : -1;
+    } catch (NumberFormatException e) {
+      // not ours
+    }
+    if (w != null && out.stream().noneMatch(h -> h.worker() == w)) {
+      out.add(new Holder(w, pid));
+    }
+  }
+
+  private Holder holderOrAny() throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (System.nanoTime() < deadline) {
+      List<Holder> h = holders();
+      if (!h.isEmpty()) {
+        // the lock holder half of the time, else any holder
+        return random.nextBoolean() ? h.get(0) : h.get(random.nextInt(h.size()));
+      }
+      Thread.sleep(100);
+    }
+    List<Worker> all = new ArrayList<>(workers.values());
+    return new Holder(all.get(random.nextInt(all.size())), -1);
+  }
+
+  private Worker waiterOrAny() {
+    List<Holder> h = holders();
+    List<Worker> waiters = new ArrayList<>();
+    for (Worker w : workers.values()) {
+      if (h.stream().noneMatch(x -> x.worker() == w)) {
+        waiters.add(w);
+      }
+    }
+    if (waiters.isEmpty()) {
+      waiters.addAll(workers.values());
+    }
+    return waiters.get(random.nextInt(waiters.size()));
+  }
+
+  private void awaitHolder(Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (!holders().isEmpty()) {
+        return;
+      }
+      Thread.sleep(100);
+    }
+    throw new IllegalStateException(
+        "No worker got a grant within " + timeout + "; see the worker logs in " + config.dir());
+  }
+
+  /** Waits until no ephemeral node is left under the prefix; returns those still there. */
+  private List<String> awaitNoEphemerals() throws Exception {
+    long deadline =
+        System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(config.sessionMs() * 3L + 5000);
+    List<String> left = List.of();
+    while (System.nanoTime() < deadline) {
+      try {
+        left = ephemerals(PREFIX);
+        if (left.isEmpty()) {
+          return left;
+        }
+      } catch (Exception e) {
+        log.info("cannot list nodes yet: {}", e.toString());
+      }
+      Thread.sleep(200);
+    }
+    return left;
+  }
+
+  private List<String> ephemerals(String path) throws Exception {
+    CuratorFramework c = observer;
+    if (c == null) {
+      throw new IllegalStateException("no observer");
+    }
+    List<String> out = new ArrayList<>();
+    Stat stat = c.checkExists().forPath(path);
+    if (stat == null) {
+      return out;
+    }
+    if (stat.getEphemeralOwner() != 0) {
+      out.add(path);
+    }
+    for (String child : c.getChildren().forPath(path)) {
+      out.addAll(ephemerals(path + "/" + child));
+    }
+    return out;
+  }
+}

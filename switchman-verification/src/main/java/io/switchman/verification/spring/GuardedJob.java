@@ -1,0 +1,87 @@
+/*
+ * Copyright 2026 the switchman authors.
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package io.switchman.verification.spring;
+
+import io.switchman.annotation.SwitchmanLock;
+import io.switchman.core.SwitchmanContext;
+import io.switchman.verification.FencedStore;
+import io.switchman.verification.HistoryWriter;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+
+/**
+ * The job: runs under the lock {@code payroll}, appends {@code granted}, heartbeats and fenced
+ * writes to the worker's history, and stops when the starter interrupts it (the grant was lost, or
+ * the application shuts down).
+ */
+@Component
+public class GuardedJob implements DisposableBean {
+
+  private final String worker;
+  private final HistoryWriter history;
+  private final FencedStore store;
+  private final Random random;
+  private final AtomicInteger runs = new AtomicInteger();
+
+  public GuardedJob(
+      @Value("${verification.worker}") String worker,
+      @Value("${verification.history}") String history,
+      @Value("${verification.store}") String store,
+      @Value("${verification.seed:1}") long seed)
+      throws IOException {
+    this.worker = worker;
+    this.history = new HistoryWriter(Path.of(history), worker);
+    this.store = new FencedStore(Path.of(store));
+    this.random = new Random(seed);
+    this.history.append("started", "pid", ProcessHandle.current().pid());
+  }
+
+  @Scheduled(fixedDelay = 20)
+  @SwitchmanLock(name = "payroll", waitFor = "3s")
+  public void work() throws IOException {
+    long token = SwitchmanContext.fencingToken();
+    String lock = SwitchmanContext.lockName();
+    String run = worker + "-" + ProcessHandle.current().pid() + "-" + runs.incrementAndGet();
+    history.append("granted", "run", run, "token", token, "lock", lock);
+    long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(300 + random.nextInt(2200));
+    int beats = 0;
+    String stopped = null;
+    while (System.nanoTime() < end) {
+      if (Thread.currentThread().isInterrupted()) {
+        stopped = "INTERRUPTED";
+        break;
+      }
+      history.append("heartbeat", "run", run);
+      if (beats++ % 5 == 0 && !store.write(lock, token, run)) {
+        stopped = "FENCED";
+        break;
+      }
+      try {
+        Thread.sleep(10);
+      } catch (InterruptedException e) {
+        stopped = "INTERRUPTED";
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    if (stopped == null) {
+      history.append("finished", "run", run);
+    } else {
+      history.append("stopped", "run", run, "reason", stopped);
+    }
+  }
+
+  @Override
+  public void destroy() throws IOException {
+    history.close();
+  }
+}
