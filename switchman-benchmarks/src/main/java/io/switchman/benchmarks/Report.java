@@ -89,9 +89,10 @@ final class Report {
             + " kept):");
     md.code(COMMAND);
     md.para(
-        "Options: `--sections 1,2,3,4,6,7` (7 is the sizing measurement), `--waiters"
-            + " 10,100,1000`, `--out FILE`, `--no-write`, `--smoke` (a few iterations; what CI"
-            + " runs, as the test `BenchmarkSmokeTest`).");
+        "Options: `--sections 1,2,3,4,5,6,7` (7 is the sizing measurement), `--waiters"
+            + " 10,100,1000`, `--cli switchman-cli/target/switchman`, `--out FILE`, `--no-write`,"
+            + " `--smoke` (a few iterations; what CI runs, as the test `BenchmarkSmokeTest`)."
+            + " The full run takes about ten minutes on two cores.");
     md.para(
         String.format(
             Locale.ROOT,
