@@ -33,6 +33,7 @@ final class CliStartupBenchmark {
       String launcher,
       Samples switchman,
       Samples flock,
+      Samples jvm,
       int warmups,
       boolean cds,
       @Nullable String note) {}
@@ -59,11 +60,13 @@ final class CliStartupBenchmark {
   Result run(Path work) throws Exception {
     Samples sw = new Samples(runs);
     Samples fl = new Samples(runs);
+    Samples jv = new Samples(runs);
     if (!Files.isExecutable(launcher) || !Files.exists(launcher.resolveSibling("switchman.jar"))) {
       return new Result(
           launcher.toString(),
           sw,
           fl,
+          jv,
           warmups,
           cds,
           "not measured: no CLI launcher at "
@@ -77,17 +80,28 @@ final class CliStartupBenchmark {
     List<String> cli =
         List.of(launcher.toString(), "-c", conf.toString(), "--lockname", "x", "--", "true");
     List<String> flock = List.of("flock", "-n", lockFile.toString(), "true");
+    // The JVM's own start with the launcher's flags: what no Java CLI can go below.
+    List<String> jvm =
+        List.of(
+            Jvm.java(),
+            "-XX:TieredStopAtLevel=1",
+            "-XX:+UseSerialGC",
+            "-XX:-UsePerfData",
+            "-version");
     for (int i = 0; i < warmups; i++) {
       time(cli);
       time(flock);
+      time(jvm);
     }
     for (int i = 0; i < runs; i++) {
       sw.add(time(cli));
       fl.add(time(flock));
+      jv.add(time(jvm));
     }
     Progress.log(
-        "CLI start-up: median %s ms, flock %s ms", Samples.ms1(sw.p50()), Samples.ms1(fl.p50()));
-    return new Result(launcher.toString(), sw, fl, warmups, cds, null);
+        "CLI start-up: median %s ms, flock %s ms, java -version %s ms",
+        Samples.ms1(sw.p50()), Samples.ms1(fl.p50()), Samples.ms1(jv.p50()));
+    return new Result(launcher.toString(), sw, fl, jv, warmups, cds, null);
   }
 
   private long time(List<String> command) throws Exception {

@@ -30,11 +30,16 @@ final class ZooKeeperServerProcess implements AutoCloseable {
   private final int tickTimeMs;
   private final Path dir;
 
+  private final Thread killOnExit;
+
   private ZooKeeperServerProcess(Process process, int port, int tickTimeMs, Path dir) {
     this.process = process;
     this.port = port;
     this.tickTimeMs = tickTimeMs;
     this.dir = dir;
+    // If the benchmark is stopped (Ctrl-C), the server must not outlive it.
+    this.killOnExit = new Thread(process::destroyForcibly, "zookeeper-server-reaper");
+    Runtime.getRuntime().addShutdownHook(killOnExit);
   }
 
   /** Starts a server with the given tick time and waits until it answers {@code ruok}. */
@@ -136,6 +141,11 @@ final class ZooKeeperServerProcess implements AutoCloseable {
 
   @Override
   public void close() {
+    try {
+      Runtime.getRuntime().removeShutdownHook(killOnExit);
+    } catch (IllegalStateException e) {
+      // shutting down: the hook runs anyway
+    }
     process.destroyForcibly();
     try {
       process.waitFor(10, TimeUnit.SECONDS);

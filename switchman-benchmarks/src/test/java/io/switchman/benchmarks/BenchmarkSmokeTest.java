@@ -79,6 +79,7 @@ class BenchmarkSmokeTest {
       assertThat(cli.note()).isNull();
       assertThat(cli.switchman().size()).isEqualTo(s.cliRuns());
       assertThat(cli.flock().size()).isEqualTo(s.cliRuns());
+      assertThat(cli.jvm().size()).isEqualTo(s.cliRuns());
     } else {
       assertThat(cli.note()).startsWith("not measured: no CLI launcher at " + launcher);
     }
