@@ -287,7 +287,7 @@ class SwitchmanGuardIntegrationTests {
             context -> {
               TestJobs jobs = context.getBean(TestJobs.class);
               Future<?> stuck = pool.submit(jobs::stubborn);
-              await().atMost(Duration.ofSeconds(5)).until(() -> !halts.isEmpty());
+              await().atMost(Duration.ofSeconds(15)).until(() -> !halts.isEmpty());
               assertThat(halts.get(0))
                   .contains("TestJobs.stubborn()")
                   .contains("has not returned")
