@@ -113,6 +113,7 @@ public final class Checker {
   public CheckReport check(List<HistoryEvent> events, List<String> orphanNodes) {
     List<String> details = new ArrayList<>();
     Map<String, Run> runs = new LinkedHashMap<>();
+    Map<String, Run> latest = new HashMap<>();
     Map<String, List<Long>> kills = new HashMap<>();
     Map<String, List<Span>> pauses = new HashMap<>();
     Map<String, Long> pausedAt = new HashMap<>();
@@ -137,7 +138,18 @@ public final class Checker {
         }
         case "write" -> writes.add(e);
         case "granted" -> {
-          Run r = runs.computeIfAbsent(e.require("run"), id -> new Run(id, e.source()));
+          // A run id may come back (a pid reused by a later process of the same worker): runs of
+          // one worker follow each other, so events belong to the latest run granted under it.
+          String id = e.require("run");
+          Run was = runs.get(id);
+          String key = id;
+          for (int n = 2; was != null && was.granted != null; n++) {
+            key = id + "#" + n;
+            was = runs.get(key);
+          }
+          Run r = new Run(key, e.source());
+          runs.put(key, r);
+          latest.put(id, r);
           r.granted = e;
           r.token = Long.parseLong(e.require("token"));
           r.lock = e.get("lock");
@@ -155,7 +167,7 @@ public final class Checker {
           r.evidence.add(e.micros());
         }
         case "heartbeat", "finished", "stopped" -> {
-          Run r = runs.get(e.require("run"));
+          Run r = latest.get(e.require("run"));
           if (r == null) {
             if (!e.type().equals("stopped")) {
               unguarded++;

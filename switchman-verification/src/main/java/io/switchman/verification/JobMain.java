@@ -43,7 +43,13 @@ public final class JobMain {
       return;
     }
     long token = Long.parseLong(tokenText);
-    String run = worker + "-" + ProcessHandle.current().pid() + "-cli";
+    // pids are reused over a long run: the start time makes the run id unique
+    String run =
+        worker
+            + "-"
+            + ProcessHandle.current().pid()
+            + "-"
+            + Long.toString(HistoryClock.nowMicros(), 36);
     HistoryWriter history = new HistoryWriter(Path.of(args.get("history")), worker);
     String storeDir = args.get("store");
     FencedStore store = storeDir == null ? null : new FencedStore(Path.of(storeDir));
@@ -78,7 +84,6 @@ public final class JobMain {
       history.append("granted", "run", run, "token", token, "lock", lockName);
     }
     long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(workMs);
-    int beats = 0;
     String outcome = null;
     while (System.nanoTime() < end) {
       synchronized (stopReason) {
@@ -87,7 +92,7 @@ public final class JobMain {
         }
       }
       history.append("heartbeat", "run", run);
-      if (store != null && beats++ % 5 == 0 && !store.write(lockName, token, run)) {
+      if (store != null && !store.write(lockName, token, run)) {
         outcome = "FENCED";
         break;
       }
@@ -104,6 +109,10 @@ public final class JobMain {
       if (stopReason[0] == null) {
         stopReason[0] = "ended";
       }
+    }
+    // The result is committed through the fence (a late job meets the newer holder's token).
+    if (outcome == null && store != null && !store.write(lockName, token, run)) {
+      outcome = "FENCED";
     }
     if (outcome == null) {
       history.append("finished", "run", run);

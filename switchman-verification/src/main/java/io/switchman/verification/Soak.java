@@ -300,7 +300,7 @@ public final class Soak {
       args.add("--session-ms=" + config.sessionMs());
       args.add("--stop-budget-ms=" + config.stopBudgetMs());
       args.add("--heartbeat-ms=10");
-      args.add("--work-ms=300:2500");
+      args.add("--work-ms=300:5000");
       args.add("--wait-ms=3000");
       args.add("--seed=" + (config.seed() + n));
       Worker w = new Worker(id, WorkerMain.class.getName(), args, proxy);

@@ -123,7 +123,9 @@ public final class WorkerMain {
                 "worker-shutdown"));
     history.append("started", "pid", ProcessHandle.current().pid());
     GrantRequest request = request();
-    long pid = ProcessHandle.current().pid();
+    // pids are reused over a long run: the start time makes run ids unique
+    String incarnation =
+        ProcessHandle.current().pid() + "-" + Long.toString(HistoryClock.nowMicros(), 36);
     int n = 0;
     while (!shuttingDown) {
       Acquisition a;
@@ -146,7 +148,7 @@ public final class WorkerMain {
         continue;
       }
       Grant g = a.grant();
-      String run = id + "-" + pid + "-" + (++n);
+      String run = id + "-" + incarnation + "-" + (++n);
       history.append("granted", grantedAttrs(run, g));
       Job job = new Job(run, g);
       current = job;
@@ -224,10 +226,9 @@ public final class WorkerMain {
       thread = Thread.currentThread();
       try {
         long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(workMs);
-        int beats = 0;
         while (stopReason == null && System.nanoTime() < end) {
           history.append("heartbeat", "run", run);
-          if (store != null && beats++ % 5 == 0) {
+          if (store != null) {
             if (!store.write(grant.name(), grant.fencingToken(), run)) {
               stop("FENCED"); // the store saw a newer holder: a real job gives up
               break;
@@ -240,6 +241,13 @@ public final class WorkerMain {
           }
         }
         String reason = stopReason;
+        // The result is committed through the fence: a job that resumes after a pause with its
+        // time up meets the newer holder's token here.
+        if (reason == null
+            && store != null
+            && !store.write(grant.name(), grant.fencingToken(), run)) {
+          reason = "FENCED";
+        }
         if (reason == null) {
           history.append("finished", "run", run);
         } else {

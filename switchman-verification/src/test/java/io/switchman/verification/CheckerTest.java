@@ -230,4 +230,17 @@ class CheckerTest {
     assertThat(checker.check(events, List.of()).summaryLine())
         .startsWith("faults=0 grants=1 overlaps=0");
   }
+
+  @Test
+  void aRunIdThatComesBackIsANewRunNotOneLongRun() {
+    // A job process got the pid of an earlier one: both wrote run=w3-77-cli.
+    leaseRun("w3", "w3-77-cli", 10, 0, 1000, 1);
+    leaseRun("w7", "w7-1", 20, 2000, 3000, 2); // the whole capacity, between the two
+    leaseRun("w3", "w3-77-cli", 30, 4000, 5000, 1);
+    CheckReport r = check();
+    assertThat(r.grants()).isEqualTo(3);
+    assertThat(r.capacityViolations()).isZero();
+    assertThat(r.lostRuns()).isZero();
+    assertThat(r.safe()).isTrue();
+  }
 }

@@ -7,6 +7,7 @@ package io.switchman.verification.spring;
 import io.switchman.annotation.SwitchmanLock;
 import io.switchman.core.SwitchmanContext;
 import io.switchman.verification.FencedStore;
+import io.switchman.verification.HistoryClock;
 import io.switchman.verification.HistoryWriter;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -31,6 +32,9 @@ public class GuardedJob implements DisposableBean {
   private final FencedStore store;
   private final Random random;
   private final AtomicInteger runs = new AtomicInteger();
+  // pids are reused over a long run: the start time makes run ids unique
+  private final String incarnation =
+      ProcessHandle.current().pid() + "-" + Long.toString(HistoryClock.nowMicros(), 36);
 
   public GuardedJob(
       @Value("${verification.worker}") String worker,
@@ -50,10 +54,9 @@ public class GuardedJob implements DisposableBean {
   public void work() throws IOException {
     long token = SwitchmanContext.fencingToken();
     String lock = SwitchmanContext.lockName();
-    String run = worker + "-" + ProcessHandle.current().pid() + "-" + runs.incrementAndGet();
+    String run = worker + "-" + incarnation + "-" + runs.incrementAndGet();
     history.append("granted", "run", run, "token", token, "lock", lock);
-    long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(300 + random.nextInt(2200));
-    int beats = 0;
+    long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(300 + random.nextInt(4700));
     String stopped = null;
     while (System.nanoTime() < end) {
       if (Thread.currentThread().isInterrupted()) {
@@ -61,7 +64,7 @@ public class GuardedJob implements DisposableBean {
         break;
       }
       history.append("heartbeat", "run", run);
-      if (beats++ % 5 == 0 && !store.write(lock, token, run)) {
+      if (!store.write(lock, token, run)) {
         stopped = "FENCED";
         break;
       }
@@ -72,6 +75,10 @@ public class GuardedJob implements DisposableBean {
         Thread.currentThread().interrupt();
         break;
       }
+    }
+    // The result is committed through the fence (a late job meets the newer holder's token).
+    if (stopped == null && !store.write(lock, token, run)) {
+      stopped = "FENCED";
     }
     if (stopped == null) {
       history.append("finished", "run", run);
