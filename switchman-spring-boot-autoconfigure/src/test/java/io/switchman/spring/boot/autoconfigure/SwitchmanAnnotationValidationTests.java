@@ -10,16 +10,14 @@ import io.switchman.annotation.SwitchmanLease;
 import io.switchman.annotation.SwitchmanLock;
 import io.switchman.core.ClusterData;
 import io.switchman.core.SwitchmanEngine;
+import io.switchman.core.testing.ZooKeeperServerExtension;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import org.apache.curator.test.InstanceSpec;
-import org.apache.curator.test.TestingServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
@@ -29,27 +27,17 @@ import org.springframework.boot.test.context.runner.ContextConsumer;
 /** Every guarded method is validated at startup, with one clear error naming the method. */
 class SwitchmanAnnotationValidationTests {
 
-  private static TestingServer server;
+  @RegisterExtension static final ZooKeeperServerExtension zk = new ZooKeeperServerExtension();
 
   private final ApplicationContextRunner runner =
       new ApplicationContextRunner()
           .withConfiguration(AutoConfigurations.of(SwitchmanAutoConfiguration.class))
           .withPropertyValues(
-              "switchman.connect-string=" + server.getConnectString(),
+              "switchman.connect-string=" + zk.server().getConnectString(),
               "switchman.prefix=/validation-" + UUID.randomUUID(),
               "switchman.connection-timeout=2s",
               "switchman.session-timeout=4s",
               "switchman.stop-timeout=1s");
-
-  @BeforeAll
-  static void startServer() throws Exception {
-    server = new TestingServer(new InstanceSpec(null, -1, -1, -1, true, -1, 200, -1), true);
-  }
-
-  @AfterAll
-  static void stopServer() throws Exception {
-    server.close();
-  }
 
   @Test
   void invalidDurationShouldFailNamingTheMethod() {

@@ -10,6 +10,7 @@ import static org.awaitility.Awaitility.await;
 import io.switchman.annotation.SwitchmanLock;
 import io.switchman.core.SwitchmanContext;
 import io.switchman.core.testing.TcpProxy;
+import io.switchman.core.testing.ZooKeeperServerExtension;
 import io.switchman.spring.boot.autoconfigure.TestJobs.Probe;
 import java.time.Duration;
 import java.util.List;
@@ -20,13 +21,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.apache.curator.test.InstanceSpec;
-import org.apache.curator.test.TestingServer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
@@ -39,7 +37,7 @@ import org.springframework.scheduling.annotation.Scheduled;
 @ExtendWith(OutputCaptureExtension.class)
 class SwitchmanFaultIntegrationTests {
 
-  private static TestingServer server;
+  @RegisterExtension static final ZooKeeperServerExtension zk = new ZooKeeperServerExtension();
 
   private final Probe probe = new Probe();
   private final ExecutorService pool = Executors.newCachedThreadPool();
@@ -54,16 +52,6 @@ class SwitchmanFaultIntegrationTests {
               "switchman.stop-timeout=1s",
               "switchman.capacities[FQDN_cpu]=CPU");
 
-  @BeforeAll
-  static void startServer() throws Exception {
-    server = new TestingServer(new InstanceSpec(null, -1, -1, -1, true, -1, 200, -1), true);
-  }
-
-  @AfterAll
-  static void stopServer() throws Exception {
-    server.close();
-  }
-
   @AfterEach
   void stopPool() {
     pool.shutdownNow();
@@ -71,7 +59,7 @@ class SwitchmanFaultIntegrationTests {
 
   @Test
   void partitionedHolderShouldBeInterruptedBeforeAnotherContextStarts() throws Exception {
-    try (TcpProxy proxy = new TcpProxy(server.getPort())) {
+    try (TcpProxy proxy = new TcpProxy(zk.server().getPort())) {
       runner
           .withBean(TestJobs.class)
           .withPropertyValues("switchman.connect-string=" + proxy.connectString(), "test.id=a")
@@ -80,7 +68,7 @@ class SwitchmanFaultIntegrationTests {
                   runner
                       .withBean(TestJobs.class)
                       .withPropertyValues(
-                          "switchman.connect-string=" + server.getConnectString(), "test.id=b")
+                          "switchman.connect-string=" + zk.server().getConnectString(), "test.id=b")
                       .run(
                           b -> {
                             TestJobs jobsA = a.getBean(TestJobs.class);
@@ -120,7 +108,7 @@ class SwitchmanFaultIntegrationTests {
   @Test
   void schedulerThreadShouldNotBeLeftInterrupted() {
     runner
-        .withPropertyValues("switchman.connect-string=" + server.getConnectString())
+        .withPropertyValues("switchman.connect-string=" + zk.server().getConnectString())
         .withBean(Worker.class)
         .withUserConfiguration(ScheduledJobs.class)
         .run(
@@ -134,7 +122,7 @@ class SwitchmanFaultIntegrationTests {
   @Test
   void scheduledMethodShouldItselfBeGuarded() {
     runner
-        .withPropertyValues("switchman.connect-string=" + server.getConnectString())
+        .withPropertyValues("switchman.connect-string=" + zk.server().getConnectString())
         .withUserConfiguration(ScheduledGuardedJob.class)
         .run(
             context -> {
@@ -148,7 +136,7 @@ class SwitchmanFaultIntegrationTests {
   void stopTimeoutThatDoesNotFitTheSessionShouldBeWarnedAbout(CapturedOutput output) {
     runner
         .withPropertyValues(
-            "switchman.connect-string=" + server.getConnectString(),
+            "switchman.connect-string=" + zk.server().getConnectString(),
             "switchman.session-timeout=4s",
             "switchman.stop-timeout=3s")
         .run(
@@ -171,7 +159,7 @@ class SwitchmanFaultIntegrationTests {
   @Test
   void fittingStopTimeoutShouldNotBeWarnedAbout(CapturedOutput output) {
     runner
-        .withPropertyValues("switchman.connect-string=" + server.getConnectString())
+        .withPropertyValues("switchman.connect-string=" + zk.server().getConnectString())
         .run(
             context -> {
               assertThat(context).hasNotFailed();
@@ -183,13 +171,13 @@ class SwitchmanFaultIntegrationTests {
   void embeddedPortInUseShouldFailWithAClearMessage() {
     runner
         .withPropertyValues(
-            "switchman.embedded.enabled=true", "switchman.embedded.port=" + server.getPort())
+            "switchman.embedded.enabled=true", "switchman.embedded.port=" + zk.server().getPort())
         .run(
             context ->
                 assertThat(context.getStartupFailure())
                     .hasStackTraceContaining(
                         "Cannot start the embedded ZooKeeper: port "
-                            + server.getPort()
+                            + zk.server().getPort()
                             + " is in use"));
   }
 
