@@ -10,11 +10,16 @@ import io.switchman.core.HostFacts;
 import io.switchman.core.SwitchmanContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
-/** One scheduled job per switchman feature; run several instances to see them take turns. */
+/**
+ * One scheduled job per switchman feature; run several instances to see them take turns. {@code
+ * --sample.jobs.enabled=false} runs none (an instance that only hosts the embedded ZooKeeper).
+ */
 @Component
+@ConditionalOnBooleanProperty(name = "sample.jobs.enabled", matchIfMissing = true)
 public class SampleJobs {
 
   private static final Logger log = LoggerFactory.getLogger(SampleJobs.class);

@@ -9,6 +9,10 @@ import static org.awaitility.Awaitility.await;
 
 import io.switchman.core.SwitchmanEngine;
 import io.switchman.spring.boot.autoconfigure.endpoint.SwitchmanEndpoint;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -16,6 +20,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.core.env.Environment;
 
 /** The sample starts its embedded ZooKeeper, writes its cluster data, and runs every job. */
 @SpringBootTest(
@@ -26,6 +31,7 @@ class SampleApplicationTests {
 
   @Autowired SwitchmanEngine engine;
   @Autowired SwitchmanEndpoint endpoint;
+  @Autowired Environment environment;
 
   @Test
   void everyJobShouldRunOnAFreshZooKeeper(CapturedOutput output) throws Exception {
@@ -41,5 +47,26 @@ class SampleApplicationTests {
                     .contains("[fencing] sample1 exports with fencing token"));
     assertThat(endpoint.switchman().clusterData()).isNotNull();
     assertThat(endpoint.switchman().connected()).isTrue();
+  }
+
+  @Test
+  void actuatorShouldServeTheEndpointAndTheHealthOverHttp() throws Exception {
+    String base = "http://localhost:" + environment.getProperty("local.server.port");
+    HttpClient http = HttpClient.newHttpClient();
+    HttpResponse<String> switchman =
+        http.send(
+            HttpRequest.newBuilder(URI.create(base + "/actuator/switchman")).build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(switchman.statusCode()).isEqualTo(200);
+    assertThat(switchman.body())
+        .contains("\"host\":\"sample1\"")
+        .contains("\"connected\":true")
+        .contains("\"locks\":")
+        .contains("\"clusterData\":{\"groups\":{\"workers\":[\"sample1\"]}");
+    HttpResponse<String> health =
+        http.send(
+            HttpRequest.newBuilder(URI.create(base + "/actuator/health")).build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(health.body()).contains("\"switchman\":{").contains("\"sessionTimeoutMs\":");
   }
 }

@@ -79,7 +79,7 @@ final class CdsTraining {
     SwitchmanCli.commandLine(o)
         .parseArgs("-c", "/nonexistent", "-g", "g", "--lease", "R=1:2", "--wait", "1s", "x");
     try {
-      Main.JobSpec.of(o);
+      JobSpec.of(o);
       Path cfg = Files.createTempFile("switchman-cds", ".conf");
       try {
         Files.writeString(

@@ -30,7 +30,7 @@ final class JobRunner {
   private static final long HEARTBEAT_MS = 100;
 
   private final CliConfig cfg;
-  private final Main.JobSpec spec;
+  private final JobSpec spec;
   private final int busyExitCode;
 
   private final Object lock = new Object();
@@ -40,13 +40,13 @@ final class JobRunner {
   private boolean childStarted;
   private volatile @Nullable LossReason loss;
 
-  private JobRunner(CliConfig cfg, Main.JobSpec spec, int busyExitCode) {
+  private JobRunner(CliConfig cfg, JobSpec spec, int busyExitCode) {
     this.cfg = cfg;
     this.spec = spec;
     this.busyExitCode = busyExitCode;
   }
 
-  static int run(CliConfig cfg, Main.JobSpec spec, int busyExitCode) {
+  static int run(CliConfig cfg, JobSpec spec, int busyExitCode) {
     return new JobRunner(cfg, spec, busyExitCode).run();
   }
 
@@ -68,12 +68,17 @@ final class JobRunner {
     synchronized (lock) {
       watchdog = wd;
     }
-    Main.Connection c;
+    ZkConnection c;
     try {
       CliLog.timing("connecting");
-      c = Main.Connection.open(cfg);
+      c = ZkConnection.open(cfg);
       CliLog.timing("connected");
-    } catch (Main.Connection.Failure f) {
+    } catch (ZkConnection.Failure f) {
+      synchronized (lock) {
+        if (signalBeforeStart != null) {
+          return interrupted(wd);
+        }
+      }
       wd.close();
       return f.exitCode();
     }
@@ -108,7 +113,7 @@ final class JobRunner {
       wd.close();
       CliLog.error(e.getMessage());
       return Main.exitCodeOf(e);
-    } catch (Main.Connection.Failure f) {
+    } catch (ZkConnection.Failure f) {
       wd.close();
       return f.exitCode();
     }
@@ -120,8 +125,12 @@ final class JobRunner {
     synchronized (lock) {
       sig = signalBeforeStart;
     }
+    if (sig == null) {
+      CliLog.error("Interrupted before the command started; nothing is held, exiting");
+      return ExitCodes.ERROR;
+    }
     CliLog.warn("Received SIG" + sig + " before the command started; nothing is held, exiting");
-    return ExitCodes.SIGNAL_BASE + SIGNALS.getOrDefault(sig, 15);
+    return ExitCodes.SIGNAL_BASE + SIGNALS.get(sig);
   }
 
   private int runGuarded(Grant grant, StopBudget budget, Watchdog wd) {
@@ -166,8 +175,16 @@ final class JobRunner {
       waitFor(child);
       return ExitCodes.ERROR;
     }
+    String pending;
     synchronized (lock) {
       childStarted = true;
+      pending = signalBeforeStart;
+    }
+    if (pending != null) {
+      // Arrived while the command was being started: it gets it now.
+      Thread.interrupted();
+      CliLog.warn("Received SIG" + pending + ": forwarding it to the command's process group");
+      wd.signal(pending);
     }
     if (loss != null) {
       wd.stop(budget.killDelayMs());

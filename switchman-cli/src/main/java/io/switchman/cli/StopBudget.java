@@ -40,7 +40,10 @@ record StopBudget(
     if (terminationTimeoutMs <= killDelayMs) {
       return Optional.empty();
     }
-    long needed = 2 * (terminationTimeoutMs + marginMs);
+    long needed = 2 * terminationTimeoutMs;
+    while (of(needed, Duration.ofMillis(terminationTimeoutMs)).killDelayMs < terminationTimeoutMs) {
+      needed += 100;
+    }
     return Optional.of(
         String.format(
             "termination_timeout %s does not fit the safety budget of the negotiated session"

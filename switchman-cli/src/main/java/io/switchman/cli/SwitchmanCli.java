@@ -31,20 +31,22 @@ import picocli.CommandLine.Parameters;
     },
     footerHeading = "%nExit codes:%n",
     footer = {
-      "  0     the command exited 0, or the job was skipped (lock busy, host not in group, already"
-          + " queued, --wait ran out) with the default --busy-exit-code",
-      "  N     the command's own exit code",
-      "  128+N the command was killed by signal N",
-      "  64    usage error: bad option, lock name, lease expression or duration",
-      "  69    ZooKeeper unreachable (nothing was run)",
-      "  75    the command was stopped because the lock or a lease was lost",
-      "  78    config file error: missing file, invalid JSON, missing or invalid key",
-      "  255   other errors: unknown resource or group, totals mismatch, invalid cluster data,"
-          + " lease wait timeout",
+      "  0      the command exited 0, or the job was skipped with the default --busy-exit-code",
+      "  B      (--busy-exit-code B) the job was skipped: lock held, host not in the group, same",
+      "         lock name already queued for a resource, or --wait ran out",
+      "  N      the command's own exit code",
+      "  128+N  the command was killed by signal N",
+      "  64     usage error: bad option, lock name, lease expression or duration",
+      "  69     ZooKeeper unreachable; nothing was run",
+      "  75     the command was stopped because the lock or a lease was lost",
+      "  78     config file error: missing file, invalid JSON, missing or invalid key",
+      "  255    other errors: unknown resource or group, totals mismatch, invalid cluster data,",
+      "         lease wait timeout",
       "",
       "Environment of the command: SWITCHMAN_LOCKNAME, SWITCHMAN_FENCING_TOKEN.",
-      "Config keys (JSON): zkhosts, prefix (required), loglevel, logfile, resources_wait_timeout,"
-          + " termination_timeout, data_read_len, session_timeout, auth, fqdn. See docs/cli.md."
+      "Config file keys (JSON): zkhosts and prefix (required), loglevel, logfile,",
+      "  resources_wait_timeout, termination_timeout, data_read_len, session_timeout, auth, fqdn.",
+      "Documentation: docs/cli.md."
     })
 final class SwitchmanCli {
 

@@ -30,12 +30,38 @@ log() {
   [ -n "$logfile" ] && printf '%s\n' "$line" >>"$logfile" 2>/dev/null
 }
 
-now_us() {
-  now=${EPOCHREALTIME/[.,]/}
-}
+# now_us: a clock in microseconds that does not jump with the wall clock: /proc/uptime (time since
+# boot, 10 ms resolution, read without a fork), or bash's EPOCHREALTIME where there is no /proc.
+if read -r up _ </proc/uptime 2>/dev/null; then
+  now_us() {
+    local up rest
+    read -r up rest </proc/uptime
+    now=$((10#${up/./} * 10000))
+  }
+else
+  now_us() {
+    now=${EPOCHREALTIME/[.,]/}
+  }
+fi
 
+# group_alive: whether a process of the group still runs. Zombies do not count: a dead process
+# whose parent has not reaped it yet (a paused switchman, or an init that reaps late) still
+# answers kill -0.
 group_alive() {
-  kill -0 -- "-$pgid" 2>/dev/null
+  kill -0 -- "-$pgid" 2>/dev/null || return 1
+  local f stat rest state
+  for f in /proc/[0-9]*/stat; do
+    read -r stat <"$f" 2>/dev/null || continue
+    rest=${stat##*) }
+    state=${rest%% *}
+    rest=${rest#* }
+    rest=${rest#* }
+    if [ "${rest%% *}" = "$pgid" ] && [ "$state" != Z ] && [ "$state" != X ]; then
+      return 0
+    fi
+  done
+  [ -d /proc/self ] || return 0 # no /proc: trust kill -0
+  return 1
 }
 
 # stop_group MS WHY (logged unless empty): SIGTERM now, SIGKILL after MS milliseconds if any process of the group is left.

@@ -71,7 +71,7 @@ abstract class CliTestSupport {
   void writeConfig(TestInfo info) throws IOException {
     prefix = "/t" + PREFIXES.incrementAndGet();
     logFile = dir.resolve("switchman.log");
-    config = writeConfig("session_timeout", 2000, "termination_timeout", 1);
+    config = writeConfig("session_timeout", 2000, "termination_timeout", 0.5);
   }
 
   @AfterEach
@@ -84,9 +84,20 @@ abstract class CliTestSupport {
 
   /** Writes the config with the given extra keys and values (JSON numbers or strings). */
   Path writeConfig(Object... keysAndValues) throws IOException {
+    String zkhosts = server.getConnectString();
+    List<Object> rest = new ArrayList<>();
+    for (int i = 0; i < keysAndValues.length; i += 2) {
+      if (keysAndValues[i].equals("zkhosts")) {
+        zkhosts = (String) keysAndValues[i + 1];
+      } else {
+        rest.add(keysAndValues[i]);
+        rest.add(keysAndValues[i + 1]);
+      }
+    }
+    keysAndValues = rest.toArray();
     StringBuilder sb = new StringBuilder();
     sb.append("{\"zkhosts\": \"")
-        .append(server.getConnectString())
+        .append(zkhosts)
         .append("\", \"prefix\": \"")
         .append(prefix)
         .append("\", \"fqdn\": \"")

@@ -89,18 +89,17 @@ class CliUnitTest {
 
   @Test
   void lockNameIsTheBasenameOfTheCommand() {
-    assertThat(Main.JobSpec.basename("/usr/local/bin/backup")).isEqualTo("backup");
-    assertThat(Main.JobSpec.basename("backup")).isEqualTo("backup");
-    assertThat(Main.JobSpec.basename("dir/sub/")).isEqualTo("sub");
+    assertThat(JobSpec.basename("/usr/local/bin/backup")).isEqualTo("backup");
+    assertThat(JobSpec.basename("backup")).isEqualTo("backup");
+    assertThat(JobSpec.basename("dir/sub/")).isEqualTo("sub");
   }
 
   @Test
   void commandWordsAsPerlsExec() {
-    assertThat(Main.JobSpec.argv(List.of("ls", "-l"))).containsExactly("ls", "-l");
-    assertThat(Main.JobSpec.argv(List.of("ls -l  /tmp"))).containsExactly("ls", "-l", "/tmp");
-    assertThat(Main.JobSpec.argv(List.of("a > b"))).containsExactly("/bin/sh", "-c", "a > b");
-    assertThat(Main.JobSpec.argv(List.of("echo $HOME")))
-        .containsExactly("/bin/sh", "-c", "echo $HOME");
+    assertThat(JobSpec.argv(List.of("ls", "-l"))).containsExactly("ls", "-l");
+    assertThat(JobSpec.argv(List.of("ls -l  /tmp"))).containsExactly("ls", "-l", "/tmp");
+    assertThat(JobSpec.argv(List.of("a > b"))).containsExactly("/bin/sh", "-c", "a > b");
+    assertThat(JobSpec.argv(List.of("echo $HOME"))).containsExactly("/bin/sh", "-c", "echo $HOME");
   }
 
   @Test

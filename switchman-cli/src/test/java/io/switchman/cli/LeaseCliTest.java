@@ -83,6 +83,21 @@ class LeaseCliTest extends CliTestSupport {
   }
 
   @Test
+  void resourcesWaitTimeoutFailsTheJobWithoutRunningIt() throws Exception {
+    clusterData("{\"resources\": [\"R\"]}");
+    Cli holder =
+        start(cmd("--no-lock", "--lockname", "a", "--lease", "R=2:2", holdUntilReleased("held")));
+    awaitPid("held");
+    config = writeConfig("resources_wait_timeout", 1);
+    Cli other = run("--no-lock", "--lockname", "b", "--lease", "R=1:2", "touch", "ran");
+    assertThat(other.exitCode()).isEqualTo(ExitCodes.ERROR);
+    assertThat(other.stderr()).contains("Timed out after 1s waiting for");
+    assertThat(file("ran")).doesNotExist();
+    release("held");
+    assertThat(holder.exitCode()).isZero();
+  }
+
+  @Test
   void macrosAreExpandedInLeases() throws Exception {
     clusterData("{\"resources\": [\"FQDN_cpu\"]}");
     Cli c = run("--lease", "FQDN_cpu=1:CPU", "--", "sh", "-c", "echo $SWITCHMAN_FENCING_TOKEN > t");

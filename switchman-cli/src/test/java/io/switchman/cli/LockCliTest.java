@@ -5,6 +5,7 @@
 package io.switchman.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -12,7 +13,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
+import java.util.List;
+import org.apache.curator.test.InstanceSpec;
+import org.apache.curator.test.TestingServer;
 import org.apache.zookeeper.CreateMode;
+import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.ZooDefs;
+import org.apache.zookeeper.data.ACL;
 import org.apache.zookeeper.data.Stat;
 import org.junit.jupiter.api.Test;
 
@@ -48,6 +55,25 @@ class LockCliTest extends CliTestSupport {
   }
 
   @Test
+  void sigtermWhileWaitingLeavesNothingBehind() throws Exception {
+    Cli first = start(cmd("--lockname", "job", holdUntilReleased("first")));
+    awaitPid("first");
+    Cli waiting = start("--lockname", "job", "--wait", "60s", "--", "touch", "waiter-ran");
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> run("--status").stdout().contains("waiting for locks:"));
+
+    signal("TERM", waiting.pid());
+    assertThat(waiting.exitCode()).isEqualTo(128 + 15);
+    assertThat(waiting.stderr()).contains("Received SIGTERM before the command started");
+    assertThat(run("--status").stdout()).doesNotContain("waiting for locks:");
+
+    release("first");
+    assertThat(first.exitCode()).isZero();
+    assertThat(file("waiter-ran")).doesNotExist();
+  }
+
+  @Test
   void waitRunsOutWithTheBusyCode() throws Exception {
     Cli first = start(cmd("--lockname", "job", holdUntilReleased("first")));
     awaitPid("first");
@@ -61,27 +87,37 @@ class LockCliTest extends CliTestSupport {
 
   @Test
   void killedCliStopsItsCommandAndTheLockStaysUntilTheSessionExpires() throws Exception {
+    config = writeConfig("session_timeout", 4000, "termination_timeout", 0.5);
     Cli holder = start(cmd("--lockname", "job", "--", "sh", "-c", "echo $$ > child; sleep 60"));
     long child = awaitPid("child");
-    assertThat(zk.checkExists().forPath(lockPath("job"))).isNotNull();
+    long owner = zk.checkExists().forPath(lockPath("job")).getEphemeralOwner();
+    // A second CLI waits for the lock (it queues behind the holder).
+    Cli next = start("--lockname", "job", "--wait", "60s", "--", "touch", "next-ran");
 
+    long t0 = System.nanoTime();
     holder.process().destroyForcibly(); // SIGKILL
-    await().atMost(Duration.ofSeconds(2)).until(() -> !alive(child));
+    await().atMost(Duration.ofSeconds(3)).until(() -> !alive(child));
 
-    // The session is not closed by a killed process: the lock stays until the server expires it.
-    assertThat(zk.checkExists().forPath(lockPath("job"))).isNotNull();
-    assertThat(run("--lockname", "job", "--busy-exit-code", "5", "true").exitCode()).isEqualTo(5);
-
+    // Nobody closed the session: the lock node of the killed holder stays until the server
+    // expires the session, and the waiting CLI must not run before that.
     await()
-        .atMost(Duration.ofSeconds(10))
-        .until(() -> zk.checkExists().forPath(lockPath("job")) == null);
-    assertThat(run("--lockname", "job", "touch", "next-ran").exitCode()).isZero();
-    assertThat(file("next-ran")).exists();
+        .atMost(Duration.ofSeconds(15))
+        .until(
+            () -> {
+              boolean ran = Files.exists(file("next-ran"));
+              Stat stat = zk.checkExists().forPath(lockPath("job"));
+              assertThat(ran && stat != null && stat.getEphemeralOwner() == owner)
+                  .as("the next CLI ran while the killed holder's lock node still existed")
+                  .isFalse();
+              return ran;
+            });
+    assertThat(Duration.ofNanos(System.nanoTime() - t0)).isGreaterThan(Duration.ofMillis(2000));
+    assertThat(next.exitCode()).isZero();
   }
 
   @Test
   void pausedCliHasItsCommandStoppedBeforeTheSessionCanExpire() throws Exception {
-    config = writeConfig("session_timeout", 2000, "termination_timeout", 0.5);
+    config = writeConfig("session_timeout", 4000, "termination_timeout", 0.5);
     Cli holder = start(cmd("--lockname", "job", "--", "sh", "-c", "echo $$ > child; sleep 60"));
     long child = awaitPid("child");
     Stat held = zk.checkExists().forPath(lockPath("job"));
@@ -89,7 +125,7 @@ class LockCliTest extends CliTestSupport {
 
     signal("STOP", holder.pid());
     try {
-      await().atMost(Duration.ofSeconds(3)).until(() -> !alive(child));
+      await().atMost(Duration.ofSeconds(5)).until(() -> !alive(child));
       // Stopped by the watchdog while the paused holder's session, and so its lock node, still
       // exists: nobody else could have been granted the lock yet.
       Stat now = zk.checkExists().forPath(lockPath("job"));
@@ -128,6 +164,39 @@ class LockCliTest extends CliTestSupport {
   }
 
   @Test
+  void changedLockNodeStopsTheCommand() throws Exception {
+    Cli holder = start("--lockname", "job", "--", "sh", "-c", "echo $$ > child; sleep 60");
+    long child = awaitPid("child");
+    zk.setData().forPath(lockPath("job"), "intruder 1".getBytes(StandardCharsets.UTF_8));
+    assertThat(holder.exitCode()).isEqualTo(ExitCodes.LOST);
+    assertThat(alive(child)).isFalse();
+    assertThat(holder.stderr()).contains("lost (NODE_CHANGED)");
+  }
+
+  @Test
+  void lostConnectionStopsTheCommandBeforeTheSessionCanExpire() throws Exception {
+    try (TestingServer own =
+        new TestingServer(new InstanceSpec(null, -1, -1, -1, true, -1, 200, -1), true)) {
+      config =
+          writeConfig(
+              "zkhosts",
+              own.getConnectString(),
+              "session_timeout",
+              4000,
+              "termination_timeout",
+              0.5);
+      Cli holder = start("--lockname", "job", "--", "sh", "-c", "echo $$ > child; sleep 60");
+      long child = awaitPid("child");
+      long t0 = System.nanoTime();
+      own.stop(); // the client hears nothing more: SUSPENDED, then the safety deadline
+      await().atMost(Duration.ofSeconds(4)).until(() -> !alive(child));
+      assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofMillis(4000));
+      assertThat(holder.exitCode()).isEqualTo(ExitCodes.LOST);
+      assertThat(holder.stderr()).containsAnyOf("CONNECTION_SUSPENDED", "SAFETY_DEADLINE");
+    }
+  }
+
+  @Test
   void commandIgnoringSigtermIsKilledAfterTheTerminationTimeout() throws Exception {
     config = writeConfig("session_timeout", 4000, "termination_timeout", 1);
     Cli holder =
@@ -146,7 +215,7 @@ class LockCliTest extends CliTestSupport {
     await().atMost(Duration.ofSeconds(5)).until(() -> !alive(child));
     Duration took = Duration.ofNanos(System.nanoTime() - t0);
 
-    assertThat(took).isBetween(Duration.ofMillis(800), Duration.ofMillis(2500));
+    assertThat(took).isBetween(Duration.ofMillis(800), Duration.ofMillis(4000));
     assertThat(holder.exitCode()).isEqualTo(ExitCodes.LOST);
     assertThat(holder.stderr()).contains("SIGKILL in 1000 ms").contains("still running");
   }
@@ -173,6 +242,28 @@ class LockCliTest extends CliTestSupport {
     release("held");
     assertThat(holder.exitCode()).isZero();
     assertThat(zk.checkExists().forPath(lockPath("job"))).isNull();
+  }
+
+  @Test
+  void withDigestAuthNodesBelongToTheIdentity() throws Exception {
+    config = writeConfig("auth", "ops:secret");
+    Cli holder = start(cmd("--lockname", "job", holdUntilReleased("held")));
+    awaitPid("held");
+    List<ACL> acl = zk.getACL().forPath(lockPath("job"));
+    assertThat(acl).hasSize(2).contains(new ACL(ZooDefs.Perms.READ, ZooDefs.Ids.ANYONE_ID_UNSAFE));
+    assertThat(acl)
+        .anySatisfy(
+            a -> {
+              assertThat(a.getPerms()).isEqualTo(ZooDefs.Perms.ALL);
+              assertThat(a.getId().getScheme()).isEqualTo("digest");
+              assertThat(a.getId().getId()).startsWith("ops:");
+            });
+    // Others can see the lock, not take it away.
+    assertThatThrownBy(() -> zk.delete().forPath(lockPath("job")))
+        .isInstanceOf(KeeperException.NoAuthException.class);
+    assertThat(run("--status").stdout()).contains("job  holder " + HOST);
+    release("held");
+    assertThat(holder.exitCode()).isZero();
   }
 
   @Test

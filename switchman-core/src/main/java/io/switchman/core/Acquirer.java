@@ -7,7 +7,9 @@ package io.switchman.core;
 import io.switchman.core.Acquisition.Outcome;
 import io.switchman.core.Grant.HeldLease;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
@@ -55,6 +57,9 @@ final class Acquirer implements Watcher {
   /** Nodes created so far that are not (yet) part of a grant. */
   private final List<String> temporary = new ArrayList<>();
 
+  /** Directories where a create may have happened although its reply was lost. */
+  private final Set<String> suspectDirs = new HashSet<>();
+
   private final List<HeldLease> held = new ArrayList<>();
   private @Nullable String lockPath;
   private long lockCzxid;
@@ -62,6 +67,10 @@ final class Acquirer implements Watcher {
 
   private long signals;
   private boolean lockAppeared;
+  private boolean lockClaimed;
+
+  /** Paths this request set a watch on; the watches are removed when it ends. */
+  private final Set<String> watched = new HashSet<>();
 
   Acquirer(SwitchmanEngine engine, ZooKeeper zk, GrantRequest request, List<Lease> leases) {
     this.engine = engine;
@@ -81,7 +90,7 @@ final class Acquirer implements Watcher {
     if (!leases.isEmpty()) {
       if (request.lock() && request.lockWait().isZero()) {
         // switchman step 3: a held lock means skip, before queueing; keep watching it.
-        if (zk.exists(layout.lock(name), this) != null) {
+        if (exists(layout.lock(name), this) != null) {
           return Acquisition.skipped(Outcome.BUSY, "lock '" + name + "' is held");
         }
       }
@@ -101,20 +110,15 @@ final class Acquirer implements Watcher {
     return new Acquisition(Outcome.ACQUIRED, grant(), "granted '" + name + "'");
   }
 
-  private Grant grant() throws KeeperException, InterruptedException {
+  private Grant grant() {
     ZkGrant g =
         new ZkGrant(
             engine, zk, request.name(), lockPath, lockCzxid, held, request.group(), lastProofNanos);
-    // Watch every own node: deletion or change by anyone else is a loss. The read also proves
-    // the session alive now.
-    long sentAt = System.nanoTime();
-    for (String path : g.ownPaths()) {
-      Stat s = zk.exists(path, g);
-      if (s == null) {
-        g.lose(LossReason.NODE_DELETED);
-      }
+    if (lockPath != null) {
+      engine.lockClaims().replace(lockPath, this, g);
+      lockClaimed = false;
     }
-    g.provenAlive(sentAt);
+    g.watchOwnNodes();
     temporary.clear();
     held.clear();
     lockPath = null;
@@ -151,10 +155,16 @@ final class Acquirer implements Watcher {
         engine.forgetParents(layout.queue(l.resource()));
       }
       throw e;
+    } catch (KeeperException.ConnectionLossException | InterruptedException e) {
+      // The transaction may have happened although its reply never came.
+      for (Lease l : leases) {
+        suspectDirs.add(layout.queue(l.resource()));
+      }
+      throw e;
     }
     for (OpResult r : results) {
       String path = ((OpResult.CreateResult) r).getPath();
-      temporary.add(path);
+      created(path);
       queueNodes.add(path);
     }
     for (int i = 0; i < leases.size(); i++) {
@@ -174,7 +184,10 @@ final class Acquirer implements Watcher {
     return null;
   }
 
-  /** Waits until {@code node} is the lowest in {@code dir}, watching only its predecessor. */
+  /**
+   * Waits until {@code node} is the lowest in {@code dir}, watching only its predecessor: the head
+   * of a queue, or the holder of the semaphore mutex.
+   */
   private @Nullable Acquisition awaitHead(String dir, String node)
       throws KeeperException, InterruptedException {
     String own = node.substring(node.lastIndexOf('/') + 1);
@@ -190,10 +203,10 @@ final class Acquirer implements Watcher {
       if (i == 0) {
         return null;
       }
-      if (zk.exists(dir + "/" + children.get(i - 1), this) == null) {
+      if (exists(dir + "/" + children.get(i - 1), this) == null) {
         continue;
       }
-      Acquisition busy = awaitSignal(seen, leaseDeadline, "a place at the head of queue " + dir);
+      Acquisition busy = awaitSignal(seen, leaseDeadline, "a place at the head of " + dir);
       if (busy != null) {
         return busy;
       }
@@ -203,8 +216,12 @@ final class Acquirer implements Watcher {
   private @Nullable Acquisition takeLease(Lease l) throws KeeperException, InterruptedException {
     String leasesDir = layout.leases(l.resource());
     while (true) {
+      String mutex = joinMutex(l.resource());
+      Acquisition busy = awaitHead(layout.semaphoreMutex(l.resource()), mutex);
+      if (busy != null) {
+        return busy;
+      }
       long seen = signalCount();
-      String mutex = takeMutex(l.resource());
       boolean created;
       try {
         long sum = sumLeases(l, this);
@@ -213,12 +230,7 @@ final class Acquirer implements Watcher {
           Stat stat = new Stat();
           long sentAt = System.nanoTime();
           String path =
-              zk.create(
-                  leasesDir + "/" + l.amount() + "_" + l.capacity() + "_",
-                  data,
-                  engine.acl(),
-                  CreateMode.EPHEMERAL_SEQUENTIAL,
-                  stat);
+              createSequential(leasesDir + "/" + l.amount() + "_" + l.capacity() + "_", data, stat);
           temporaryHeld(
               new HeldLease(l.resource(), l.amount(), l.capacity(), path, stat.getCzxid()));
           lastProofNanos = sentAt;
@@ -229,8 +241,7 @@ final class Acquirer implements Watcher {
       if (created) {
         return null;
       }
-      Acquisition busy =
-          awaitSignal(seen, leaseDeadline, l.amount() + " units of resource " + l.resource());
+      busy = awaitSignal(seen, leaseDeadline, l.amount() + " units of resource " + l.resource());
       if (busy != null) {
         return busy;
       }
@@ -268,42 +279,35 @@ final class Acquirer implements Watcher {
 
   private void temporaryHeld(HeldLease lease) {
     held.add(lease);
-    temporary.add(lease.path());
   }
 
-  /** switchman's semaphore mutex: the lowest {@code acquire-<seq>} node holds it. */
-  private String takeMutex(String resource) throws KeeperException, InterruptedException {
-    String dir = layout.semaphoreMutex(resource);
-    String path =
-        zk.create(dir + "/acquire-", new byte[0], engine.acl(), CreateMode.EPHEMERAL_SEQUENTIAL);
-    temporary.add(path);
-    String own = path.substring(dir.length() + 1);
-    while (true) {
-      long seen = signalCount();
-      List<String> children = Layout.sorted(children(dir, null));
-      int i = children.indexOf(own);
-      if (i < 0) {
-        throw new SwitchmanException(
-            SwitchmanException.Kind.UNAVAILABLE,
-            "Lost the semaphore mutex: node " + path + " disappeared while waiting");
-      }
-      if (i == 0) {
-        return path;
-      }
-      if (zk.exists(dir + "/" + children.get(i - 1), this) == null) {
-        continue;
-      }
-      // A mutex holder only sums and creates: wait without the lock-appeared shortcut.
-      synchronized (this) {
-        while (signals == seen) {
-          long left = leaseDeadline == Long.MAX_VALUE ? 0 : leaseDeadline - System.nanoTime();
-          if (leaseDeadline != Long.MAX_VALUE && left <= 0) {
-            throw leaseTimeout("the semaphore mutex of resource " + resource);
-          }
-          TimeUnit.NANOSECONDS.timedWait(this, left == 0 ? TimeUnit.SECONDS.toNanos(1) : left);
-        }
-      }
+  /** Joins switchman's semaphore mutex: the lowest {@code acquire-<seq>} node holds it. */
+  private String joinMutex(String resource) throws KeeperException, InterruptedException {
+    return createSequential(layout.semaphoreMutex(resource) + "/acquire-", new byte[0], new Stat());
+  }
+
+  /**
+   * Creates an ephemeral sequential node. When the reply is lost (connection loss), the node may
+   * exist under a name nobody knows; its directory is swept for it when the request is abandoned,
+   * so it cannot block a queue or hold capacity for the rest of the session.
+   */
+  private String createSequential(String prefix, byte[] nodeData, Stat stat)
+      throws KeeperException, InterruptedException {
+    try {
+      String path =
+          zk.create(prefix, nodeData, engine.acl(), CreateMode.EPHEMERAL_SEQUENTIAL, stat);
+      created(path);
+      return path;
+    } catch (KeeperException.ConnectionLossException | InterruptedException e) {
+      // The create may have happened although its reply never came.
+      suspectDirs.add(prefix.substring(0, prefix.lastIndexOf('/')));
+      throw e;
     }
+  }
+
+  private void created(String path) {
+    temporary.add(path);
+    engine.ownNodes().add(path);
   }
 
   // ---------------------------------------------------------------- lock
@@ -325,9 +329,7 @@ final class Acquirer implements Watcher {
     if (children(waitersDir, null).isEmpty() && tryCreateLock(path)) {
       return null;
     }
-    String waiter =
-        zk.create(waitersDir + "/waiter-", data, engine.acl(), CreateMode.EPHEMERAL_SEQUENTIAL);
-    temporary.add(waiter);
+    String waiter = createSequential(waitersDir + "/waiter-", data, new Stat());
     String own = waiter.substring(waitersDir.length() + 1);
     while (true) {
       long seen = signalCount();
@@ -343,7 +345,7 @@ final class Acquirer implements Watcher {
         delete(waiter);
         return null;
       }
-      if (zk.exists(watched, this) == null) {
+      if (exists(watched, this) == null) {
         continue;
       }
       long left = lockDeadline - System.nanoTime();
@@ -361,29 +363,60 @@ final class Acquirer implements Watcher {
   }
 
   private boolean tryCreateLock(String path) throws KeeperException, InterruptedException {
+    if (!lockClaimed) {
+      if (engine.lockClaims().putIfAbsent(path, this) != null) {
+        return false; // another request of this JVM holds or is taking it
+      }
+      lockClaimed = true;
+    }
     Stat stat = new Stat();
     long sentAt = System.nanoTime();
     try {
       zk.create(path, data, engine.acl(), CreateMode.EPHEMERAL, stat);
     } catch (KeeperException.NodeExistsException e) {
+      releaseLockClaim(path);
       return false;
     } catch (KeeperException.NoNodeException e) {
       engine.forgetParents(layout.locksDir());
       engine.ensureParents(zk, layout.locksDir());
       return tryCreateLock(path);
     } catch (KeeperException.ConnectionLossException e) {
-      // The create may have happened: adopt the node only if this very session made it.
-      Stat existing = zk.exists(path, false);
+      // The create may have happened. This request alone claims the path in this session, so a
+      // node of this session there is its own.
+      Stat existing;
+      try {
+        existing = exists(path, null);
+      } catch (KeeperException | InterruptedException unknown) {
+        resolveLockLater(path);
+        throw unknown;
+      }
       if (existing == null || existing.getEphemeralOwner() != zk.getSessionId()) {
+        releaseLockClaim(path);
         throw e;
       }
       stat = existing;
+    } catch (InterruptedException e) {
+      resolveLockLater(path); // the create may still happen: delete it then
+      throw e;
     }
     lockPath = path;
     lockCzxid = stat.getCzxid();
     temporary.add(path);
     lastProofNanos = sentAt;
     return true;
+  }
+
+  private void releaseLockClaim(String path) {
+    engine.lockClaims().remove(path, this);
+    lockClaimed = false;
+  }
+
+  /**
+   * A create of the lock node whose outcome is unknown: delete the node if it is this session's.
+   */
+  private void resolveLockLater(String path) {
+    lockClaimed = false;
+    engine.retryDeleteLater(zk, path, -2, () -> engine.lockClaims().remove(path, this));
   }
 
   // ---------------------------------------------------------------- waiting
@@ -452,16 +485,70 @@ final class Acquirer implements Watcher {
 
   private List<String> children(String dir, @Nullable Watcher watcher)
       throws KeeperException, InterruptedException {
-    return new ArrayList<>(zk.getChildren(dir, watcher));
+    if (watcher == this) {
+      watched.add(dir);
+    }
+    List<String> children = idempotent(() -> zk.getChildren(dir, watcher));
+    return children == null ? new ArrayList<>() : new ArrayList<>(children);
+  }
+
+  private @Nullable Stat exists(String path, @Nullable Watcher watcher)
+      throws KeeperException, InterruptedException {
+    if (watcher == this) {
+      watched.add(path);
+    }
+    return idempotent(() -> zk.exists(path, watcher));
+  }
+
+  /**
+   * Removes this request's watches that have not fired, so that a request that ends (skipped,
+   * granted, failed) leaves nothing registered: a periodic job that finds the lock busy would
+   * otherwise add one watcher per run until the lock node changes.
+   */
+  void removeWatches() {
+    for (String path : watched) {
+      zk.removeWatches(path, this, Watcher.WatcherType.Any, true, (rc, p, ctx) -> {}, null);
+    }
+    watched.clear();
+  }
+
+  /** A ZooKeeper call that may be repeated. */
+  @FunctionalInterface
+  private interface Call<T> {
+    @Nullable T call() throws KeeperException, InterruptedException;
+  }
+
+  /**
+   * Runs a read or a delete, repeating it on connection loss while the session lives, up to the
+   * operation timeout: a short disconnect must not cost a request its place in a queue. Creates are
+   * never repeated this way (a repeated sequential create would leave a second node).
+   */
+  private <T> @Nullable T idempotent(Call<T> call) throws KeeperException, InterruptedException {
+    long deadline = System.nanoTime() + engine.operationTimeout().toNanos();
+    while (true) {
+      try {
+        return call.call();
+      } catch (KeeperException.ConnectionLossException e) {
+        if (!zk.getState().isAlive() || System.nanoTime() - deadline > 0) {
+          throw e;
+        }
+        TimeUnit.MILLISECONDS.sleep(50); // back off while the client reconnects
+      }
+    }
   }
 
   private void delete(String path) throws KeeperException, InterruptedException {
     try {
-      zk.delete(path, -1);
+      idempotent(
+          () -> {
+            zk.delete(path, -1);
+            return null;
+          });
     } catch (KeeperException.NoNodeException e) {
       // gone already
     }
     temporary.remove(path);
+    engine.ownNodes().remove(path);
   }
 
   /**
@@ -482,8 +569,18 @@ final class Acquirer implements Watcher {
           },
           null);
     }
+    for (String path : temporary) {
+      engine.ownNodes().remove(path);
+    }
+    if (lockClaimed) {
+      engine.lockClaims().remove(layout.lock(request.name()), this);
+      lockClaimed = false;
+    }
     temporary.clear();
     held.clear();
     lockPath = null;
+    if (!suspectDirs.isEmpty()) {
+      engine.sweepOrphans(zk, Set.copyOf(suspectDirs));
+    }
   }
 }

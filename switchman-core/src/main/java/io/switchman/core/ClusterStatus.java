@@ -86,7 +86,8 @@ public record ClusterStatus(
       boolean held,
       @Nullable LossReason lossReason) {
 
-    static GrantInfo of(Grant g) {
+    /** The description of a grant. */
+    public static GrantInfo of(Grant g) {
       return new GrantInfo(
           g.name(),
           g.hasLock(),

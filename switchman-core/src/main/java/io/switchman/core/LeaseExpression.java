@@ -14,7 +14,7 @@ import java.math.RoundingMode;
  * exact as in switchman's Perl ({@code 7/2} is 3.5), so a result that is not a whole number is an
  * error unless wrapped in {@code int()}.
  */
-final class LeaseExpression {
+public final class LeaseExpression {
 
   private final String text;
   private int pos;
@@ -27,10 +27,11 @@ final class LeaseExpression {
    * Evaluates {@code expression} to a whole number.
    *
    * @param what what the expression is, for messages (e.g. "amount of lease db_api")
+   * @param expression the expression; macros are expanded for {@code host} first
    * @throws SwitchmanException of kind {@code INVALID_ARGUMENT} naming the expression and the
    *     problem
    */
-  static long evaluate(String what, String expression, HostFacts host) {
+  public static long evaluate(String what, String expression, HostFacts host) {
     String expanded = host.expand(expression);
     if (expanded.equals(expression)) {
       return evaluate(what, expression);

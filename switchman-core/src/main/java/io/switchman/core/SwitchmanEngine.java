@@ -18,6 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
@@ -81,12 +82,19 @@ public final class SwitchmanEngine implements AutoCloseable {
 
   private final Set<ZkGrant> grants = ConcurrentHashMap.newKeySet();
   private final Set<String> ensuredParents = ConcurrentHashMap.newKeySet();
+
+  private final ConcurrentHashMap<String, Object> lockClaims = new ConcurrentHashMap<>();
+
+  /** Ephemeral sequential nodes this engine created and has not deleted yet. */
+  private final Set<String> ownNodes = ConcurrentHashMap.newKeySet();
+
   private final ScheduledExecutorService watchdog;
   private final ExecutorService notifier;
   private final ConnectionStateListener connectionListener = this::connectionStateChanged;
   private final ClusterDataCache clusterData;
-  private final List<Consumer<ZkGrant>> lossObservers =
+  private final List<Consumer<Grant>> lossObservers =
       new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final long tickNanos;
   private volatile boolean closed;
   private volatile long warnedForSessionTimeoutMs = -1;
 
@@ -105,6 +113,7 @@ public final class SwitchmanEngine implements AutoCloseable {
     this.clusterData = new ClusterDataCache(this, layout.prefix());
     client.getConnectionStateListenable().addListener(connectionListener);
     long tick = Math.max(10, Math.min(100, b.watchdogTick.toMillis()));
+    this.tickNanos = TimeUnit.MILLISECONDS.toNanos(tick);
     watchdog.scheduleWithFixedDelay(this::watchdogTick, tick, tick, TimeUnit.MILLISECONDS);
   }
 
@@ -273,7 +282,7 @@ public final class SwitchmanEngine implements AutoCloseable {
 
   /** Registers an observer told of every loss (for metrics); it must not block. */
   public void addLossObserver(Consumer<Grant> observer) {
-    lossObservers.add(observer::accept);
+    lossObservers.add(observer);
   }
 
   // ---------------------------------------------------------------- acquire
@@ -303,10 +312,16 @@ public final class SwitchmanEngine implements AutoCloseable {
       result = acquirer.run();
     } catch (KeeperException e) {
       acquirer.abandon();
+      if (e instanceof KeeperException.NoNodeException) {
+        // A parent was removed (an operator's clean-up): create the parents again next time.
+        ensuredParents.clear();
+      }
       throw unavailable("while serving '" + request.name() + "'", e);
     } catch (InterruptedException | RuntimeException e) {
       acquirer.abandon();
       throw e;
+    } finally {
+      acquirer.removeWatches();
     }
     if (result.grant() instanceof ZkGrant g) {
       register(g);
@@ -507,16 +522,84 @@ public final class SwitchmanEngine implements AutoCloseable {
     grants.remove(g);
   }
 
+  Set<String> ownNodes() {
+    return ownNodes;
+  }
+
+  /**
+   * Deletes, in {@code dirs}, the nodes of this session that no request of this engine knows: a
+   * create whose reply was lost to a connection loss may have left one, which would otherwise block
+   * a queue or hold capacity for as long as the session lives. Runs in the background once the
+   * session is reachable again, and gives up when it has ended (its nodes are gone then). Replies
+   * come in request order on a session, so a node listed here was either known to its request by
+   * then or is an orphan.
+   */
+  void sweepOrphans(ZooKeeper zk, Set<String> dirs) {
+    if (closed || !zk.getState().isAlive()) {
+      return;
+    }
+    try {
+      watchdog.schedule(() -> sweepNow(zk, dirs), 200, TimeUnit.MILLISECONDS);
+    } catch (RejectedExecutionException e) {
+      // engine closing: the nodes go with the session
+    }
+  }
+
+  private void sweepNow(ZooKeeper zk, Set<String> dirs) {
+    for (String dir : dirs) {
+      zk.getChildren(
+          dir,
+          false,
+          (rc, p, ctx, children) -> {
+            Code code = Code.get(rc);
+            if (code == Code.CONNECTIONLOSS) {
+              sweepOrphans(zk, Set.of(dir));
+              return;
+            }
+            if (code != Code.OK) {
+              return;
+            }
+            for (String child : children) {
+              String path = dir + "/" + child;
+              if (ownNodes.contains(path)) {
+                continue;
+              }
+              zk.exists(
+                  path,
+                  false,
+                  (rc2, p2, c2, stat) -> {
+                    if (Code.get(rc2) == Code.OK
+                        && stat.getEphemeralOwner() == zk.getSessionId()
+                        && !ownNodes.contains(path)) {
+                      log.info("Deleting {}: a create whose reply was lost left it behind", path);
+                      zk.delete(
+                          path,
+                          -1,
+                          (rc3, p3, c3) -> {
+                            if (Code.get(rc3) == Code.CONNECTIONLOSS) {
+                              retryDeleteLater(zk, path, -1);
+                            }
+                          },
+                          null);
+                    }
+                  },
+                  null);
+            }
+          },
+          null);
+    }
+  }
+
   void lost(ZkGrant g, LossReason reason) {
-    log.warn(
+    log.info(
         "Grant '{}' (fencing token {}) lost: {}; its holder must stop now",
         g.name(),
         g.fencingToken(),
         reason);
-    for (Consumer<ZkGrant> o : lossObservers) {
+    for (Consumer<Grant> o : lossObservers) {
       try {
         o.accept(g);
-      } catch (RuntimeException e) {
+      } catch (RuntimeException | Error e) {
         log.warn("A loss observer failed; ignored", e);
       }
     }
@@ -525,7 +608,7 @@ public final class SwitchmanEngine implements AutoCloseable {
   void dispatch(ZkGrant g, Consumer<LossReason> listener, LossReason reason) {
     try {
       notifier.execute(() -> callListener(g, listener, reason));
-    } catch (java.util.concurrent.RejectedExecutionException e) {
+    } catch (RejectedExecutionException e) {
       callListener(g, listener, reason);
     }
   }
@@ -563,44 +646,83 @@ public final class SwitchmanEngine implements AutoCloseable {
    * succeeds or the session ends. {@code czxid >= 0} requires the node to be ours first.
    */
   void retryDeleteLater(ZooKeeper zk, String path, long czxid) {
+    retryDeleteLater(zk, path, czxid, () -> {});
+  }
+
+  /**
+   * As {@link #retryDeleteLater(ZooKeeper, String, long)}; {@code czxid} -2 deletes the node only
+   * if it is this session's, whatever its czxid. {@code done} runs once the question is settled
+   * (deleted, gone, not ours, or the session ended).
+   */
+  void retryDeleteLater(ZooKeeper zk, String path, long czxid, Runnable done) {
     if (closed || !zk.getState().isAlive()) {
+      done.run();
       return;
     }
     try {
       watchdog.schedule(
-          () -> {
-            zk.exists(
-                path,
-                false,
-                (rc, p, ctx, stat) -> {
-                  Code code = Code.get(rc);
-                  if (code == Code.OK) {
-                    if (stat.getEphemeralOwner() == zk.getSessionId()
+          () ->
+              zk.exists(
+                  path,
+                  false,
+                  (rc, p, ctx, stat) -> {
+                    Code code = Code.get(rc);
+                    if (code == Code.CONNECTIONLOSS) {
+                      retryDeleteLater(zk, path, czxid, done);
+                    } else if (code == Code.OK
+                        && stat.getEphemeralOwner() == zk.getSessionId()
                         && (czxid < 0 || stat.getCzxid() == czxid)) {
                       zk.delete(
                           path,
                           stat.getVersion(),
                           (rc2, p2, c2) -> {
                             if (Code.get(rc2) == Code.CONNECTIONLOSS) {
-                              retryDeleteLater(zk, path, czxid);
+                              retryDeleteLater(zk, path, czxid, done);
+                            } else {
+                              done.run();
                             }
                           },
                           null);
+                    } else {
+                      done.run();
                     }
-                  } else if (code == Code.CONNECTIONLOSS) {
-                    retryDeleteLater(zk, path, czxid);
-                  }
-                },
-                null);
-          },
+                  },
+                  null),
           500,
           TimeUnit.MILLISECONDS);
-    } catch (java.util.concurrent.RejectedExecutionException e) {
-      // engine closing: the nodes go with the session
+    } catch (RejectedExecutionException e) {
+      done.run(); // engine closing: the nodes go with the session
     }
   }
 
+  /**
+   * Lock paths that a request or grant of this engine is creating or holds, with their claimant.
+   * All requests of an engine share one session, so without claims a request could not tell its own
+   * lock node from another request's; with them, a node of this session at a claimed path is the
+   * claimant's, and a second request of this JVM for a held lock is busy at once.
+   */
+  ConcurrentHashMap<String, Object> lockClaims() {
+    return lockClaims;
+  }
+
+  /**
+   * The time a grant's deadline reserves for its holder: the stop budget plus one watchdog tick,
+   * the most the watchdog may notice a passed deadline late.
+   */
+  long reservedNanos() {
+    return stopBudget.toNanos() + tickNanos;
+  }
+
   private void watchdogTick() {
+    try {
+      checkGrants();
+    } catch (Throwable t) {
+      // A task that throws is cancelled for good: never let the safety deadline stop.
+      log.error("The switchman watchdog failed; it goes on", t);
+    }
+  }
+
+  private void checkGrants() {
     long now = System.nanoTime();
     for (ZkGrant g : grants) {
       g.checkDeadline(now);
@@ -613,30 +735,47 @@ public final class SwitchmanEngine implements AutoCloseable {
     }
   }
 
+  /**
+   * Proves the grant's session alive: {@code sync} (which goes through the leader, so a follower
+   * cut off from the leader cannot answer it from stale state), then a read of the grant's own node
+   * checking its owner and czxid. Success moves the safety deadline to the send time + S - reserve.
+   */
   private void refresh(ZkGrant g) {
     long sentAt = System.nanoTime();
-    g.zk()
-        .exists(
-            g.primaryPath(),
-            false,
-            (rc, path, ctx, stat) -> {
-              switch (Code.get(rc)) {
-                case OK -> {
-                  if (stat.getEphemeralOwner() == g.sessionId()
-                      && stat.getCzxid() == g.primaryCzxid()) {
-                    g.provenAlive(sentAt);
-                  } else {
-                    g.lose(LossReason.NODE_CHANGED);
-                  }
+    ZooKeeper zk = g.zk();
+    zk.sync(
+        g.primaryPath(),
+        (rc, path, ctx) -> {
+          if (Code.get(rc) != Code.OK) {
+            refreshFailed(g, Code.get(rc));
+            return;
+          }
+          zk.exists(
+              g.primaryPath(),
+              false,
+              (rc2, p2, c2, stat) -> {
+                if (Code.get(rc2) != Code.OK) {
+                  refreshFailed(g, Code.get(rc2));
+                } else if (stat.getEphemeralOwner() == g.sessionId()
+                    && stat.getCzxid() == g.primaryCzxid()) {
+                  g.provenAlive(sentAt);
+                } else {
+                  g.lose(LossReason.NODE_CHANGED);
                 }
-                case NONODE -> g.lose(LossReason.NODE_DELETED);
-                case SESSIONEXPIRED, SESSIONMOVED, AUTHFAILED -> g.lose(LossReason.SESSION_LOST);
-                default -> {
-                  // connection loss: the deadline decides
-                }
-              }
-            },
-            null);
+              },
+              null);
+        },
+        null);
+  }
+
+  private static void refreshFailed(ZkGrant g, Code code) {
+    switch (code) {
+      case NONODE -> g.lose(LossReason.NODE_DELETED);
+      case SESSIONEXPIRED, SESSIONMOVED, AUTHFAILED -> g.lose(LossReason.SESSION_LOST);
+      default -> {
+        // connection loss: the deadline decides
+      }
+    }
   }
 
   private void connectionStateChanged(CuratorFramework c, ConnectionState state) {

@@ -72,7 +72,7 @@ final class ZkGrant implements Grant, Watcher {
     this.zk = zk;
     this.sessionId = zk.getSessionId();
     this.sessionTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(zk.getSessionTimeout());
-    this.stopBudgetNanos = engine.stopBudget().toNanos();
+    this.stopBudgetNanos = engine.reservedNanos();
     this.name = name;
     this.lockPath = lockPath;
     this.lockCzxid = lockCzxid;
@@ -183,16 +183,48 @@ final class ZkGrant implements Grant, Watcher {
     }
   }
 
-  /** Paths of the nodes whose deletion or change means loss: the lock node and lease nodes. */
-  List<String> ownPaths() {
-    List<String> paths = new ArrayList<>(leases.size() + 1);
+  /**
+   * Sets a watch on every own node (lock and leases): deletion or change by anyone else is a loss.
+   * Sent without waiting: this session runs requests in order, so each read runs after the create
+   * of its node, and checks that the node is still this grant's; the job need not wait one more
+   * round trip to start. The reads also prove the session alive.
+   */
+  void watchOwnNodes() {
     if (lockPath != null) {
-      paths.add(lockPath);
+      watch(lockPath, lockCzxid);
     }
     for (HeldLease l : leases) {
-      paths.add(l.path());
+      watch(l.path(), l.czxid());
     }
-    return paths;
+  }
+
+  private void watch(String path, long czxid) {
+    long sentAt = System.nanoTime();
+    zk.exists(
+        path,
+        this,
+        (rc, p, ctx, stat) -> {
+          switch (Code.get(rc)) {
+            case OK -> {
+              if (stat.getEphemeralOwner() != sessionId || stat.getCzxid() != czxid) {
+                nodesTouched = true;
+                lose(LossReason.NODE_CHANGED);
+              } else if (stat.getVersion() != 0) {
+                nodesTouched = true;
+                lose(LossReason.NODE_CHANGED);
+              } else if (path.equals(primaryPath())) {
+                provenAlive(sentAt);
+              }
+            }
+            case NONODE -> {
+              nodesTouched = true;
+              lose(LossReason.NODE_DELETED);
+            }
+            case SESSIONEXPIRED, SESSIONMOVED, AUTHFAILED -> lose(LossReason.SESSION_LOST);
+            default -> lose(LossReason.CONNECTION_SUSPENDED);
+          }
+        },
+        null);
   }
 
   /** The node read to refresh the safety deadline, and its expected czxid. */
@@ -263,6 +295,7 @@ final class ZkGrant implements Grant, Watcher {
     }
     for (HeldLease l : leases) {
       deletes.add(deleteSequential(l.path()));
+      engine.ownNodes().remove(l.path());
     }
     CompletableFuture<Void> all =
         CompletableFuture.allOf(deletes.toArray(CompletableFuture[]::new));
@@ -317,6 +350,7 @@ final class ZkGrant implements Grant, Watcher {
                 path,
                 Long.toHexString(stat.getEphemeralOwner()),
                 stat.getCzxid());
+            settled(path);
             done.complete(null);
           } else {
             zk.delete(
@@ -339,16 +373,22 @@ final class ZkGrant implements Grant, Watcher {
 
   private void finish(Code code, String path, CompletableFuture<Void> done) {
     switch (code) {
-      case OK, NONODE, SESSIONEXPIRED, SESSIONMOVED -> done.complete(null);
+      case OK, NONODE, SESSIONEXPIRED, SESSIONMOVED -> settled(path);
       case BADVERSION -> {
         log.info("Not deleting {}: it was replaced", path);
-        done.complete(null);
+        settled(path);
       }
-      default -> {
-        // Connection loss: the same session may still come back; retry on this handle only.
-        engine.retryDeleteLater(zk, path, ownerCheckFor(path));
-        done.complete(null);
-      }
+      default ->
+          // Connection loss: the same session may still come back; retry on this handle only.
+          engine.retryDeleteLater(zk, path, ownerCheckFor(path), () -> settled(path));
+    }
+    done.complete(null);
+  }
+
+  /** The node is deleted or provably not ours: this JVM's requests may take the lock again. */
+  private void settled(String path) {
+    if (path.equals(lockPath)) {
+      engine.lockClaims().remove(path, this);
     }
   }
 

@@ -84,7 +84,7 @@ class ClusterFaultTest {
 
       List<Interval> sorted = new ArrayList<>(intervals);
       sorted.sort(Comparator.comparingLong(Interval::start));
-      assertThat(sorted).hasSizeGreaterThan(10);
+      assertThat(sorted).as("runs during the faults").hasSizeGreaterThanOrEqualTo(6);
       for (int i = 1; i < sorted.size(); i++) {
         Interval prev = sorted.get(i - 1);
         Interval next = sorted.get(i);

@@ -173,6 +173,29 @@ class LockTest extends EngineTestBase {
   }
 
   @Test
+  void secondRequestOfTheSameEngineIsBusyAndThenServedAfterRelease() throws Exception {
+    SwitchmanEngine a = engine("host-a");
+    Grant first = a.acquire(lock("job")).grant();
+    Acquisition again = a.acquire(lock("job"));
+    assertThat(again.outcome()).isEqualTo(Outcome.BUSY);
+    assertThat(again.detail()).isEqualTo("lock 'job' is held");
+
+    ExecutorService pool = Executors.newSingleThreadExecutor();
+    Future<Acquisition> waiting =
+        pool.submit(
+            () -> a.acquire(GrantRequest.builder("job").lockWait(Duration.ofSeconds(10)).build()));
+    await()
+        .during(Duration.ofMillis(300))
+        .atMost(Duration.ofSeconds(2))
+        .until(() -> !waiting.isDone());
+    first.release();
+    Grant second = waiting.get(5, TimeUnit.SECONDS).grant();
+    assertThat(second).isNotNull();
+    assertThat(second.fencingToken()).isGreaterThan(first.fencingToken());
+    pool.shutdown();
+  }
+
+  @Test
   void fencingTokensStrictlyIncreaseAcrossSessions() throws Exception {
     List<SwitchmanEngine> engines = List.of(engine("a"), engine("b"), engine("c"));
     long last = -1;

@@ -6,10 +6,10 @@ package io.switchman.spring.boot.autoconfigure;
 
 import io.switchman.annotation.SwitchmanLease;
 import io.switchman.annotation.SwitchmanLock;
-import io.switchman.core.ClusterData;
 import io.switchman.core.Durations;
 import io.switchman.core.GrantRequest;
 import io.switchman.core.HostFacts;
+import io.switchman.core.LeaseExpression;
 import io.switchman.core.LeaseRequest;
 import io.switchman.core.Names;
 import io.switchman.core.SwitchmanException;
@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -33,9 +34,14 @@ import org.springframework.util.ReflectionUtils;
 /**
  * Resolves and validates the switchman annotations of methods, once per method: placeholders,
  * names, durations, lease expressions, capacities and return types. Every problem is reported as
- * one {@link IllegalStateException} naming the method, the attribute and the value.
+ * one {@link SwitchmanConfigurationException} naming the method, the attribute and the value.
  */
 final class GuardedMethods {
+
+  /** What to do about an invalid annotation. */
+  static final String ANNOTATION_ACTION =
+      "Fix the @SwitchmanLock or @SwitchmanLease attribute named above (see docs/spring-boot.md,"
+          + " section Annotations).";
 
   private final PropertyResolver environment;
   private final SwitchmanProperties properties;
@@ -62,7 +68,7 @@ final class GuardedMethods {
    * Validates every guarded method of {@code targetClass}.
    *
    * @return how many guarded methods it has
-   * @throws IllegalStateException naming the first invalid method
+   * @throws SwitchmanConfigurationException naming the first invalid method
    */
   int validate(Class<?> targetClass) {
     Class<?> userClass = ClassUtils.getUserClass(targetClass);
@@ -83,7 +89,7 @@ final class GuardedMethods {
   /**
    * The resolved annotations of {@code method} called on a {@code targetClass}, cached.
    *
-   * @throws IllegalStateException naming the method when an annotation is invalid
+   * @throws SwitchmanConfigurationException naming the method when an annotation is invalid
    */
   GuardedMethod get(Method method, Class<?> targetClass) {
     Class<?> userClass = ClassUtils.getUserClass(targetClass);
@@ -155,8 +161,10 @@ final class GuardedMethods {
           maxDuration,
           Optional.class.isAssignableFrom(returnType));
     } catch (IllegalArgumentException | SwitchmanException e) {
-      throw new IllegalStateException(
-          "Invalid switchman annotation on " + description + ": " + e.getMessage(), e);
+      throw new SwitchmanConfigurationException(
+          "Invalid switchman annotation on " + description + ": " + e.getMessage(),
+          ANNOTATION_ACTION,
+          e);
     }
   }
 
@@ -168,7 +176,7 @@ final class GuardedMethods {
           "resource '" + expanded + "' is leased twice; lease it once with the sum of the amounts");
     }
     String amount = Integer.toString(lease.amount());
-    checkExpression(resource, amount, "amount of lease " + expanded);
+    long units = checkExpression(resource, amount, "amount of lease " + expanded);
     String capacity = resolve("capacity", lease.capacity());
     if (capacity.isBlank()) {
       capacity = capacityFromProperties(resource, expanded);
@@ -176,7 +184,16 @@ final class GuardedMethods {
     if (capacity == null) {
       capacitiesFromClusterData.put(description, resource);
     } else {
-      checkExpression(resource, capacity, "capacity of resource " + expanded);
+      long total = checkExpression(resource, capacity, "capacity of resource " + expanded);
+      if (units > total) {
+        throw new IllegalArgumentException(
+            "a lease of "
+                + units
+                + " units of resource "
+                + expanded
+                + " can never be granted: its capacity is "
+                + total);
+      }
     }
     return new LeaseRequest(resource, amount, capacity);
   }
@@ -184,37 +201,47 @@ final class GuardedMethods {
   /**
    * The capacity of {@code resource} from {@code switchman.capacities}, by its name before or after
    * macro expansion. Keys bound without bracket notation lose characters other than letters, digits
-   * and {@code -} ({@code FQDN_cpu} becomes {@code FQDNcpu}), so such keys match too.
+   * and {@code -} ({@code FQDN_cpu} becomes {@code FQDNcpu}), and keys from environment variables
+   * are lower case, so when no key matches exactly, keys are compared ignoring case and every
+   * character but letters and digits.
    */
   @Nullable String capacityFromProperties(String resource, String expanded) {
     Map<String, String> capacities = properties.getCapacities();
     String exact = capacities.get(resource);
+    if (exact == null) {
+      exact = capacities.get(expanded);
+    }
     if (exact != null) {
       return exact;
     }
-    String stripped = resource.replaceAll("[^A-Za-z0-9-]", "");
+    String loose = loose(resource);
+    String looseExpanded = loose(expanded);
     for (Map.Entry<String, String> e : capacities.entrySet()) {
-      if (e.getKey().equals(expanded) || e.getKey().equals(stripped)) {
+      String key = loose(e.getKey());
+      if (key.equals(loose) || key.equals(looseExpanded)) {
         return e.getValue();
       }
     }
     return null;
   }
 
-  /**
-   * Checks that {@code expression} evaluates to a whole number of at least 1 on this host. The
-   * core's evaluator is reached through cluster data validation, which evaluates capacities.
-   */
-  private void checkExpression(String resource, String expression, String what) {
+  private static String loose(String name) {
+    return name.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "");
+  }
+
+  /** Checks that {@code expression} evaluates to a whole number of at least 1 on this host. */
+  private long checkExpression(String resource, String expression, String what) {
+    long value;
     try {
-      new ClusterData(Map.of(), List.of(resource), Map.of(resource, expression)).validate(host);
+      value = LeaseExpression.evaluate(what, expression, host);
     } catch (SwitchmanException e) {
-      String prefix = "capacity of resource " + resource;
-      String message = e.getMessage() == null ? "" : e.getMessage();
-      String expanded = host.expand(expression);
-      String asWritten = expanded.equals(expression) ? "" : " (as written: '" + expression + "')";
-      throw new IllegalArgumentException(message.replace(prefix, what) + asWritten, e);
+      throw new IllegalArgumentException(e.getMessage(), e);
     }
+    if (value < 1) {
+      throw new IllegalArgumentException(
+          "Invalid " + what + " '" + expression + "': it is " + value + ", must be at least 1");
+    }
+    return value;
   }
 
   private String resolve(String attribute, String value) {

@@ -18,6 +18,7 @@ import org.apache.zookeeper.ZooDefs;
 import org.apache.zookeeper.data.ACL;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -51,6 +52,9 @@ public final class SwitchmanAutoConfiguration {
 
   private static final Logger log = LoggerFactory.getLogger(SwitchmanAutoConfiguration.class);
 
+  private static final String PROPERTY_ACTION =
+      "Fix the switchman.* property named above (see docs/spring-boot.md, section Properties).";
+
   @Bean
   @ConditionalOnMissingBean
   HostFacts switchmanHostFacts(SwitchmanProperties properties) {
@@ -78,14 +82,16 @@ public final class SwitchmanAutoConfiguration {
     if (credentials != null && !credentials.isEmpty()) {
       String scheme = properties.getAuth().getScheme();
       if ("digest".equals(scheme) && credentials.indexOf(':') <= 0) {
-        throw new IllegalStateException(
-            "Invalid switchman.auth.credentials: digest credentials are 'user:password'");
+        throw new SwitchmanConfigurationException(
+            "Invalid switchman.auth.credentials: digest credentials are 'user:password'",
+            PROPERTY_ACTION);
       }
       builder.authorization(scheme, credentials.getBytes(StandardCharsets.UTF_8));
     } else if (properties.getAcl() == Acl.CREATOR) {
-      throw new IllegalStateException(
+      throw new SwitchmanConfigurationException(
           "switchman.acl=creator needs switchman.auth.credentials: only an authenticated session"
-              + " can create znodes that only its creator may use");
+              + " can create znodes that only its creator may use",
+          PROPERTY_ACTION);
     }
     CuratorFramework client = builder.build();
     client.start();
@@ -152,8 +158,10 @@ public final class SwitchmanAutoConfiguration {
       SwitchmanEngine engine,
       CuratorFramework client,
       GuardedMethods methods,
-      SwitchmanProperties properties) {
-    return new SwitchmanStartupChecks(engine, client, methods, properties);
+      SwitchmanProperties properties,
+      ListableBeanFactory beanFactory) {
+    boolean ownClient = beanFactory.containsBean("switchmanCuratorFramework");
+    return new SwitchmanStartupChecks(engine, client, methods, properties, ownClient);
   }
 
   @Bean
@@ -177,8 +185,8 @@ public final class SwitchmanAutoConfiguration {
 
   private static Duration positive(String property, Duration value) {
     if (value.isNegative() || value.isZero()) {
-      throw new IllegalStateException(
-          "Invalid switchman." + property + " " + value + ": must be positive");
+      throw new SwitchmanConfigurationException(
+          "Invalid switchman." + property + " " + value + ": must be positive", PROPERTY_ACTION);
     }
     return value;
   }
@@ -186,7 +194,8 @@ public final class SwitchmanAutoConfiguration {
   private static int millis(String property, Duration value) {
     positive(property, value);
     if (value.toMillis() > Integer.MAX_VALUE) {
-      throw new IllegalStateException("Invalid switchman." + property + " " + value + ": too long");
+      throw new SwitchmanConfigurationException(
+          "Invalid switchman." + property + " " + value + ": too long", PROPERTY_ACTION);
     }
     return (int) value.toMillis();
   }

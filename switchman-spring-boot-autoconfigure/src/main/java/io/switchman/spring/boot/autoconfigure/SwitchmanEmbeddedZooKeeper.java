@@ -52,8 +52,9 @@ public final class SwitchmanEmbeddedZooKeeper implements AutoCloseable {
    */
   public static SwitchmanEmbeddedZooKeeper start(int port, @Nullable String dataDir) {
     if (port < 0 || port > 65535) {
-      throw new IllegalArgumentException(
-          "Invalid switchman.embedded.port " + port + ": expected 0 (any free port) to 65535");
+      throw new SwitchmanConfigurationException(
+          "Invalid switchman.embedded.port " + port + ": expected 0 (any free port) to 65535",
+          "Fix the switchman.* property named above.");
     }
     requireClass("com.codahale.metrics.Reservoir", "io.dropwizard.metrics:metrics-core");
     requireClass("org.xerial.snappy.SnappyInputStream", "org.xerial.snappy:snappy-java");
@@ -110,12 +111,13 @@ public final class SwitchmanEmbeddedZooKeeper implements AutoCloseable {
     try (ServerSocket s = new ServerSocket(port)) {
       s.setReuseAddress(true);
     } catch (IOException e) {
-      throw new IllegalStateException(
+      throw new SwitchmanConfigurationException(
           "Cannot start the embedded ZooKeeper: port "
               + port
               + " is in use (is a ZooKeeper already running there?). Set switchman.embedded.port to"
               + " a free port (0 picks one), or connect to the running server with"
               + " switchman.embedded.enabled=false and switchman.connect-string",
+          "Free the port, or set switchman.embedded.port.",
           e);
     }
   }

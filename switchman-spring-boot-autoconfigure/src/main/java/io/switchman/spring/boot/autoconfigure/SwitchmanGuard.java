@@ -5,7 +5,6 @@
 package io.switchman.spring.boot.autoconfigure;
 
 import io.switchman.core.Acquisition;
-import io.switchman.core.Durations;
 import io.switchman.core.Grant;
 import io.switchman.core.SwitchmanContext;
 import io.switchman.core.SwitchmanEngine;
@@ -63,7 +62,7 @@ final class SwitchmanGuard implements AutoCloseable {
   private final Duration stopTimeout;
   private final OnStuck onStuck;
   private final ScheduledThreadPoolExecutor timer;
-  private final Set<Run> running = ConcurrentHashMap.newKeySet();
+  private final Set<GuardedRun> running = ConcurrentHashMap.newKeySet();
   private final Set<Grant> keptForHoldAtLeast = ConcurrentHashMap.newKeySet();
   private volatile boolean closed;
 
@@ -101,6 +100,9 @@ final class SwitchmanGuard implements AutoCloseable {
     GuardedMethod method = methods.get(invocation.getMethod(), targetClass);
     String name = method.request().name();
     long start = System.nanoTime();
+    if (closed) {
+      return skip(method, SkipReason.ERROR, start, "the application is shutting down");
+    }
     Acquisition acquisition;
     try {
       acquisition = engine.acquire(method.request());
@@ -148,12 +150,12 @@ final class SwitchmanGuard implements AutoCloseable {
         log.warn("A switchman run listener failed; ignored", e);
       }
     }
-    Run run = new Run(method, grant, Thread.currentThread());
+    GuardedRun run = new GuardedRun(this, method, grant, Thread.currentThread());
     running.add(run);
     grant.onLoss(reason -> run.stop(reason.name()));
     Duration max = method.maxDuration();
     if (max != null) {
-      run.maxDurationTimer = schedule(() -> run.stop(MAX_DURATION), max);
+      run.maxDurationTimer(schedule(() -> run.stop(MAX_DURATION), max));
     }
     long runStart = System.nanoTime();
     Throwable error = null;
@@ -165,7 +167,7 @@ final class SwitchmanGuard implements AutoCloseable {
     } finally {
       run.finish();
       running.remove(run);
-      release(method, grant, start);
+      release(method, grant, runStart);
       Duration ran = Duration.ofNanos(System.nanoTime() - runStart);
       for (SwitchmanRunListener.Run h : handles) {
         try {
@@ -177,8 +179,9 @@ final class SwitchmanGuard implements AutoCloseable {
     }
   }
 
-  private void release(GuardedMethod method, Grant grant, long start) {
-    long keepNanos = start + method.holdAtLeast().toNanos() - System.nanoTime();
+  /** Releases now, or holdAtLeast after the method started ({@code runStart}). */
+  private void release(GuardedMethod method, Grant grant, long runStart) {
+    long keepNanos = runStart + method.holdAtLeast().toNanos() - System.nanoTime();
     if (keepNanos > 0 && grant.isHeld() && !closed) {
       keptForHoldAtLeast.add(grant);
       log.debug(
@@ -224,7 +227,8 @@ final class SwitchmanGuard implements AutoCloseable {
     return method.skipValue();
   }
 
-  private @Nullable ScheduledFuture<?> schedule(Runnable task, Duration delay) {
+  /** Runs {@code task} on the guard's timer after {@code delay}; null once the guard is closed. */
+  @Nullable ScheduledFuture<?> schedule(Runnable task, Duration delay) {
     try {
       return timer.schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
     } catch (RejectedExecutionException e) {
@@ -232,9 +236,16 @@ final class SwitchmanGuard implements AutoCloseable {
     }
   }
 
-  /** The calls running now. */
-  int runningCount() {
-    return running.size();
+  Duration stopTimeout() {
+    return stopTimeout;
+  }
+
+  OnStuck onStuck() {
+    return onStuck;
+  }
+
+  SwitchmanHalter halter() {
+    return halter;
   }
 
   /**
@@ -247,7 +258,7 @@ final class SwitchmanGuard implements AutoCloseable {
       return;
     }
     closed = true;
-    for (Run run : running) {
+    for (GuardedRun run : running) {
       run.stop(SHUTDOWN);
     }
     long deadline = System.nanoTime() + stopTimeout.toNanos();
@@ -259,7 +270,7 @@ final class SwitchmanGuard implements AutoCloseable {
         break;
       }
     }
-    for (Run run : running) {
+    for (GuardedRun run : running) {
       run.checkStuck();
     }
     timer.shutdownNow();
@@ -270,122 +281,14 @@ final class SwitchmanGuard implements AutoCloseable {
     }
   }
 
-  /** One running call: the thread to interrupt and whether the guard interrupted it. */
-  private final class Run {
-    private final GuardedMethod method;
-    private final Grant grant;
-    private final Thread thread;
-    private boolean done;
-    private @Nullable String stopReason;
-    private long stoppedAtNanos;
-    @Nullable ScheduledFuture<?> maxDurationTimer;
-    private @Nullable ScheduledFuture<?> stuckTimer;
-
-    Run(GuardedMethod method, Grant grant, Thread thread) {
-      this.method = method;
-      this.grant = grant;
-      this.thread = thread;
-    }
-
-    /** Interrupts the method, once; called on loss, at maxDuration, and on shutdown. */
-    void stop(String reason) {
-      synchronized (this) {
-        if (done || stopReason != null) {
-          return;
-        }
-        stopReason = reason;
-        stoppedAtNanos = System.nanoTime();
-        thread.interrupt();
-        stuckTimer = schedule(this::checkStuck, stopTimeout);
-      }
-      log.warn(
-          "Interrupting {} on thread '{}': {} (grant '{}', fencing token {})",
-          method.description(),
-          thread.getName(),
-          describe(reason),
-          grant.name(),
-          grant.fencingToken());
-      notifyListeners(l -> l.stopping(grant.name(), reason));
-    }
-
-    private String describe(String reason) {
-      Duration max = method.maxDuration();
-      if (MAX_DURATION.equals(reason) && max != null) {
-        return "it ran longer than its maxDuration of " + Durations.format(max);
-      }
-      if (SHUTDOWN.equals(reason)) {
-        return "the application is shutting down";
-      }
-      return "its grant was lost (" + reason + ")";
-    }
-
-    /** Applies on-stuck if the method has not returned since it was stopped. */
-    void checkStuck() {
-      String reason;
-      long stoppedFor;
-      synchronized (this) {
-        if (done || stopReason == null) {
-          return;
-        }
-        reason = stopReason;
-        stoppedFor = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - stoppedAtNanos);
-      }
-      String message =
-          String.format(
-              "%s on thread '%s' has not returned %d ms after it was interrupted (%s, grant '%s',"
-                  + " fencing token %d): it may run alongside the next holder",
-              method.description(),
-              thread.getName(),
-              stoppedFor,
-              reason,
-              grant.name(),
-              grant.fencingToken());
-      StuckMethodException stack = new StuckMethodException(thread);
-      if (onStuck == OnStuck.HALT) {
-        log.error("{}; halting the JVM (switchman.on-stuck=halt)", message, stack);
-        halter.halt(message);
-      } else {
-        log.error("{} (switchman.on-stuck=log)", message, stack);
-      }
-    }
-
-    /** Called on the method's thread when it returned: no interrupt from us after this. */
-    void finish() {
-      boolean interruptedByUs;
-      synchronized (this) {
-        done = true;
-        interruptedByUs = stopReason != null;
-        if (maxDurationTimer != null) {
-          maxDurationTimer.cancel(false);
-        }
-        if (stuckTimer != null) {
-          stuckTimer.cancel(false);
-        }
-      }
-      if (interruptedByUs) {
-        // Clear the interrupt we caused, so that the scheduler's thread goes on normally.
-        Thread.interrupted();
-      }
-    }
-  }
-
-  private void notifyListeners(Consumer<SwitchmanRunListener> call) {
+  /** Calls every listener, ignoring (and logging) failures. */
+  void notifyListeners(Consumer<SwitchmanRunListener> call) {
     for (SwitchmanRunListener l : listeners) {
       try {
         call.accept(l);
       } catch (RuntimeException e) {
         log.warn("A switchman run listener failed; ignored", e);
       }
-    }
-  }
-
-  /** Carries the stack trace of a stuck method's thread into the log. */
-  static final class StuckMethodException extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-
-    StuckMethodException(Thread thread) {
-      super("Stack of thread '" + thread.getName() + "'", null, false, true);
-      setStackTrace(thread.getStackTrace());
     }
   }
 }

@@ -51,12 +51,13 @@ final class SwitchmanMethodPostProcessor extends AbstractBeanFactoryAwareAdvisin
       BeanFactory bf = requireBeanFactory();
       bf.getBean(GuardedMethods.class).validate(AopUtils.getTargetClass(bean));
       if (bf.getBeanProvider(SwitchmanGuard.class).getIfAvailable() == null) {
-        throw new IllegalStateException(
+        throw new SwitchmanConfigurationException(
             "Bean '"
                 + beanName
                 + "' has methods guarded by @SwitchmanLock or @SwitchmanLease, but there is no"
                 + " SwitchmanEngine: define exactly one CuratorFramework bean (or mark one"
-                + " @Primary), or none to let switchman create it");
+                + " @Primary), or none to let switchman create it",
+            "Mark one CuratorFramework bean @Primary, or remove the extra ones.");
       }
     }
     return super.postProcessAfterInitialization(bean, beanName);

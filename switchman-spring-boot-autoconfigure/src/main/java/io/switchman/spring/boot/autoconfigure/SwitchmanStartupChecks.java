@@ -12,8 +12,10 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.state.ConnectionState;
+import org.apache.curator.framework.state.ConnectionStateListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 
 /**
@@ -21,7 +23,7 @@ import org.springframework.beans.factory.SmartInitializingSingleton;
  * timeout fits the session timeout (warned about, on every new negotiated timeout), and that every
  * lease has a capacity from its annotation, the properties, or the cluster data.
  */
-final class SwitchmanStartupChecks implements SmartInitializingSingleton {
+final class SwitchmanStartupChecks implements SmartInitializingSingleton, DisposableBean {
 
   private static final Logger log = LoggerFactory.getLogger(SwitchmanStartupChecks.class);
 
@@ -29,24 +31,33 @@ final class SwitchmanStartupChecks implements SmartInitializingSingleton {
   private final CuratorFramework client;
   private final GuardedMethods methods;
   private final SwitchmanProperties properties;
+  private final boolean ownClient;
   private final AtomicInteger warnedFor = new AtomicInteger(-1);
+  private final ConnectionStateListener listener =
+      (c, state) -> {
+        if (state == ConnectionState.CONNECTED || state == ConnectionState.RECONNECTED) {
+          checkNegotiatedTimeout();
+        }
+      };
 
   SwitchmanStartupChecks(
       SwitchmanEngine engine,
       CuratorFramework client,
       GuardedMethods methods,
-      SwitchmanProperties properties) {
+      SwitchmanProperties properties,
+      boolean ownClient) {
     this.engine = engine;
     this.client = client;
     this.methods = methods;
     this.properties = properties;
+    this.ownClient = ownClient;
   }
 
   @Override
   public void afterSingletonsInstantiated() {
     Duration budget = engine.stopBudget();
     Duration asked = properties.getSessionTimeout();
-    if (budget.toMillis() * 2 > asked.toMillis()) {
+    if (ownClient && budget.toMillis() * 2 > asked.toMillis()) {
       log.warn(
           "switchman.stop-timeout ({} ms, plus {} ms margin) does not fit switchman.session-timeout"
               + " ({} ms): at most half of it may be reserved for stopping, or grants will be lost"
@@ -55,18 +66,16 @@ final class SwitchmanStartupChecks implements SmartInitializingSingleton {
           SwitchmanAutoConfiguration.STOP_MARGIN.toMillis(),
           asked.toMillis());
     }
-    client
-        .getConnectionStateListenable()
-        .addListener(
-            (c, state) -> {
-              if (state == ConnectionState.CONNECTED || state == ConnectionState.RECONNECTED) {
-                checkNegotiatedTimeout();
-              }
-            });
+    client.getConnectionStateListenable().addListener(listener);
     if (engine.isConnected()) {
       checkNegotiatedTimeout();
     }
     checkCapacities();
+  }
+
+  @Override
+  public void destroy() {
+    client.getConnectionStateListenable().removeListener(listener);
   }
 
   private void checkNegotiatedTimeout() {
@@ -103,7 +112,7 @@ final class SwitchmanStartupChecks implements SmartInitializingSingleton {
               || data.capacities().keySet().stream()
                   .anyMatch(k -> engine.host().expand(k).equals(expanded));
       if (!known) {
-        throw new IllegalStateException(
+        throw new SwitchmanConfigurationException(
             "Invalid switchman annotation on "
                 + e.getKey()
                 + ": no capacity for resource '"
@@ -112,7 +121,8 @@ final class SwitchmanStartupChecks implements SmartInitializingSingleton {
                 + " switchman.capacities["
                 + resource
                 + "], or add it to the \"capacities\" of znode "
-                + engine.prefix());
+                + engine.prefix(),
+            GuardedMethods.ANNOTATION_ACTION);
       }
     }
   }

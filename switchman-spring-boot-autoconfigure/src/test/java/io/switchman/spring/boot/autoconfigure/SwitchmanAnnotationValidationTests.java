@@ -10,17 +10,16 @@ import io.switchman.annotation.SwitchmanLease;
 import io.switchman.annotation.SwitchmanLock;
 import io.switchman.core.ClusterData;
 import io.switchman.core.SwitchmanEngine;
+import io.switchman.core.testing.ZooKeeperServerExtension;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import org.apache.curator.test.InstanceSpec;
-import org.apache.curator.test.TestingServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.context.runner.ContextConsumer;
@@ -28,27 +27,17 @@ import org.springframework.boot.test.context.runner.ContextConsumer;
 /** Every guarded method is validated at startup, with one clear error naming the method. */
 class SwitchmanAnnotationValidationTests {
 
-  private static TestingServer server;
+  @RegisterExtension static final ZooKeeperServerExtension zk = new ZooKeeperServerExtension();
 
   private final ApplicationContextRunner runner =
       new ApplicationContextRunner()
           .withConfiguration(AutoConfigurations.of(SwitchmanAutoConfiguration.class))
           .withPropertyValues(
-              "switchman.connect-string=" + server.getConnectString(),
+              "switchman.connect-string=" + zk.server().getConnectString(),
               "switchman.prefix=/validation-" + UUID.randomUUID(),
               "switchman.connection-timeout=2s",
               "switchman.session-timeout=4s",
               "switchman.stop-timeout=1s");
-
-  @BeforeAll
-  static void startServer() throws Exception {
-    server = new TestingServer(new InstanceSpec(null, -1, -1, -1, true, -1, 200, -1), true);
-  }
-
-  @AfterAll
-  static void stopServer() throws Exception {
-    server.close();
-  }
 
   @Test
   void invalidDurationShouldFailNamingTheMethod() {
@@ -93,6 +82,14 @@ class SwitchmanAnnotationValidationTests {
   }
 
   @Test
+  void amountAboveCapacityShouldFail() {
+    failsWith(
+        AboveCapacity.class,
+        "AboveCapacity.run()",
+        "a lease of 5 units of resource db can never be granted: its capacity is 4");
+  }
+
+  @Test
   void negativeAmountShouldFail() {
     failsWith(NegativeAmount.class, "NegativeAmount.run()", "amount of lease db", "at least 1");
   }
@@ -108,7 +105,7 @@ class SwitchmanAnnotationValidationTests {
         BadCapacity.class,
         "BadCapacity.run()",
         "Invalid capacity of resource db",
-        "as written: 'CPU*'",
+        "'CPU*' (after macro expansion: '",
         "allowed are integers");
   }
 
@@ -119,7 +116,7 @@ class SwitchmanAnnotationValidationTests {
         .run(
             context ->
                 assertThat(context.getStartupFailure())
-                    .isInstanceOf(IllegalStateException.class)
+                    .isInstanceOf(SwitchmanConfigurationException.class)
                     .hasMessageContaining("NoCapacity.run()")
                     .hasMessageContaining("no capacity for resource 'db'")
                     .hasMessageContaining("switchman.capacities[db]"));
@@ -193,16 +190,32 @@ class SwitchmanAnnotationValidationTests {
             });
   }
 
+  @Test
+  void failureAnalyzerShouldDescribeTheInvalidAnnotation() {
+    runner
+        .withBean(BadDuration.class)
+        .run(
+            context -> {
+              FailureAnalysis analysis =
+                  new SwitchmanFailureAnalyzer().analyze(context.getStartupFailure());
+              assertThat(analysis).isNotNull();
+              assertThat(analysis.getDescription())
+                  .startsWith("Invalid switchman annotation on ")
+                  .contains("BadDuration.run()");
+              assertThat(analysis.getAction()).contains("@SwitchmanLock or @SwitchmanLease");
+            });
+  }
+
   private void failsWith(Class<?> bean, String... messages) {
     ContextConsumer<AssertableApplicationContext> check =
         context -> {
           assertThat(context).hasFailed();
           Throwable root = context.getStartupFailure();
-          while (root.getCause() != null && !(root instanceof IllegalStateException)) {
+          while (root.getCause() != null && !(root instanceof SwitchmanConfigurationException)) {
             root = root.getCause();
           }
           assertThat(root)
-              .isInstanceOf(IllegalStateException.class)
+              .isInstanceOf(SwitchmanConfigurationException.class)
               .hasMessageStartingWith("Invalid switchman annotation on " + bean.getName());
           for (String m : messages) {
             assertThat(root).hasMessageContaining(m);
@@ -246,6 +259,11 @@ class SwitchmanAnnotationValidationTests {
   static class TwiceLeased {
     @SwitchmanLease(resource = "db", capacity = "4")
     @SwitchmanLease(resource = "db", amount = 2, capacity = "4")
+    public void run() {}
+  }
+
+  static class AboveCapacity {
+    @SwitchmanLease(resource = "db", amount = 5, capacity = "4")
     public void run() {}
   }
 

@@ -12,6 +12,7 @@ import io.switchman.core.Acquisition;
 import io.switchman.core.GrantRequest;
 import io.switchman.core.HostFacts;
 import io.switchman.core.SwitchmanEngine;
+import io.switchman.core.testing.ZooKeeperServerExtension;
 import io.switchman.spring.boot.autoconfigure.SwitchmanProperties.Acl;
 import io.switchman.spring.boot.autoconfigure.SwitchmanProperties.OnStuck;
 import java.nio.file.Files;
@@ -24,33 +25,20 @@ import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.framework.imps.CuratorFrameworkState;
 import org.apache.curator.retry.ExponentialBackoffRetry;
 import org.apache.curator.retry.RetryOneTime;
-import org.apache.curator.test.InstanceSpec;
-import org.apache.curator.test.TestingServer;
 import org.apache.zookeeper.data.ACL;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 class SwitchmanAutoConfigurationTests {
 
-  private static TestingServer server;
+  @RegisterExtension static final ZooKeeperServerExtension zk = new ZooKeeperServerExtension();
 
   private final ApplicationContextRunner runner =
       new ApplicationContextRunner()
           .withConfiguration(AutoConfigurations.of(SwitchmanAutoConfiguration.class));
-
-  @BeforeAll
-  static void startServer() throws Exception {
-    server = new TestingServer(new InstanceSpec(null, -1, -1, -1, true, -1, 200, -1), true);
-  }
-
-  @AfterAll
-  static void stopServer() throws Exception {
-    server.close();
-  }
 
   @Test
   void defaultsShouldCreateClientEngineAndGuard() {
@@ -97,7 +85,7 @@ class SwitchmanAutoConfigurationTests {
   void clientShouldBeClosedOnShutdown() {
     CuratorFramework[] client = new CuratorFramework[1];
     runner
-        .withPropertyValues("switchman.connect-string=" + server.getConnectString())
+        .withPropertyValues("switchman.connect-string=" + zk.server().getConnectString())
         .run(context -> client[0] = context.getBean(CuratorFramework.class));
     assertThat(client[0].getState()).isEqualTo(CuratorFrameworkState.STOPPED);
   }
@@ -105,7 +93,7 @@ class SwitchmanAutoConfigurationTests {
   @Test
   void userCuratorFrameworkShouldBeUsed() throws Exception {
     try (CuratorFramework own =
-        CuratorFrameworkFactory.newClient(server.getConnectString(), new RetryOneTime(100))) {
+        CuratorFrameworkFactory.newClient(zk.server().getConnectString(), new RetryOneTime(100))) {
       own.start();
       own.blockUntilConnected();
       runner
@@ -125,7 +113,7 @@ class SwitchmanAutoConfigurationTests {
   @Test
   void unstartedUserCuratorFrameworkShouldBeStarted() throws Exception {
     try (CuratorFramework own =
-        CuratorFrameworkFactory.newClient(server.getConnectString(), new RetryOneTime(100))) {
+        CuratorFrameworkFactory.newClient(zk.server().getConnectString(), new RetryOneTime(100))) {
       runner
           .withBean("myClient", CuratorFramework.class, () -> own, d -> d.setDestroyMethodName(""))
           .run(
@@ -170,7 +158,7 @@ class SwitchmanAutoConfigurationTests {
     String prefix = "/custom/" + UUID.randomUUID();
     runner
         .withPropertyValues(
-            "switchman.connect-string=" + server.getConnectString(),
+            "switchman.connect-string=" + zk.server().getConnectString(),
             "switchman.prefix=" + prefix,
             "switchman.session-timeout=3s",
             "switchman.connection-timeout=2s",
@@ -190,7 +178,7 @@ class SwitchmanAutoConfigurationTests {
               assertThat(context).hasNotFailed();
               CuratorFramework client = context.getBean(CuratorFramework.class);
               assertThat(client.getZookeeperClient().getCurrentConnectionString())
-                  .isEqualTo(server.getConnectString());
+                  .isEqualTo(zk.server().getConnectString());
               assertThat(client.getZookeeperClient().getConnectionTimeoutMs()).isEqualTo(2000);
               assertThat(client.getZookeeperClient().getRetryPolicy())
                   .isInstanceOfSatisfying(
@@ -236,6 +224,19 @@ class SwitchmanAutoConfigurationTests {
                             .getBean(GuardedMethods.class)
                             .capacityFromProperties("FQDN_cpu", "h1_cpu"))
                     .isEqualTo("CPU"));
+  }
+
+  @Test
+  void capacityKeysShouldMatchIgnoringCaseAndPunctuation() {
+    runner
+        .withPropertyValues("switchman.capacities.DBAPI=7")
+        .run(
+            context ->
+                assertThat(
+                        context
+                            .getBean(GuardedMethods.class)
+                            .capacityFromProperties("db_api", "db_api"))
+                    .isEqualTo("7"));
   }
 
   @Test
@@ -346,7 +347,7 @@ class SwitchmanAutoConfigurationTests {
   }
 
   private static CuratorFramework newClient() {
-    return CuratorFrameworkFactory.newClient(server.getConnectString(), new RetryOneTime(100));
+    return CuratorFrameworkFactory.newClient(zk.server().getConnectString(), new RetryOneTime(100));
   }
 
   /** A bean with a guarded method. */

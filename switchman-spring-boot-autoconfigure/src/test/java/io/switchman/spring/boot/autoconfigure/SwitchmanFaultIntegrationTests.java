@@ -8,7 +8,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.switchman.annotation.SwitchmanLock;
+import io.switchman.core.SwitchmanContext;
 import io.switchman.core.testing.TcpProxy;
+import io.switchman.core.testing.ZooKeeperServerExtension;
 import io.switchman.spring.boot.autoconfigure.TestJobs.Probe;
 import java.time.Duration;
 import java.util.List;
@@ -19,13 +21,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.apache.curator.test.InstanceSpec;
-import org.apache.curator.test.TestingServer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
@@ -38,7 +37,7 @@ import org.springframework.scheduling.annotation.Scheduled;
 @ExtendWith(OutputCaptureExtension.class)
 class SwitchmanFaultIntegrationTests {
 
-  private static TestingServer server;
+  @RegisterExtension static final ZooKeeperServerExtension zk = new ZooKeeperServerExtension();
 
   private final Probe probe = new Probe();
   private final ExecutorService pool = Executors.newCachedThreadPool();
@@ -53,16 +52,6 @@ class SwitchmanFaultIntegrationTests {
               "switchman.stop-timeout=1s",
               "switchman.capacities[FQDN_cpu]=CPU");
 
-  @BeforeAll
-  static void startServer() throws Exception {
-    server = new TestingServer(new InstanceSpec(null, -1, -1, -1, true, -1, 200, -1), true);
-  }
-
-  @AfterAll
-  static void stopServer() throws Exception {
-    server.close();
-  }
-
   @AfterEach
   void stopPool() {
     pool.shutdownNow();
@@ -70,7 +59,7 @@ class SwitchmanFaultIntegrationTests {
 
   @Test
   void partitionedHolderShouldBeInterruptedBeforeAnotherContextStarts() throws Exception {
-    try (TcpProxy proxy = new TcpProxy(server.getPort())) {
+    try (TcpProxy proxy = new TcpProxy(zk.server().getPort())) {
       runner
           .withBean(TestJobs.class)
           .withPropertyValues("switchman.connect-string=" + proxy.connectString(), "test.id=a")
@@ -79,13 +68,14 @@ class SwitchmanFaultIntegrationTests {
                   runner
                       .withBean(TestJobs.class)
                       .withPropertyValues(
-                          "switchman.connect-string=" + server.getConnectString(), "test.id=b")
+                          "switchman.connect-string=" + zk.server().getConnectString(), "test.id=b")
                       .run(
                           b -> {
                             TestJobs jobsA = a.getBean(TestJobs.class);
                             TestJobs jobsB = b.getBean(TestJobs.class);
                             Future<String> holder = pool.submit(jobsA::blocking);
                             await().until(() -> probe.running.get() == 1);
+                            long faultAt = System.nanoTime();
                             proxy.partition();
                             Future<String> next =
                                 pool.submit(
@@ -103,6 +93,12 @@ class SwitchmanFaultIntegrationTests {
                             assertThat(probe.events)
                                 .containsSubsequence(
                                     "start a", "interrupted a", "end a", "start b");
+                            System.out.printf(
+                                "MEASURE partition (S = 4 s): holder interrupted after %d ms, returned after %d ms;"
+                                    + " other context started after %d ms%n",
+                                probe.millisTo("interrupted a", faultAt),
+                                probe.millisTo("end a", faultAt),
+                                probe.millisTo("start b", faultAt));
                             b.close();
                             assertThat(next.get(15, TimeUnit.SECONDS)).isEqualTo("interrupted");
                           }));
@@ -112,7 +108,7 @@ class SwitchmanFaultIntegrationTests {
   @Test
   void schedulerThreadShouldNotBeLeftInterrupted() {
     runner
-        .withPropertyValues("switchman.connect-string=" + server.getConnectString())
+        .withPropertyValues("switchman.connect-string=" + zk.server().getConnectString())
         .withBean(Worker.class)
         .withUserConfiguration(ScheduledJobs.class)
         .run(
@@ -124,10 +120,23 @@ class SwitchmanFaultIntegrationTests {
   }
 
   @Test
+  void scheduledMethodShouldItselfBeGuarded() {
+    runner
+        .withPropertyValues("switchman.connect-string=" + zk.server().getConnectString())
+        .withUserConfiguration(ScheduledGuardedJob.class)
+        .run(
+            context -> {
+              ScheduledGuardedJob job = context.getBean(ScheduledGuardedJob.class);
+              await().atMost(Duration.ofSeconds(10)).until(() -> job.seen().size() >= 2);
+              assertThat(job.seen()).containsOnly("scheduled-guarded");
+            });
+  }
+
+  @Test
   void stopTimeoutThatDoesNotFitTheSessionShouldBeWarnedAbout(CapturedOutput output) {
     runner
         .withPropertyValues(
-            "switchman.connect-string=" + server.getConnectString(),
+            "switchman.connect-string=" + zk.server().getConnectString(),
             "switchman.session-timeout=4s",
             "switchman.stop-timeout=3s")
         .run(
@@ -150,7 +159,7 @@ class SwitchmanFaultIntegrationTests {
   @Test
   void fittingStopTimeoutShouldNotBeWarnedAbout(CapturedOutput output) {
     runner
-        .withPropertyValues("switchman.connect-string=" + server.getConnectString())
+        .withPropertyValues("switchman.connect-string=" + zk.server().getConnectString())
         .run(
             context -> {
               assertThat(context).hasNotFailed();
@@ -162,13 +171,13 @@ class SwitchmanFaultIntegrationTests {
   void embeddedPortInUseShouldFailWithAClearMessage() {
     runner
         .withPropertyValues(
-            "switchman.embedded.enabled=true", "switchman.embedded.port=" + server.getPort())
+            "switchman.embedded.enabled=true", "switchman.embedded.port=" + zk.server().getPort())
         .run(
             context ->
                 assertThat(context.getStartupFailure())
                     .hasStackTraceContaining(
                         "Cannot start the embedded ZooKeeper: port "
-                            + server.getPort()
+                            + zk.server().getPort()
                             + " is in use"));
   }
 
@@ -201,6 +210,23 @@ class SwitchmanFaultIntegrationTests {
         stopped.incrementAndGet();
       }
       checks.add(Thread.currentThread().isInterrupted());
+    }
+  }
+
+  /** A scheduled method guarded by switchman: records the lock it ran under. */
+  @Configuration(proxyBeanMethods = false)
+  @EnableScheduling
+  static class ScheduledGuardedJob {
+    final List<String> seen = new CopyOnWriteArrayList<>();
+
+    List<String> seen() {
+      return seen;
+    }
+
+    @Scheduled(fixedDelay = 50)
+    @SwitchmanLock(name = "scheduled-guarded")
+    public void run() {
+      seen.add(SwitchmanContext.current().map(g -> g.name()).orElse("unguarded"));
     }
   }
 

@@ -12,6 +12,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.switchman.core.ClusterData;
 import io.switchman.core.SwitchmanEngine;
+import io.switchman.core.testing.ZooKeeperServerExtension;
 import io.switchman.spring.boot.autoconfigure.TestJobs.Probe;
 import io.switchman.spring.boot.autoconfigure.metrics.SwitchmanMetricsAutoConfiguration;
 import java.time.Duration;
@@ -32,10 +33,9 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.test.InstanceSpec;
 import org.apache.curator.test.TestingServer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -46,7 +46,7 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
  */
 class SwitchmanGuardIntegrationTests {
 
-  private static TestingServer server;
+  @RegisterExtension static final ZooKeeperServerExtension zk = new ZooKeeperServerExtension();
 
   private final Probe probe = new Probe();
   private final String prefix = "/it-" + UUID.randomUUID();
@@ -63,22 +63,12 @@ class SwitchmanGuardIntegrationTests {
           .withBean(SimpleMeterRegistry.class)
           .withBean(SwitchmanHalter.class, () -> halts::add)
           .withPropertyValues(
-              "switchman.connect-string=" + server.getConnectString(),
+              "switchman.connect-string=" + zk.server().getConnectString(),
               "switchman.prefix=" + prefix,
               "switchman.session-timeout=4s",
               "switchman.connection-timeout=1s",
               "switchman.stop-timeout=1s",
               "switchman.capacities[FQDN_cpu]=CPU");
-
-  @BeforeAll
-  static void startServer() throws Exception {
-    server = new TestingServer(new InstanceSpec(null, -1, -1, -1, true, -1, 200, -1), true);
-  }
-
-  @AfterAll
-  static void stopServer() throws Exception {
-    server.close();
-  }
 
   @AfterEach
   void stopPool() {
@@ -160,6 +150,7 @@ class SwitchmanGuardIntegrationTests {
             context -> {
               TestJobs jobs = context.getBean(TestJobs.class);
               AtomicBoolean interruptedAfter = new AtomicBoolean(true);
+              long calledAt = System.nanoTime();
               String result =
                   get(
                       submit(
@@ -170,6 +161,14 @@ class SwitchmanGuardIntegrationTests {
                           }));
               assertThat(result).isEqualTo("interrupted");
               assertThat(interruptedAfter).isFalse();
+              long ranMillis = probe.millisTo("interrupted a", calledAt);
+              assertThat(ranMillis).isBetween(300L, 5000L);
+              System.out.printf(
+                  "MEASURE maxDuration 300ms: interrupted %d ms after the call, %d ms after the"
+                      + " method started%n",
+                  ranMillis,
+                  TimeUnit.NANOSECONDS.toMillis(
+                      probe.times.get("interrupted a") - probe.times.get("start a")));
               assertThat(
                       context
                           .getBean(MeterRegistry.class)
@@ -197,6 +196,7 @@ class SwitchmanGuardIntegrationTests {
                   });
           await().until(() -> probe.running.get() == 1);
           assertThat(b.blocking()).isNull();
+          long faultAt = System.nanoTime();
           contexts
               .get(0)
               .getBean(CuratorFramework.class)
@@ -206,7 +206,18 @@ class SwitchmanGuardIntegrationTests {
               .injectSessionExpiration();
           assertThat(get(holder)).isEqualTo("interrupted");
           assertThat(interruptedAfter).isFalse();
-          probe.letGo.set(false);
+          assertThat(
+                  contexts
+                      .get(0)
+                      .getBean(MeterRegistry.class)
+                      .find("switchman.losses")
+                      .tag("name", "blocking")
+                      .counters())
+              .isNotEmpty()
+              .allSatisfy(
+                  c ->
+                      assertThat(c.getId().getTag("reason"))
+                          .isIn("session-lost", "connection-suspended"));
           Future<String> next =
               submit(
                   () -> {
@@ -219,6 +230,12 @@ class SwitchmanGuardIntegrationTests {
           await().atMost(Duration.ofSeconds(15)).until(() -> probe.events.contains("start b"));
           assertThat(probe.events)
               .containsSubsequence("start a", "interrupted a", "end a", "start b");
+          System.out.printf(
+              "MEASURE session expiry (S = 4 s): holder interrupted after %d ms, returned after %d ms;"
+                  + " other context started after %d ms%n",
+              probe.millisTo("interrupted a", faultAt),
+              probe.millisTo("end a", faultAt),
+              probe.millisTo("start b", faultAt));
           contexts.get(1).close();
           assertThat(get(next)).isEqualTo("interrupted");
         });
@@ -260,7 +277,7 @@ class SwitchmanGuardIntegrationTests {
             context -> {
               TestJobs jobs = context.getBean(TestJobs.class);
               Future<?> stuck = pool.submit(jobs::stubborn);
-              await().atMost(Duration.ofSeconds(5)).until(() -> !halts.isEmpty());
+              await().atMost(Duration.ofSeconds(15)).until(() -> !halts.isEmpty());
               assertThat(halts.get(0))
                   .contains("TestJobs.stubborn()")
                   .contains("has not returned")
@@ -360,6 +377,39 @@ class SwitchmanGuardIntegrationTests {
   }
 
   @Test
+  void bothAnnotationsShouldHoldTheLockAndTheLeases() {
+    contexts(
+        1,
+        contexts ->
+            assertThat(contexts.get(0).getBean(TestJobs.class).both())
+                .isEqualTo("both lock=true leases=1"));
+  }
+
+  @Test
+  void waitForShouldRunTheCallOnceTheHolderReturns() {
+    contexts(
+        2,
+        contexts -> {
+          TestJobs a = contexts.get(0).getBean(TestJobs.class);
+          TestJobs b = contexts.get(1).getBean(TestJobs.class);
+          AtomicBoolean release = new AtomicBoolean();
+          probe.holdUntil = release::get;
+          Future<String> holder = submit(a::patient);
+          await().until(() -> probe.running.get() == 1);
+          Future<String> waiter = submit(b::patient);
+          await()
+              .during(Duration.ofMillis(300))
+              .atMost(Duration.ofSeconds(2))
+              .until(() -> !waiter.isDone() && probe.runs.get() == 1);
+          release.set(true);
+          assertThat(get(holder)).isEqualTo("a");
+          assertThat(get(waiter)).isEqualTo("b");
+          assertThat(probe.events).containsSubsequence("start a", "end a", "start b", "end b");
+          assertThat(probe.maxRunning).hasValue(1);
+        });
+  }
+
+  @Test
   void hostLeaseShouldTakeItsCapacityFromTheProperties() {
     contexts(
         1,
@@ -387,6 +437,8 @@ class SwitchmanGuardIntegrationTests {
           contexts.get(1).close();
           get(second);
           assertThat(next).hasValue("interrupted");
+          // after shutdown, calls are skipped
+          assertThat(b.token()).isNull();
         });
   }
 

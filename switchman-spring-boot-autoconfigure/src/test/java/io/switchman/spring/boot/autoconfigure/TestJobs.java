@@ -6,9 +6,12 @@ package io.switchman.spring.boot.autoconfigure;
 
 import io.switchman.annotation.SwitchmanLease;
 import io.switchman.annotation.SwitchmanLock;
+import io.switchman.core.Grant;
 import io.switchman.core.SwitchmanContext;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -26,6 +29,7 @@ public class TestJobs {
     final AtomicInteger maxRunning = new AtomicInteger();
     final AtomicInteger runs = new AtomicInteger();
     final List<String> events = new CopyOnWriteArrayList<>();
+    final Map<String, Long> times = new ConcurrentHashMap<>();
     final AtomicBoolean letGo = new AtomicBoolean();
     final CountDownLatch started = new CountDownLatch(1);
     volatile BooleanSupplier holdUntil = () -> true;
@@ -34,12 +38,22 @@ public class TestJobs {
       int now = running.incrementAndGet();
       maxRunning.accumulateAndGet(now, Math::max);
       runs.incrementAndGet();
-      events.add("start " + id);
+      event("start " + id);
       started.countDown();
     }
 
+    void event(String event) {
+      times.putIfAbsent(event, System.nanoTime());
+      events.add(event);
+    }
+
+    /** Milliseconds from {@code fromNanos} to the first {@code event}. */
+    long millisTo(String event, long fromNanos) {
+      return TimeUnit.NANOSECONDS.toMillis(times.get(event) - fromNanos);
+    }
+
     void exit(String id) {
-      events.add("end " + id);
+      event("end " + id);
       running.decrementAndGet();
     }
   }
@@ -93,7 +107,7 @@ public class TestJobs {
       Thread.sleep(60_000);
       return "completed";
     } catch (InterruptedException e) {
-      probe.events.add("interrupted " + id);
+      probe.event("interrupted " + id);
       Thread.currentThread().interrupt(); // keep the status, as well-behaved code does
       return "interrupted";
     } finally {
@@ -143,6 +157,29 @@ public class TestJobs {
   @SwitchmanLock(name = "grouped", group = "workers")
   public String grouped() {
     return id;
+  }
+
+  /** Both annotations: the leases are taken first, then the lock. */
+  @SwitchmanLock(name = "both")
+  @SwitchmanLease(resource = "pool", capacity = "2")
+  public String both() {
+    Grant g = SwitchmanContext.current().orElseThrow();
+    return g.name() + " lock=" + g.hasLock() + " leases=" + g.leases().size();
+  }
+
+  /** Waits up to 10 s for a held lock. */
+  @SwitchmanLock(name = "patient", waitFor = "10s")
+  public String patient() throws InterruptedException {
+    probe.enter(id);
+    try {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (!probe.holdUntil.getAsBoolean() && System.nanoTime() < deadline) {
+        Thread.sleep(10);
+      }
+      return id;
+    } finally {
+      probe.exit(id);
+    }
   }
 
   @SwitchmanLease(resource = "FQDN_cpu", amount = 1)

@@ -66,21 +66,7 @@ public final class SwitchmanEndpoint {
   }
 
   private SwitchmanDescriptor offline(@Nullable String session, @Nullable String error) {
-    List<GrantInfo> own =
-        engine.grants().stream()
-            .map(
-                g ->
-                    new GrantInfo(
-                        g.name(),
-                        g.hasLock(),
-                        g.fencingToken(),
-                        g.leases().stream()
-                            .map(l -> l.resource() + "=" + l.amount() + "/" + l.capacity())
-                            .toList(),
-                        g.acquiredAt(),
-                        g.isHeld(),
-                        g.lossReason().orElse(null)))
-            .toList();
+    List<GrantInfo> own = engine.grants().stream().map(GrantInfo::of).toList();
     return new SwitchmanDescriptor(
         engine.host().fqdn(),
         engine.prefix(),

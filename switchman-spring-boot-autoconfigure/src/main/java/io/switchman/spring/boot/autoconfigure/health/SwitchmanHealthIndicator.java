@@ -6,6 +6,8 @@ package io.switchman.spring.boot.autoconfigure.health;
 
 import io.switchman.core.SwitchmanEngine;
 import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.state.ConnectionStateListener;
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.boot.health.contributor.AbstractHealthIndicator;
 import org.springframework.boot.health.contributor.Health;
 
@@ -16,10 +18,12 @@ import org.springframework.boot.health.contributor.Health;
  * sessionTimeoutMs} (negotiated) while connected, {@code prefix}, {@code grants} (held by this
  * instance). Never blocks on ZooKeeper.
  */
-public final class SwitchmanHealthIndicator extends AbstractHealthIndicator {
+public final class SwitchmanHealthIndicator extends AbstractHealthIndicator
+    implements DisposableBean {
 
   private final SwitchmanEngine engine;
   private final CuratorFramework client;
+  private final ConnectionStateListener listener = (c, s) -> state = s.name();
   private volatile String state;
 
   public SwitchmanHealthIndicator(SwitchmanEngine engine, CuratorFramework client) {
@@ -27,7 +31,12 @@ public final class SwitchmanHealthIndicator extends AbstractHealthIndicator {
     this.engine = engine;
     this.client = client;
     this.state = engine.isConnected() ? "CONNECTED" : "NOT_CONNECTED";
-    client.getConnectionStateListenable().addListener((c, s) -> state = s.name());
+    client.getConnectionStateListenable().addListener(listener);
+  }
+
+  @Override
+  public void destroy() {
+    client.getConnectionStateListenable().removeListener(listener);
   }
 
   @Override

@@ -10,17 +10,15 @@ import io.switchman.core.Acquisition;
 import io.switchman.core.ClusterData;
 import io.switchman.core.GrantRequest;
 import io.switchman.core.SwitchmanEngine;
+import io.switchman.core.testing.ZooKeeperServerExtension;
 import io.switchman.spring.boot.autoconfigure.SwitchmanAutoConfiguration;
 import io.switchman.spring.boot.autoconfigure.endpoint.SwitchmanEndpoint.SwitchmanDescriptor;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.curator.framework.CuratorFramework;
-import org.apache.curator.test.InstanceSpec;
-import org.apache.curator.test.TestingServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.FilteredClassLoader;
@@ -28,7 +26,7 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 class SwitchmanEndpointAutoConfigurationTests {
 
-  private static TestingServer server;
+  @RegisterExtension static final ZooKeeperServerExtension zk = new ZooKeeperServerExtension();
 
   private final String prefix = "/endpoint-" + UUID.randomUUID();
 
@@ -38,22 +36,12 @@ class SwitchmanEndpointAutoConfigurationTests {
               AutoConfigurations.of(
                   SwitchmanAutoConfiguration.class, SwitchmanEndpointAutoConfiguration.class))
           .withPropertyValues(
-              "switchman.connect-string=" + server.getConnectString(),
+              "switchman.connect-string=" + zk.server().getConnectString(),
               "switchman.prefix=" + prefix,
               "switchman.host=h1.example.com",
               "switchman.session-timeout=4s",
               "switchman.connection-timeout=1s",
               "switchman.stop-timeout=1s");
-
-  @BeforeAll
-  static void startServer() throws Exception {
-    server = new TestingServer(new InstanceSpec(null, -1, -1, -1, true, -1, 200, -1), true);
-  }
-
-  @AfterAll
-  static void stopServer() throws Exception {
-    server.close();
-  }
 
   @Test
   void exposedEndpointShouldShowGrantsLocksLeasesAndClusterData() {

@@ -14,24 +14,22 @@ import io.micrometer.observation.ObservationRegistry;
 import io.switchman.annotation.SwitchmanLock;
 import io.switchman.core.Grant;
 import io.switchman.core.SwitchmanContext;
+import io.switchman.core.testing.ZooKeeperServerExtension;
 import io.switchman.spring.boot.autoconfigure.SwitchmanAutoConfiguration;
 import io.switchman.spring.boot.autoconfigure.SwitchmanRunListener;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.apache.curator.test.InstanceSpec;
-import org.apache.curator.test.TestingServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 class SwitchmanMetricsAutoConfigurationTests {
 
-  private static TestingServer server;
+  @RegisterExtension static final ZooKeeperServerExtension zk = new ZooKeeperServerExtension();
 
   private final ApplicationContextRunner runner =
       new ApplicationContextRunner()
@@ -39,20 +37,10 @@ class SwitchmanMetricsAutoConfigurationTests {
               AutoConfigurations.of(
                   SwitchmanAutoConfiguration.class, SwitchmanMetricsAutoConfiguration.class))
           .withPropertyValues(
-              "switchman.connect-string=" + server.getConnectString(),
+              "switchman.connect-string=" + zk.server().getConnectString(),
               "switchman.prefix=/metrics-" + UUID.randomUUID(),
               "switchman.session-timeout=4s",
               "switchman.stop-timeout=1s");
-
-  @BeforeAll
-  static void startServer() throws Exception {
-    server = new TestingServer(new InstanceSpec(null, -1, -1, -1, true, -1, 200, -1), true);
-  }
-
-  @AfterAll
-  static void stopServer() throws Exception {
-    server.close();
-  }
 
   @Test
   void meterRegistryShouldGetSwitchmanMeters() {

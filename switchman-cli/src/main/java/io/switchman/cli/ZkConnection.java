@@ -1,0 +1,204 @@
+/*
+ * Copyright 2026 the switchman authors.
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package io.switchman.cli;
+
+import io.switchman.core.Durations;
+import io.switchman.core.SwitchmanEngine;
+import io.switchman.core.SwitchmanException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.retry.ExponentialBackoffRetry;
+import org.apache.zookeeper.ZooDefs;
+import org.apache.zookeeper.ZooKeeper;
+import org.apache.zookeeper.client.ZKClientConfig;
+import org.apache.zookeeper.data.ACL;
+import org.jspecify.annotations.Nullable;
+
+/** A started Curator client, connected, and the engine over it. */
+final class ZkConnection implements AutoCloseable {
+
+  /**
+   * Initializes the ZooKeeper client's configuration classes (they pull in Netty's SSL classes,
+   * about 80 ms) on a second thread while the main thread parses the command line and the config.
+   * The main thread joins it before it connects, so no class is initialized by both at once.
+   */
+  private static final Thread WARM_UP =
+      new Thread(
+          () -> {
+            try {
+              new ZKClientConfig();
+              CuratorFrameworkFactory.builder();
+            } catch (RuntimeException | LinkageError e) {
+              // the main thread will meet the same problem and report it
+            }
+          },
+          "switchman-warm-up");
+
+  /** Starts the warm-up; {@link #open} waits for it. */
+  static void warmUp() {
+    WARM_UP.setDaemon(true);
+    WARM_UP.start();
+  }
+
+  /** Connecting failed; the message was logged. */
+  static final class Failure extends Exception {
+    private static final long serialVersionUID = 1L;
+    private final int exitCode;
+
+    Failure(int exitCode) {
+      super(null, null, false, false);
+      this.exitCode = exitCode;
+    }
+
+    int exitCode() {
+      return exitCode;
+    }
+  }
+
+  private final CuratorFramework client;
+  private final CliConfig cfg;
+  private @Nullable SwitchmanEngine engine;
+
+  private ZkConnection(CuratorFramework client, CliConfig cfg) {
+    this.client = client;
+    this.cfg = cfg;
+  }
+
+  static ZkConnection open(CliConfig cfg) throws Failure {
+    if (WARM_UP.isAlive()) {
+      try {
+        WARM_UP.join();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new Failure(ExitCodes.UNAVAILABLE);
+      }
+    }
+    CuratorFrameworkFactory.Builder b =
+        CuratorFrameworkFactory.builder()
+            .connectString(cfg.zkhosts())
+            .sessionTimeoutMs(cfg.sessionTimeoutMs())
+            .connectionTimeoutMs(cfg.sessionTimeoutMs())
+            .retryPolicy(new ExponentialBackoffRetry(100, 3))
+            .zkClientConfig(clientConfig());
+    if (cfg.auth() != null) {
+      b.authorization("digest", cfg.auth().getBytes(StandardCharsets.UTF_8));
+    }
+    CliLog.timing("client configured");
+    CuratorFramework client;
+    try {
+      client = b.build();
+      client.start();
+      CliLog.timing("client started");
+    } catch (RuntimeException e) {
+      CliLog.error("Invalid zkhosts '" + cfg.zkhosts() + "' in the config file: " + e.getMessage());
+      throw new Failure(ExitCodes.CONFIG);
+    }
+    ZkConnection c = new ZkConnection(client, cfg);
+    try {
+      if (!client.blockUntilConnected(cfg.sessionTimeoutMs(), TimeUnit.MILLISECONDS)) {
+        CliLog.error(
+            "ZooKeeper at "
+                + cfg.zkhosts()
+                + " is unreachable: no connection within "
+                + Durations.format(Duration.ofMillis(cfg.sessionTimeoutMs()))
+                + "; nothing was run");
+        c.close();
+        throw new Failure(ExitCodes.UNAVAILABLE);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      c.close();
+      throw new Failure(ExitCodes.UNAVAILABLE);
+    }
+    return c;
+  }
+
+  /**
+   * SASL (Kerberos) stays off unless a JAAS configuration is given with {@code
+   * -Djava.security.auth.login.config}: looking for one costs start-up time, and digest auth does
+   * not need it.
+   */
+  private static ZKClientConfig clientConfig() {
+    ZKClientConfig config = new ZKClientConfig();
+    if (System.getProperty("java.security.auth.login.config") == null) {
+      config.setProperty(ZKClientConfig.ENABLE_CLIENT_SASL_KEY, "false");
+    }
+    return config;
+  }
+
+  /** The session timeout the server granted. */
+  int negotiatedSessionTimeoutMs() {
+    return client.getZookeeperClient().getLastNegotiatedSessionTimeoutMs();
+  }
+
+  SwitchmanEngine engine(Duration stopBudget) throws Failure {
+    if (engine == null) {
+      try {
+        engine =
+            SwitchmanEngine.builder(client)
+                .prefix(cfg.prefix())
+                .host(LocalHost.facts(cfg.fqdn()))
+                .stopBudget(stopBudget)
+                .operationTimeout(Duration.ofMillis(cfg.sessionTimeoutMs()))
+                .acl(acl(cfg))
+                .build();
+      } catch (SwitchmanException e) {
+        CliLog.error(e.getMessage() + " (prefix in the config file)");
+        throw new Failure(ExitCodes.CONFIG);
+      }
+    }
+    return engine;
+  }
+
+  /** Open as switchman without auth; with auth, all rights for the identity, read for all. */
+  static List<ACL> acl(CliConfig cfg) {
+    if (cfg.auth() == null) {
+      return ZooDefs.Ids.OPEN_ACL_UNSAFE;
+    }
+    return List.of(
+        new ACL(ZooDefs.Perms.ALL, ZooDefs.Ids.AUTH_IDS),
+        new ACL(ZooDefs.Perms.READ, ZooDefs.Ids.ANYONE_ID_UNSAFE));
+  }
+
+  @Override
+  public void close() {
+    if (engine != null) {
+      engine.close();
+    }
+    CliLog.timing("engine closed");
+    closeQuickly(client);
+    CliLog.timing("client closed");
+  }
+
+  /**
+   * Closes the session and returns as soon as the server has confirmed it: the ZooKeeper client
+   * then still spends 100 ms cleaning up its socket, which a process about to exit need not wait
+   * for. (The lock and lease nodes were deleted and confirmed before.)
+   */
+  private static void closeQuickly(CuratorFramework client) {
+    ZooKeeper zk;
+    try {
+      zk = client.getZookeeperClient().getZooKeeper();
+    } catch (Exception e) {
+      client.close();
+      return;
+    }
+    Thread closer = new Thread(client::close, "switchman-close");
+    closer.setDaemon(true);
+    closer.start();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+    try {
+      while (zk.getState().isAlive() && closer.isAlive() && System.nanoTime() < deadline) {
+        closer.join(2);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
