@@ -188,6 +188,7 @@ public final class Soak {
           }
           w.proxy.close();
         }
+        killStragglers();
         if (observerEngine != null) {
           observerEngine.close();
         }
@@ -196,6 +197,23 @@ public final class Soak {
         }
       }
     }
+  }
+
+  /**
+   * Kills what a worker left behind outside its process tree: a CLI command placeholder stays
+   * stopped, reparented to init, when {@code switchman} is killed right after starting it (it never
+   * runs the command). Found by this run's directory on its command line.
+   */
+  private void killStragglers() {
+    String marker = config.dir().toAbsolutePath().toString();
+    ProcessHandle.allProcesses()
+        .filter(p -> p.pid() != ProcessHandle.current().pid())
+        .filter(p -> p.info().commandLine().map(c -> c.contains(marker)).orElse(false))
+        .forEach(
+            p -> {
+              log.info("killing a process left behind: {} {}", p.pid(), p.info().commandLine());
+              p.destroyForcibly();
+            });
   }
 
   private String describe(String id) {
