@@ -231,8 +231,7 @@ final class Acquirer implements Watcher {
           long sentAt = System.nanoTime();
           String path =
               createSequential(leasesDir + "/" + l.amount() + "_" + l.capacity() + "_", data, stat);
-          temporaryHeld(
-              new HeldLease(l.resource(), l.amount(), l.capacity(), path, stat.getCzxid()));
+          held.add(new HeldLease(l.resource(), l.amount(), l.capacity(), path, stat.getCzxid()));
           lastProofNanos = sentAt;
         }
       } finally {
@@ -275,10 +274,6 @@ final class Acquirer implements Watcher {
       sum += ln.amount();
     }
     return sum;
-  }
-
-  private void temporaryHeld(HeldLease lease) {
-    held.add(lease);
   }
 
   /** Joins switchman's semaphore mutex: the lowest {@code acquire-<seq>} node holds it. */

@@ -33,19 +33,24 @@ public final class LeaseExpression {
    */
   public static long evaluate(String what, String expression, HostFacts host) {
     String expanded = host.expand(expression);
-    if (expanded.equals(expression)) {
-      return evaluate(what, expression);
+    String subject = what + " '" + Names.printable(expression) + "'";
+    if (!expanded.equals(expression)) {
+      subject += " (after macro expansion: '" + Names.printable(expanded) + "')";
     }
-    return evaluate(
-        what + " '" + Names.printable(expression) + "' (after macro expansion:", expanded, ")");
+    return evaluateText(subject, expanded);
   }
 
+  /** Evaluates an expression without macros; {@code what} as for the method above. */
   static long evaluate(String what, String expression) {
-    return evaluate(what, expression, "");
+    return evaluateText(what + " '" + Names.printable(expression) + "'", expression);
   }
 
-  private static long evaluate(String what, String expression, String close) {
-    LeaseExpression p = new LeaseExpression(expression);
+  /**
+   * @param subject what is evaluated, as the error message names it, e.g. {@code amount of lease db
+   *     '7/2'}
+   */
+  private static long evaluateText(String subject, String text) {
+    LeaseExpression p = new LeaseExpression(text);
     BigDecimal value;
     try {
       p.skipSpaces();
@@ -58,36 +63,24 @@ public final class LeaseExpression {
         throw p.error("unexpected '" + p.text.charAt(p.pos) + "' at position " + (p.pos + 1));
       }
     } catch (ParseError e) {
-      throw SwitchmanException.invalid(
-          "Invalid "
-              + what
-              + " '"
-              + Names.printable(expression)
-              + "'"
-              + close
-              + ": "
-              + e.getMessage()
-              + "; allowed are integers, + - * /, parentheses and int()");
+      throw invalid(
+          subject, e.getMessage() + "; allowed are integers, + - * /, parentheses and int()");
     }
     BigDecimal stripped = value.stripTrailingZeros();
     if (stripped.scale() > 0) {
-      throw SwitchmanException.invalid(
-          "Invalid "
-              + what
-              + " '"
-              + Names.printable(expression)
-              + "'"
-              + close
-              + ": it evaluates to "
-              + stripped.toPlainString()
-              + ", not a whole number; wrap it in int()");
+      throw invalid(
+          subject,
+          "it evaluates to " + stripped.toPlainString() + ", not a whole number; wrap it in int()");
     }
     try {
       return stripped.longValueExact();
     } catch (ArithmeticException e) {
-      throw SwitchmanException.invalid(
-          "Invalid " + what + " '" + Names.printable(expression) + "'" + close + ": too large");
+      throw invalid(subject, "too large");
     }
+  }
+
+  private static SwitchmanException invalid(String subject, String problem) {
+    return SwitchmanException.invalid("Invalid " + subject + ": " + problem);
   }
 
   private static final class ParseError extends Exception {

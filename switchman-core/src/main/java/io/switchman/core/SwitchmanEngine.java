@@ -298,6 +298,15 @@ public final class SwitchmanEngine implements AutoCloseable {
    * @throws InterruptedException when interrupted while waiting; nothing is held then
    */
   public Acquisition acquire(GrantRequest request) throws InterruptedException {
+    // Values that need no cluster data are checked before ZooKeeper is asked, so a bad amount
+    // is reported as such even when ZooKeeper is unreachable.
+    for (LeaseRequest l : request.leases()) {
+      String resource = Names.checkResourceName(host.expand(l.resource()));
+      long amount = amount(l, resource);
+      if (l.capacity() != null) {
+        lease(resource, amount, l.capacity());
+      }
+    }
     ZooKeeper zk = connectedZooKeeper();
     ClusterData data = clusterData.get(zk);
     if (request.group() != null && !data.isMember(request.group(), host.fqdn())) {
@@ -342,7 +351,7 @@ public final class SwitchmanEngine implements AutoCloseable {
     List<String> unknown = new ArrayList<>();
     for (LeaseRequest l : request.leases()) {
       String resource = Names.checkResourceName(host.expand(l.resource()));
-      long amount = LeaseExpression.evaluate("amount of lease " + resource, l.amount(), host);
+      long amount = amount(l, resource);
       String capExpr = l.capacity();
       if (capExpr == null) {
         capExpr = data.capacities().get(l.resource());
@@ -358,25 +367,7 @@ public final class SwitchmanEngine implements AutoCloseable {
                 + "': give one with the lease, or add it to the \"capacities\" of znode "
                 + layout.prefix());
       }
-      long capacity = LeaseExpression.evaluate("capacity of resource " + resource, capExpr, host);
-      if (amount < 1) {
-        throw SwitchmanException.invalid(
-            "Invalid amount " + amount + " for resource " + resource + ": must be at least 1");
-      }
-      if (capacity < 1) {
-        throw SwitchmanException.invalid(
-            "Invalid capacity " + capacity + " for resource " + resource + ": must be at least 1");
-      }
-      if (amount > capacity) {
-        throw new SwitchmanException(
-            SwitchmanException.Kind.AMOUNT_ABOVE_CAPACITY,
-            "Lease of "
-                + amount
-                + " units of resource "
-                + resource
-                + " can never be granted: its capacity is "
-                + capacity);
-      }
+      Acquirer.Lease lease = lease(resource, amount, capExpr);
       for (Acquirer.Lease other : out) {
         if (other.resource().equals(resource)) {
           throw SwitchmanException.invalid(
@@ -386,7 +377,7 @@ public final class SwitchmanEngine implements AutoCloseable {
       if (!known.contains(resource)) {
         unknown.add(resource);
       }
-      out.add(new Acquirer.Lease(resource, amount, capacity));
+      out.add(lease);
     }
     if (!unknown.isEmpty()) {
       throw new SwitchmanException(
@@ -400,6 +391,37 @@ public final class SwitchmanEngine implements AutoCloseable {
     }
     out.sort((a, b) -> Integer.compare(known.indexOf(a.resource()), known.indexOf(b.resource())));
     return out;
+  }
+
+  /** The lease's amount, a whole number of at least 1. */
+  private long amount(LeaseRequest l, String resource) {
+    long amount = LeaseExpression.evaluate("amount of lease " + resource, l.amount(), host);
+    if (amount < 1) {
+      throw SwitchmanException.invalid(
+          "Invalid amount " + amount + " for resource " + resource + ": must be at least 1");
+    }
+    return amount;
+  }
+
+  /** A lease whose capacity is at least 1 and at least its amount. */
+  private Acquirer.Lease lease(String resource, long amount, String capacityExpression) {
+    long capacity =
+        LeaseExpression.evaluate("capacity of resource " + resource, capacityExpression, host);
+    if (capacity < 1) {
+      throw SwitchmanException.invalid(
+          "Invalid capacity " + capacity + " for resource " + resource + ": must be at least 1");
+    }
+    if (amount > capacity) {
+      throw new SwitchmanException(
+          SwitchmanException.Kind.AMOUNT_ABOVE_CAPACITY,
+          "Lease of "
+              + amount
+              + " units of resource "
+              + resource
+              + " can never be granted: its capacity is "
+              + capacity);
+    }
+    return new Acquirer.Lease(resource, amount, capacity);
   }
 
   private @Nullable String capacityByExpandedName(ClusterData data, String resource) {
@@ -869,10 +891,6 @@ public final class SwitchmanEngine implements AutoCloseable {
     } catch (KeeperException e) {
       throw unavailable("reading the status under " + layout.prefix(), e);
     }
-  }
-
-  ScheduledExecutorService scheduler() {
-    return watchdog;
   }
 
   // ---------------------------------------------------------------- close

@@ -121,6 +121,11 @@ class EngineLifecycleTest extends EngineTestBase {
         .extracting(e -> ((SwitchmanException) e).kind())
         .isEqualTo(Kind.UNAVAILABLE);
     assertThat(System.nanoTime() - t0).isLessThan(TimeUnit.SECONDS.toNanos(3));
+    // A bad value is reported as such, not as unreachable ZooKeeper.
+    assertThatThrownBy(() -> a.acquire(GrantRequest.builder("job").lease("db", "0", "2").build()))
+        .hasMessage("Invalid amount 0 for resource db: must be at least 1");
+    assertThatThrownBy(() -> a.acquire(GrantRequest.builder("job").lease("db", "3", "2").build()))
+        .hasMessage("Lease of 3 units of resource db can never be granted: its capacity is 2");
     zk.server().restart();
     await()
         .atMost(Duration.ofSeconds(10))
