@@ -159,6 +159,7 @@ final class Attempt implements Watcher {
     try {
       String path =
           zk.create(prefix, nodeData, session.acl(), CreateMode.EPHEMERAL_SEQUENTIAL, stat);
+      session.afterCreate.accept(path);
       created(path);
       return path;
     } catch (KeeperException.ConnectionLossException | InterruptedException e) {

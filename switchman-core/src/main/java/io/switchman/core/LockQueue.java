@@ -121,6 +121,7 @@ final class LockQueue implements GrantRegistry.LockClaimant {
     long sentAt = System.nanoTime();
     try {
       attempt.zk().create(path, session.holderData(), session.acl(), CreateMode.EPHEMERAL, stat);
+      session.afterCreate.accept(path);
     } catch (KeeperException.NodeExistsException e) {
       unclaim();
       return false;

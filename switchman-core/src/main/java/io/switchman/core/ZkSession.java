@@ -15,6 +15,8 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
@@ -48,6 +50,15 @@ final class ZkSession {
   private final Set<String> ownNodes = ConcurrentHashMap.newKeySet();
 
   private volatile boolean closed;
+
+  /**
+   * Test seam: called with the path of every node a request created, after the create returned and
+   * before the request records the node as its own.
+   */
+  volatile Consumer<String> afterCreate = path -> {};
+
+  /** Test seam: how many directory listings of the orphan sweep have been handled. */
+  final AtomicLong sweepListings = new AtomicLong();
 
   /**
    * @param background the thread that runs retries and sweeps (the safety monitor's)
@@ -301,6 +312,7 @@ final class ZkSession {
                 deleteIfOrphan(zk, path);
               }
             }
+            sweepListings.incrementAndGet();
           },
           null);
     }

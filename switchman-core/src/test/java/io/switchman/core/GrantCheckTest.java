@@ -1,0 +1,51 @@
+/*
+ * Copyright 2026 the switchman authors.
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package io.switchman.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.switchman.core.testing.TcpProxy;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Issue 10, item 8: a job must not start on a grant already lost. The adapters ask the grant right
+ * before running; the answer must be true only while the safety deadline has not passed, whether or
+ * not the safety monitor has got round to declaring the loss (a slow or descheduled thread).
+ */
+class GrantCheckTest extends EngineTestBase {
+
+  @Test
+  void aGrantPastItsSafetyDeadlineIsNotHeldEvenBeforeTheMonitorNoticed() throws Exception {
+    TcpProxy proxy = zk.proxy();
+    SwitchmanEngine engine = engine(zk.client(proxy.connectString(), SESSION), "host-a");
+    Grant g = engine.acquire(lock("job")).grant();
+
+    // The safety monitor is descheduled: its thread runs nothing until released.
+    CountDownLatch monitorBlocked = new CountDownLatch(1);
+    CountDownLatch releaseMonitor = new CountDownLatch(1);
+    engine
+        .monitorScheduler()
+        .execute(
+            () -> {
+              monitorBlocked.countDown();
+              OrphanSweepRaceTest.awaitQuietly(releaseMonitor);
+            });
+    try {
+      assertThat(monitorBlocked.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+      proxy.partition(); // no refresh could succeed anyway
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> System.nanoTime() - g.safeUntilNanos() > 0);
+      assertThat(g.isHeld()).as("isHeld() after the safety deadline passed").isFalse();
+      assertThat(g.lossReason()).contains(LossReason.SAFETY_DEADLINE);
+    } finally {
+      releaseMonitor.countDown();
+      proxy.heal();
+    }
+  }
+}
