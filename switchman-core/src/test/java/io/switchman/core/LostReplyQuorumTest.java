@@ -16,9 +16,9 @@ import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.retry.RetryNTimes;
-import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.data.Stat;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -33,6 +33,7 @@ class LostReplyQuorumTest {
   @TempDir Path dir;
 
   @Test
+  @Timeout(120)
   void aLostCreateReplyIsResolvedThroughTheLeader() throws Exception {
     try (Quorum q = new Quorum(dir, 1000, Duration.ofSeconds(60))) {
       int leader = q.leader();
@@ -50,8 +51,10 @@ class LostReplyQuorumTest {
         engine.acquire(GrantRequest.builder("warm-up").build()).grant().release();
 
         // Both followers' links to the leader are slow: the leader commits the create after a
-        // follower's ack (1.5 s there and back), and the slow follower applies it 1.5 s later.
-        Duration oneWay = Duration.ofMillis(1500);
+        // follower's ack (3 s there and back), and the slow follower applies it 3 s later, while
+        // the client's reconnection to it (at most 1 s of the client's back-off, then the session's
+        // revalidation with the leader, 6 s) is done before that.
+        Duration oneWay = Duration.ofMillis(3000);
         q.link(slow, leader).delay(oneWay);
         q.link(other, leader).delay(oneWay);
         // The create of the lock node reaches the leader; its reply is lost; the client reconnects
@@ -65,9 +68,9 @@ class LostReplyQuorumTest {
         } catch (SwitchmanException e) {
           failure = e;
         }
-        // Any write through the leader is ordered after the create: once it is answered, the
-        // create is committed (if it happened).
-        observer.create().withMode(CreateMode.EPHEMERAL).forPath("/barrier");
+        // The leader answers a sync once every write it proposed before is committed: the create
+        // is then committed, if it happened.
+        observer.getZookeeperClient().getZooKeeper().sync("/");
         q.link(slow, leader).delay(Duration.ZERO);
         q.link(other, leader).delay(Duration.ZERO);
 
@@ -85,8 +88,7 @@ class LostReplyQuorumTest {
           // A node of this session that no grant of this JVM owns must go (it would block the
           // lock for as long as the session lives).
           await()
-              .atMost(Duration.ofSeconds(20))
-              .failFast(() -> false)
+              .atMost(Duration.ofSeconds(15))
               .alias(seen + ": the node must not stay with this session and no grant")
               .until(
                   () -> {
