@@ -45,7 +45,9 @@ public class SwitchmanException extends RuntimeException {
     /** ZooKeeper could not be reached, or the session ended while the request was served. */
     UNAVAILABLE,
     /** The engine is closed. */
-    CLOSED
+    CLOSED,
+    /** {@link Grant#ensureHeld()}: the grant was lost or released before the job started. */
+    GRANT_LOST
   }
 
   private final Kind kind;

@@ -5,6 +5,7 @@
 package io.switchman.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
@@ -22,6 +23,7 @@ class GrantCheckTest extends EngineTestBase {
   void aGrantPastItsSafetyDeadlineIsNotHeldEvenBeforeTheMonitorNoticed() throws Exception {
     SwitchmanEngine engine = engine("host-a");
     Grant g = engine.acquire(lock("job")).grant();
+    g.ensureHeld(); // held: no exception
 
     // The safety monitor is descheduled: its thread runs nothing until released.
     CountDownLatch monitorBlocked = new CountDownLatch(1);
@@ -41,8 +43,29 @@ class GrantCheckTest extends EngineTestBase {
           .until(() -> System.nanoTime() - g.safeUntilNanos() > 0);
       assertThat(g.isHeld()).as("isHeld() after the safety deadline passed").isFalse();
       assertThat(g.lossReason()).contains(LossReason.SAFETY_DEADLINE);
+      assertThatThrownBy(g::ensureHeld)
+          .isInstanceOfSatisfying(
+              SwitchmanException.class,
+              e -> assertThat(e.kind()).isEqualTo(SwitchmanException.Kind.GRANT_LOST))
+          .hasMessage(
+              "Grant 'job' (fencing token "
+                  + g.fencingToken()
+                  + ") is no longer held: SAFETY_DEADLINE; the job must not run");
     } finally {
       releaseMonitor.countDown();
     }
+  }
+
+  @Test
+  void aReleasedGrantIsNotHeld() throws Exception {
+    Grant g = engine("host-a").acquire(lock("job")).grant();
+    g.release();
+    assertThat(g.isHeld()).isFalse();
+    assertThatThrownBy(g::ensureHeld)
+        .isInstanceOf(SwitchmanException.class)
+        .hasMessage(
+            "Grant 'job' (fencing token "
+                + g.fencingToken()
+                + ") is no longer held: it was released; the job must not run");
   }
 }
