@@ -10,6 +10,7 @@ import static org.awaitility.Awaitility.await;
 import io.switchman.core.Acquisition.Outcome;
 import io.switchman.core.testing.FaultLink;
 import io.switchman.core.testing.Quorum;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -101,6 +102,66 @@ class LostReplyQuorumTest {
         assertThat(result.grant().fencingToken()).isEqualTo(node.getCzxid());
         assertThat(node.getEphemeralOwner()).isEqualTo(engine.sessionId());
         result.grant().release();
+      }
+    }
+  }
+
+  /**
+   * The same for a sequential node, whose name is unknown when the reply is lost: the request fails
+   * and the orphan sweep must find the node. A listing on the follower before it applied the create
+   * would miss it, and the queue node would then block the queue for the session's life.
+   */
+  @Test
+  @Timeout(120)
+  void theOrphanOfALostQueueJoinIsFoundThroughTheLeader() throws Exception {
+    try (Quorum q = new Quorum(dir, 1000, Duration.ofSeconds(60))) {
+      int leader = q.leader();
+      int slow = q.followers().get(0);
+      int other = q.followers().get(1);
+      try (FaultLink clientLink = new FaultLink(q.clientPort(leader), true);
+          CuratorFramework client = client(clientLink.connectString());
+          CuratorFramework observer = client("127.0.0.1:" + q.clientPort(leader));
+          SwitchmanEngine engine =
+              SwitchmanEngine.builder(client)
+                  .host(new HostFacts("host-a", 4, 8192))
+                  .stopBudget(Duration.ofMillis(600))
+                  .operationTimeout(Duration.ofSeconds(20))
+                  .build()) {
+        observer
+            .create()
+            .forPath("/switchman", "{\"resources\": [\"db\"]}".getBytes(StandardCharsets.UTF_8));
+        GrantRequest lease = GrantRequest.builder("job").lock(false).lease("db", "1", "1").build();
+        engine.acquire(lease).grant().release(); // creates the parents
+
+        Duration oneWay = Duration.ofMillis(3000);
+        q.link(slow, leader).delay(oneWay);
+        q.link(other, leader).delay(oneWay);
+        // The transaction that joins the queue reaches the leader; its reply is lost; the client
+        // reconnects to the slow follower.
+        clientLink.cutAfterNextRequest(FaultLink.CREATES, q.clientPort(slow));
+        SwitchmanException failure = null;
+        try {
+          engine.acquire(lease);
+        } catch (SwitchmanException e) {
+          failure = e;
+        }
+        assertThat(failure).as("the request whose queue join lost its reply").isNotNull();
+        // The join is committed 6 s later (a follower's ack); the slow follower applies it 3 s
+        // after that, while the client is reconnected to it after at most 7 s.
+        await()
+            .atMost(Duration.ofSeconds(20))
+            .alias("the queue node whose create reply was lost, committed")
+            .until(() -> observer.getChildren().forPath("/switchman/queues/db").size() == 1);
+        q.link(slow, leader).delay(Duration.ZERO);
+        q.link(other, leader).delay(Duration.ZERO);
+
+        await()
+            .atMost(Duration.ofSeconds(20))
+            .alias("the orphan queue node of this session must be swept")
+            .until(() -> observer.getChildren().forPath("/switchman/queues/db").isEmpty());
+        Acquisition again = engine.acquire(lease);
+        assertThat(again.outcome()).isEqualTo(Outcome.ACQUIRED);
+        again.grant().release();
       }
     }
   }
