@@ -29,17 +29,38 @@ final class GuardedRun {
   private final GuardedMethod method;
   private final Grant grant;
   private final Thread thread;
+  private final long grantedAtNanos;
+  private volatile long lostAtNanos;
   private boolean done;
   private @Nullable String stopReason;
   private long stoppedAtNanos;
   private @Nullable ScheduledFuture<?> maxDurationTimer;
   private @Nullable ScheduledFuture<?> stuckTimer;
 
-  GuardedRun(SwitchmanGuard guard, GuardedMethod method, Grant grant, Thread thread) {
+  GuardedRun(
+      SwitchmanGuard guard, GuardedMethod method, Grant grant, Thread thread, long grantedAtNanos) {
     this.guard = guard;
     this.method = method;
     this.grant = grant;
     this.thread = thread;
+    this.grantedAtNanos = grantedAtNanos;
+  }
+
+  /** Notes that the grant was lost now (the first call counts). */
+  void lost() {
+    if (lostAtNanos == 0) {
+      lostAtNanos = System.nanoTime();
+    }
+  }
+
+  /**
+   * How long the grant was held: from when it was granted until now (its release) or until it was
+   * lost, whichever came first.
+   */
+  Duration held() {
+    long lost = lostAtNanos;
+    long end = lost != 0 ? lost : System.nanoTime();
+    return Duration.ofNanos(Math.max(0, end - grantedAtNanos));
   }
 
   /** The timer that stops the call at its maxDuration, cancelled when it returns. */

@@ -135,7 +135,8 @@ final class SwitchmanGuard implements AutoCloseable {
   private @Nullable Object run(
       MethodInvocation invocation, GuardedMethod method, Grant grant, long start) throws Throwable {
     String name = method.request().name();
-    Duration waited = Duration.ofNanos(System.nanoTime() - start);
+    long grantedAt = System.nanoTime();
+    Duration waited = Duration.ofNanos(grantedAt - start);
     log.debug(
         "Running {} under grant '{}' (fencing token {}) after {} ms",
         method.description(),
@@ -143,16 +144,14 @@ final class SwitchmanGuard implements AutoCloseable {
         grant.fencingToken(),
         waited.toMillis());
     List<SwitchmanRunListener.Run> handles = new ArrayList<>(listeners.size());
-    for (SwitchmanRunListener l : listeners) {
-      try {
-        handles.add(l.started(name, grant, waited));
-      } catch (RuntimeException e) {
-        log.warn("A switchman run listener failed; ignored", e);
-      }
-    }
-    GuardedRun run = new GuardedRun(this, method, grant, Thread.currentThread());
+    notifyListeners(l -> handles.add(l.started(name, grant, waited)));
+    GuardedRun run = new GuardedRun(this, method, grant, Thread.currentThread(), grantedAt);
     running.add(run);
-    grant.onLoss(reason -> run.stop(reason.name()));
+    grant.onLoss(
+        reason -> {
+          run.lost();
+          run.stop(reason.name());
+        });
     Duration max = method.maxDuration();
     if (max != null) {
       run.maxDurationTimer(schedule(() -> run.stop(MAX_DURATION), max));
@@ -167,20 +166,28 @@ final class SwitchmanGuard implements AutoCloseable {
     } finally {
       run.finish();
       running.remove(run);
-      release(method, grant, runStart);
       Duration ran = Duration.ofNanos(System.nanoTime() - runStart);
+      Throwable thrown = error;
       for (SwitchmanRunListener.Run h : handles) {
-        try {
-          h.finished(ran, error);
-        } catch (RuntimeException e) {
-          log.warn("A switchman run listener failed; ignored", e);
-        }
+        safely(() -> h.finished(ran, thrown));
       }
+      release(method, grant, runStart, () -> released(run, handles));
     }
   }
 
-  /** Releases now, or holdAtLeast after the method started ({@code runStart}). */
-  private void release(GuardedMethod method, Grant grant, long runStart) {
+  /** Tells the listeners how long the grant of {@code run} was held, once it is released. */
+  private static void released(GuardedRun run, List<SwitchmanRunListener.Run> handles) {
+    Duration held = run.held();
+    for (SwitchmanRunListener.Run h : handles) {
+      safely(() -> h.released(held));
+    }
+  }
+
+  /**
+   * Releases now, or holdAtLeast after the method started ({@code runStart}); then runs {@code
+   * released}.
+   */
+  private void release(GuardedMethod method, Grant grant, long runStart, Runnable released) {
     long keepNanos = runStart + method.holdAtLeast().toNanos() - System.nanoTime();
     if (keepNanos > 0 && grant.isHeld() && !closed) {
       keptForHoldAtLeast.add(grant);
@@ -193,7 +200,13 @@ final class SwitchmanGuard implements AutoCloseable {
             () -> {
               if (keptForHoldAtLeast.remove(grant)) {
                 // release() may wait for ZooKeeper: not on the timer thread
-                Thread t = new Thread(grant::release, "switchman-release");
+                Thread t =
+                    new Thread(
+                        () -> {
+                          grant.release();
+                          released.run();
+                        },
+                        "switchman-release");
                 t.setDaemon(true);
                 t.start();
               }
@@ -206,6 +219,7 @@ final class SwitchmanGuard implements AutoCloseable {
       }
     }
     grant.release();
+    released.run();
   }
 
   private @Nullable Object skip(
@@ -217,13 +231,7 @@ final class SwitchmanGuard implements AutoCloseable {
       log.debug("Skipped {}: {}", method.description(), why);
     }
     Duration waited = Duration.ofNanos(System.nanoTime() - start);
-    for (SwitchmanRunListener l : listeners) {
-      try {
-        l.skipped(method.request().name(), reason, waited, why);
-      } catch (RuntimeException e) {
-        log.warn("A switchman run listener failed; ignored", e);
-      }
-    }
+    notifyListeners(l -> l.skipped(method.request().name(), reason, waited, why));
     return method.skipValue();
   }
 
@@ -284,11 +292,20 @@ final class SwitchmanGuard implements AutoCloseable {
   /** Calls every listener, ignoring (and logging) failures. */
   void notifyListeners(Consumer<SwitchmanRunListener> call) {
     for (SwitchmanRunListener l : listeners) {
-      try {
-        call.accept(l);
-      } catch (RuntimeException e) {
-        log.warn("A switchman run listener failed; ignored", e);
-      }
+      safely(() -> call.accept(l));
+    }
+  }
+
+  /**
+   * Makes one call of a listener (or of a run it returned): an exception it throws is logged and
+   * ignored, so that it never breaks the guarded method. The one place listener failures are
+   * caught.
+   */
+  static void safely(Runnable listenerCall) {
+    try {
+      listenerCall.run();
+    } catch (RuntimeException e) {
+      log.warn("A switchman run listener failed; ignored", e);
     }
   }
 }

@@ -38,10 +38,12 @@ public interface SwitchmanRunListener {
   }
 
   /**
-   * A running method is being stopped: its grant was lost, or it ran longer than its maxDuration.
+   * A running method is being stopped (interrupted): its grant was lost, it ran longer than its
+   * maxDuration, or the application is shutting down.
    *
    * @param name the request's name
-   * @param reason a {@link io.switchman.core.LossReason} name, or {@code MAX_DURATION}
+   * @param reason a {@link io.switchman.core.LossReason} name, {@code MAX_DURATION} or {@code
+   *     SHUTDOWN}
    */
   default void stopping(String name, String reason) {}
 
@@ -82,5 +84,14 @@ public interface SwitchmanRunListener {
      * @param error what it threw, or null
      */
     void finished(Duration ran, @Nullable Throwable error);
+
+    /**
+     * The grant is released (after {@link #finished}, and after holdAtLeast when the grant was kept
+     * for it), possibly on another thread.
+     *
+     * @param held how long the grant was held: from its acquisition to its release, or to its loss
+     *     when it was lost first
+     */
+    default void released(Duration held) {}
   }
 }

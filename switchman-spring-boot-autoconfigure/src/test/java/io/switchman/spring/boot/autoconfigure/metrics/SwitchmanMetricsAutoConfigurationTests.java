@@ -5,6 +5,7 @@
 package io.switchman.spring.boot.autoconfigure.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -21,6 +22,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -75,6 +77,37 @@ class SwitchmanMetricsAutoConfigurationTests {
                           .timer()
                           .count())
                   .isEqualTo(1);
+            });
+  }
+
+  @Test
+  void holdShouldTimeTheGrantIncludingHoldAtLeastNotJustTheMethod() {
+    runner
+        .withBean(SimpleMeterRegistry.class)
+        .withBean(Job.class)
+        .run(
+            context -> {
+              MeterRegistry registry = context.getBean(MeterRegistry.class);
+              assertThat(context.getBean(Job.class).kept()).isEqualTo(1.0);
+              // the method returned at once; the grant is kept 400 ms more and timed until released
+              await()
+                  .atMost(Duration.ofSeconds(30))
+                  .untilAsserted(
+                      () ->
+                          assertThat(
+                                  registry
+                                      .find("switchman.hold")
+                                      .tags("name", "kept", "exception", "none")
+                                      .timer())
+                              .isNotNull()
+                              .satisfies(t -> assertThat(t.count()).isEqualTo(1)));
+              assertThat(
+                      registry
+                          .get("switchman.hold")
+                          .tags("name", "kept", "exception", "none")
+                          .timer()
+                          .totalTime(TimeUnit.MILLISECONDS))
+                  .isGreaterThanOrEqualTo(400.0);
             });
   }
 
@@ -176,6 +209,11 @@ class SwitchmanMetricsAutoConfigurationTests {
     @SwitchmanLock(name = "job")
     public Double run() {
       return SwitchmanContext.isHeld() ? 1.0 : 0.0;
+    }
+
+    @SwitchmanLock(name = "kept", holdAtLeast = "400ms")
+    public Double kept() {
+      return 1.0;
     }
 
     @SwitchmanLock(name = "job2")
