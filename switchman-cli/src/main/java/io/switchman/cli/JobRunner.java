@@ -100,6 +100,10 @@ final class JobRunner {
       Grant grant = a.grant();
       if (grant == null) {
         wd.close();
+        if (a.outcome() == Acquisition.Outcome.LEASE_TIMEOUT) { // switchman fails the job then
+          CliLog.error(a.detail());
+          return ExitCodes.ERROR;
+        }
         CliLog.info("Skipped: " + a.detail());
         return busyExitCode;
       }

@@ -6,6 +6,7 @@ package io.switchman.core;
 
 import io.switchman.core.Acquisition.Outcome;
 import io.switchman.core.Grant.HeldLease;
+import io.switchman.core.RequestPlan.Resolved;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -42,13 +43,10 @@ import org.jspecify.annotations.Nullable;
  */
 final class Acquirer implements Watcher {
 
-  /** A resolved lease: name expanded, amount and capacity evaluated. */
-  record Lease(String resource, long amount, long capacity) {}
-
   private final SwitchmanEngine engine;
   private final ZooKeeper zk;
   private final GrantRequest request;
-  private final List<Lease> leases;
+  private final List<Resolved> leases;
   private final Layout layout;
   private final byte[] data;
   private final long leaseDeadline;
@@ -72,7 +70,7 @@ final class Acquirer implements Watcher {
   /** Paths this request set a watch on; the watches are removed when it ends. */
   private final Set<String> watched = new HashSet<>();
 
-  Acquirer(SwitchmanEngine engine, ZooKeeper zk, GrantRequest request, List<Lease> leases) {
+  Acquirer(SwitchmanEngine engine, ZooKeeper zk, GrantRequest request, List<Resolved> leases) {
     this.engine = engine;
     this.zk = zk;
     this.request = request;
@@ -130,7 +128,7 @@ final class Acquirer implements Watcher {
   private @Nullable Acquisition takeLeases() throws KeeperException, InterruptedException {
     String name = request.name();
     List<Op> joins = new ArrayList<>();
-    for (Lease l : leases) {
+    for (Resolved l : leases) {
       String queue = layout.queue(l.resource());
       engine.ensureParents(zk, queue);
       engine.ensureParents(zk, layout.semaphoreMutex(l.resource()));
@@ -151,13 +149,13 @@ final class Acquirer implements Watcher {
     try {
       results = zk.multi(joins);
     } catch (KeeperException.NoNodeException e) {
-      for (Lease l : leases) {
+      for (Resolved l : leases) {
         engine.forgetParents(layout.queue(l.resource()));
       }
       throw e;
     } catch (KeeperException.ConnectionLossException | InterruptedException e) {
       // The transaction may have happened although its reply never came.
-      for (Lease l : leases) {
+      for (Resolved l : leases) {
         suspectDirs.add(layout.queue(l.resource()));
       }
       throw e;
@@ -213,7 +211,7 @@ final class Acquirer implements Watcher {
     }
   }
 
-  private @Nullable Acquisition takeLease(Lease l) throws KeeperException, InterruptedException {
+  private @Nullable Acquisition takeLease(Resolved l) throws KeeperException, InterruptedException {
     String leasesDir = layout.leases(l.resource());
     while (true) {
       String mutex = joinMutex(l.resource());
@@ -248,7 +246,7 @@ final class Acquirer implements Watcher {
   }
 
   /** The units held on the resource, checking that every holder agrees on its capacity. */
-  private long sumLeases(Lease l, @Nullable Watcher watcher)
+  private long sumLeases(Resolved l, @Nullable Watcher watcher)
       throws KeeperException, InterruptedException {
     String leasesDir = layout.leases(l.resource());
     long sum = 0;
@@ -451,7 +449,7 @@ final class Acquirer implements Watcher {
         } else {
           long left = deadline - System.nanoTime();
           if (left <= 0) {
-            throw leaseTimeout(waitingFor);
+            return leaseTimeout(waitingFor);
           }
           TimeUnit.NANOSECONDS.timedWait(this, left);
         }
@@ -464,9 +462,9 @@ final class Acquirer implements Watcher {
     }
   }
 
-  private SwitchmanException leaseTimeout(String waitingFor) {
-    return new SwitchmanException(
-        SwitchmanException.Kind.LEASE_WAIT_TIMEOUT,
+  private Acquisition leaseTimeout(String waitingFor) {
+    return Acquisition.skipped(
+        Outcome.LEASE_TIMEOUT,
         "Timed out after "
             + Durations.format(request.leaseWait())
             + " waiting for "

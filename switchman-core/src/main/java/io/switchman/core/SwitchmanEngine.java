@@ -268,16 +268,7 @@ public final class SwitchmanEngine implements AutoCloseable {
     if (s <= 0) {
       return Optional.empty();
     }
-    if (stopBudget.toMillis() * 2 > s) {
-      return Optional.of(
-          String.format(
-              "The stop budget of %d ms does not fit the negotiated session timeout of %d ms:"
-                  + " at most %d ms (S/2) leaves room for the safety deadline's refreshes, so"
-                  + " grants will be declared lost early or at once. Lower the stop timeout or"
-                  + " raise the session timeout.",
-              stopBudget.toMillis(), s, s / 2));
-    }
-    return Optional.empty();
+    return StopBudget.warning(stopBudget, Duration.ofMillis(s));
   }
 
   /** Registers an observer told of every loss (for metrics); it must not block. */
@@ -291,22 +282,16 @@ public final class SwitchmanEngine implements AutoCloseable {
    * Serves a request: checks the group, takes the leases (all queues joined atomically, strict FIFO
    * per resource), then the lock.
    *
-   * @return the grant, or why the job is skipped (busy, not in group, lock wait timed out)
-   * @throws SwitchmanException when the request is invalid, the cluster data is invalid or names no
-   *     such resource or group, a lease does not fit, the lease wait timed out, or ZooKeeper is
-   *     unreachable; nothing is held then
+   * @return the grant, or why the job is skipped (busy, not in group, lock or lease wait ran out)
+   * @throws SwitchmanException when the request is invalid (see {@link RequestPlan}), the cluster
+   *     data is invalid or names no such resource or group, or ZooKeeper is unreachable; nothing is
+   *     held then
    * @throws InterruptedException when interrupted while waiting; nothing is held then
    */
   public Acquisition acquire(GrantRequest request) throws InterruptedException {
     // Values that need no cluster data are checked before ZooKeeper is asked, so a bad amount
     // is reported as such even when ZooKeeper is unreachable.
-    for (LeaseRequest l : request.leases()) {
-      String resource = Names.checkResourceName(host.expand(l.resource()));
-      long amount = amount(l, resource);
-      if (l.capacity() != null) {
-        lease(resource, amount, l.capacity());
-      }
-    }
+    RequestPlan plan = RequestPlan.of(request, host);
     ZooKeeper zk = connectedZooKeeper();
     ClusterData data = clusterData.get(zk);
     if (request.group() != null && !data.isMember(request.group(), host.fqdn())) {
@@ -314,7 +299,7 @@ public final class SwitchmanEngine implements AutoCloseable {
           Outcome.NOT_IN_GROUP,
           "host " + host.fqdn() + " is not in group '" + request.group() + "'");
     }
-    List<Acquirer.Lease> leases = resolveLeases(request, data);
+    List<RequestPlan.Resolved> leases = plan.resolve(data, layout.prefix());
     Acquirer acquirer = new Acquirer(this, zk, request, leases);
     Acquisition result;
     try {
@@ -338,101 +323,6 @@ public final class SwitchmanEngine implements AutoCloseable {
     return result;
   }
 
-  /** Validates, expands and orders the leases of a request (in the order of the resources list). */
-  private List<Acquirer.Lease> resolveLeases(GrantRequest request, ClusterData data) {
-    if (request.leases().isEmpty()) {
-      return List.of();
-    }
-    List<String> known = new ArrayList<>();
-    for (String r : data.resources()) {
-      known.add(host.expand(r));
-    }
-    List<Acquirer.Lease> out = new ArrayList<>();
-    List<String> unknown = new ArrayList<>();
-    for (LeaseRequest l : request.leases()) {
-      String resource = Names.checkResourceName(host.expand(l.resource()));
-      long amount = amount(l, resource);
-      String capExpr = l.capacity();
-      if (capExpr == null) {
-        capExpr = data.capacities().get(l.resource());
-        if (capExpr == null) {
-          capExpr = capacityByExpandedName(data, resource);
-        }
-      }
-      if (capExpr == null) {
-        throw new SwitchmanException(
-            SwitchmanException.Kind.CAPACITY_UNKNOWN,
-            "No capacity for resource '"
-                + resource
-                + "': give one with the lease, or add it to the \"capacities\" of znode "
-                + layout.prefix());
-      }
-      Acquirer.Lease lease = lease(resource, amount, capExpr);
-      for (Acquirer.Lease other : out) {
-        if (other.resource().equals(resource)) {
-          throw SwitchmanException.invalid(
-              "Resource " + resource + " is leased twice in request '" + request.name() + "'");
-        }
-      }
-      if (!known.contains(resource)) {
-        unknown.add(resource);
-      }
-      out.add(lease);
-    }
-    if (!unknown.isEmpty()) {
-      throw new SwitchmanException(
-          SwitchmanException.Kind.UNKNOWN_RESOURCE,
-          "Unknown resources "
-              + unknown
-              + ": the \"resources\" of znode "
-              + layout.prefix()
-              + " list "
-              + known);
-    }
-    out.sort((a, b) -> Integer.compare(known.indexOf(a.resource()), known.indexOf(b.resource())));
-    return out;
-  }
-
-  /** The lease's amount, a whole number of at least 1. */
-  private long amount(LeaseRequest l, String resource) {
-    long amount = LeaseExpression.evaluate("amount of lease " + resource, l.amount(), host);
-    if (amount < 1) {
-      throw SwitchmanException.invalid(
-          "Invalid amount " + amount + " for resource " + resource + ": must be at least 1");
-    }
-    return amount;
-  }
-
-  /** A lease whose capacity is at least 1 and at least its amount. */
-  private Acquirer.Lease lease(String resource, long amount, String capacityExpression) {
-    long capacity =
-        LeaseExpression.evaluate("capacity of resource " + resource, capacityExpression, host);
-    if (capacity < 1) {
-      throw SwitchmanException.invalid(
-          "Invalid capacity " + capacity + " for resource " + resource + ": must be at least 1");
-    }
-    if (amount > capacity) {
-      throw new SwitchmanException(
-          SwitchmanException.Kind.AMOUNT_ABOVE_CAPACITY,
-          "Lease of "
-              + amount
-              + " units of resource "
-              + resource
-              + " can never be granted: its capacity is "
-              + capacity);
-    }
-    return new Acquirer.Lease(resource, amount, capacity);
-  }
-
-  private @Nullable String capacityByExpandedName(ClusterData data, String resource) {
-    for (var e : data.capacities().entrySet()) {
-      if (host.expand(e.getKey()).equals(resource)) {
-        return e.getValue();
-      }
-    }
-    return null;
-  }
-
   /** The handle of a connected session, waiting up to the operation timeout for one. */
   ZooKeeper connectedZooKeeper() throws InterruptedException {
     if (closed) {
@@ -443,12 +333,8 @@ public final class SwitchmanEngine implements AutoCloseable {
       if (!client.getZookeeperClient().isConnected()
           && !client.blockUntilConnected(
               (int) operationTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
-        throw new SwitchmanException(
-            SwitchmanException.Kind.UNAVAILABLE,
-            "ZooKeeper at "
-                + client.getZookeeperClient().getCurrentConnectionString()
-                + " is unreachable: no connection within "
-                + Durations.format(operationTimeout));
+        throw SwitchmanException.unreachable(
+            client.getZookeeperClient().getCurrentConnectionString(), operationTimeout);
       }
       return client.getZookeeperClient().getZooKeeper();
     } catch (InterruptedException | SwitchmanException e) {

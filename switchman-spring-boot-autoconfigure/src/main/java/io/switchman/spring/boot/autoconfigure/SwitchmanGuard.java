@@ -124,7 +124,7 @@ final class SwitchmanGuard implements AutoCloseable {
       SkipReason reason =
           switch (acquisition.outcome()) {
             case NOT_IN_GROUP -> SkipReason.NOT_IN_GROUP;
-            case TIMEOUT -> SkipReason.TIMEOUT;
+            case TIMEOUT, LEASE_TIMEOUT -> SkipReason.TIMEOUT;
             default -> SkipReason.BUSY;
           };
       return skip(method, reason, start, acquisition.detail());
