@@ -6,6 +6,7 @@ package io.switchman.spring.boot.autoconfigure;
 
 import io.switchman.core.Durations;
 import io.switchman.core.Grant;
+import io.switchman.core.StopReason;
 import io.switchman.spring.boot.autoconfigure.SwitchmanProperties.OnStuck;
 import java.time.Duration;
 import java.util.concurrent.ScheduledFuture;
@@ -32,7 +33,7 @@ final class GuardedRun {
   private final long grantedAtNanos;
   private volatile long lostAtNanos;
   private boolean done;
-  private @Nullable String stopReason;
+  private @Nullable StopReason stopReason;
   private long stoppedAtNanos;
   private @Nullable ScheduledFuture<?> maxDurationTimer;
   private @Nullable ScheduledFuture<?> stuckTimer;
@@ -69,7 +70,7 @@ final class GuardedRun {
   }
 
   /** Interrupts the method, once; called on loss, at maxDuration, and on shutdown. */
-  void stop(String reason) {
+  void stop(StopReason reason) {
     synchronized (this) {
       if (done || stopReason != null) {
         return;
@@ -89,12 +90,12 @@ final class GuardedRun {
     guard.notifyListeners(l -> l.stopping(grant.name(), reason));
   }
 
-  private String describe(String reason) {
+  private String describe(StopReason reason) {
     Duration max = method.maxDuration();
-    if (SwitchmanGuard.MAX_DURATION.equals(reason) && max != null) {
+    if (reason == StopReason.MAX_DURATION && max != null) {
       return "it ran longer than its maxDuration of " + Durations.format(max);
     }
-    if (SwitchmanGuard.SHUTDOWN.equals(reason)) {
+    if (reason == StopReason.SHUTDOWN) {
       return "the application is shutting down";
     }
     return "its grant was lost (" + reason + ")";
@@ -102,7 +103,7 @@ final class GuardedRun {
 
   /** Applies on-stuck if the method has not returned since it was stopped. */
   void checkStuck() {
-    String reason;
+    StopReason reason;
     long stoppedFor;
     synchronized (this) {
       if (done || stopReason == null) {

@@ -5,12 +5,13 @@
 package io.switchman.spring.boot.autoconfigure;
 
 import io.switchman.core.Acquisition;
+import io.switchman.core.Acquisition.Outcome;
 import io.switchman.core.Grant;
+import io.switchman.core.StopReason;
 import io.switchman.core.SwitchmanContext;
 import io.switchman.core.SwitchmanEngine;
 import io.switchman.core.SwitchmanException;
 import io.switchman.spring.boot.autoconfigure.SwitchmanProperties.OnStuck;
-import io.switchman.spring.boot.autoconfigure.SwitchmanRunListener.SkipReason;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,12 +49,6 @@ import org.springframework.aop.support.AopUtils;
 final class SwitchmanGuard implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(SwitchmanGuard.class);
-
-  /** The loss reason reported when a method runs longer than its maxDuration. */
-  static final String MAX_DURATION = "MAX_DURATION";
-
-  /** The reason reported when the application shuts down while a method runs. */
-  static final String SHUTDOWN = "SHUTDOWN";
 
   private final SwitchmanEngine engine;
   private final GuardedMethods methods;
@@ -101,33 +96,23 @@ final class SwitchmanGuard implements AutoCloseable {
     String name = method.request().name();
     long start = System.nanoTime();
     if (closed) {
-      return skip(method, SkipReason.ERROR, start, "the application is shutting down");
+      return skip(method, Outcome.ERROR, start, "the application is shutting down");
     }
     Acquisition acquisition;
     try {
       acquisition = engine.acquire(method.request());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return skip(method, SkipReason.ERROR, start, "interrupted while waiting for the grant");
+      return skip(method, Outcome.ERROR, start, "interrupted while waiting for the grant");
     } catch (SwitchmanException e) {
-      SkipReason reason =
-          e.kind() == SwitchmanException.Kind.LEASE_WAIT_TIMEOUT
-              ? SkipReason.TIMEOUT
-              : SkipReason.ERROR;
-      return skip(method, reason, start, e.getMessage());
+      return skip(method, Outcome.ERROR, start, e.getMessage());
     } catch (RuntimeException e) {
       log.warn("Skipped {}: acquiring '{}' failed", method.description(), name, e);
-      return skip(method, SkipReason.ERROR, start, e.toString());
+      return skip(method, Outcome.ERROR, start, e.toString());
     }
     Grant grant = acquisition.grant();
     if (grant == null) {
-      SkipReason reason =
-          switch (acquisition.outcome()) {
-            case NOT_IN_GROUP -> SkipReason.NOT_IN_GROUP;
-            case TIMEOUT, LEASE_TIMEOUT -> SkipReason.TIMEOUT;
-            default -> SkipReason.BUSY;
-          };
-      return skip(method, reason, start, acquisition.detail());
+      return skip(method, acquisition.outcome(), start, acquisition.detail());
     }
     return run(invocation, method, grant, start);
   }
@@ -150,11 +135,11 @@ final class SwitchmanGuard implements AutoCloseable {
     grant.onLoss(
         reason -> {
           run.lost();
-          run.stop(reason.name());
+          run.stop(StopReason.of(reason));
         });
     Duration max = method.maxDuration();
     if (max != null) {
-      run.maxDurationTimer(schedule(() -> run.stop(MAX_DURATION), max));
+      run.maxDurationTimer(schedule(() -> run.stop(StopReason.MAX_DURATION), max));
     }
     long runStart = System.nanoTime();
     Throwable error = null;
@@ -223,9 +208,9 @@ final class SwitchmanGuard implements AutoCloseable {
   }
 
   private @Nullable Object skip(
-      GuardedMethod method, SkipReason reason, long start, @Nullable String detail) {
+      GuardedMethod method, Outcome reason, long start, @Nullable String detail) {
     String why = detail == null ? reason.tag() : detail;
-    if (reason == SkipReason.ERROR) {
+    if (reason == Outcome.ERROR) {
       log.warn("Skipped {}: {}", method.description(), why);
     } else {
       log.debug("Skipped {}: {}", method.description(), why);
@@ -267,7 +252,7 @@ final class SwitchmanGuard implements AutoCloseable {
     }
     closed = true;
     for (GuardedRun run : running) {
-      run.stop(SHUTDOWN);
+      run.stop(StopReason.SHUTDOWN);
     }
     long deadline = System.nanoTime() + stopTimeout.toNanos();
     while (!running.isEmpty() && System.nanoTime() - deadline < 0) {

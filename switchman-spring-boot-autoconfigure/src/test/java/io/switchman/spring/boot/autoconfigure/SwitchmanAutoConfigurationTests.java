@@ -194,7 +194,7 @@ class SwitchmanAutoConfigurationTests {
               SwitchmanEngine engine = context.getBean(SwitchmanEngine.class);
               assertThat(engine.prefix()).isEqualTo(prefix);
               assertThat(engine.host().fqdn()).isEqualTo("h1.example.com");
-              assertThat(engine.stopBudget()).isEqualTo(Duration.ofMillis(1200));
+              assertThat(engine.stopBudget()).isEqualTo(Duration.ofMillis(1000));
               Acquisition a = engine.acquire(GrantRequest.builder("acl-check").build());
               List<ACL> acl = client.getACL().forPath(prefix + "/locks/acl-check");
               assertThat(acl)

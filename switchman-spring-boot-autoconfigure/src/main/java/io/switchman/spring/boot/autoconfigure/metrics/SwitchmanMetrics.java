@@ -8,7 +8,9 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.switchman.core.Acquisition.Outcome;
 import io.switchman.core.Grant;
+import io.switchman.core.StopReason;
 import io.switchman.core.SwitchmanEngine;
 import io.switchman.spring.boot.autoconfigure.SwitchmanRunListener;
 import java.time.Duration;
@@ -48,13 +50,13 @@ public final class SwitchmanMetrics implements SwitchmanRunListener {
   }
 
   @Override
-  public void skipped(String name, SkipReason outcome, Duration waited, String detail) {
+  public void skipped(String name, Outcome outcome, Duration waited, String detail) {
     acquisition(name, outcome.tag(), waited);
   }
 
   @Override
   public Run started(String name, Grant grant, Duration waited) {
-    acquisition(name, "acquired", waited);
+    acquisition(name, Outcome.ACQUIRED.tag(), waited);
     return new Run() {
       private volatile String exception = "none";
 
@@ -76,12 +78,12 @@ public final class SwitchmanMetrics implements SwitchmanRunListener {
   }
 
   @Override
-  public void stopping(String name, String reason) {
+  public void stopping(String name, StopReason reason) {
     Counter.builder("switchman.stops")
         .description(
             "Guarded methods interrupted: grant lost, maxDuration passed, or application shutdown")
         .tag("name", name)
-        .tag("reason", tag(reason))
+        .tag("reason", tag(reason.name()))
         .register(registry)
         .increment();
   }

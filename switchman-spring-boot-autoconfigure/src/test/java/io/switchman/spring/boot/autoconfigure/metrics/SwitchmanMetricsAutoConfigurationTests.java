@@ -13,6 +13,7 @@ import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationHandler;
 import io.micrometer.observation.ObservationRegistry;
 import io.switchman.annotation.SwitchmanLock;
+import io.switchman.core.Acquisition.Outcome;
 import io.switchman.core.Grant;
 import io.switchman.core.SwitchmanContext;
 import io.switchman.core.testing.ZooKeeperServerExtension;
@@ -186,7 +187,7 @@ class SwitchmanMetricsAutoConfigurationTests {
           }
 
           @Override
-          public void skipped(String name, SkipReason outcome, Duration waited, String detail) {
+          public void skipped(String name, Outcome outcome, Duration waited, String detail) {
             throw new IllegalStateException("listener skipped failed");
           }
         };
