@@ -19,8 +19,8 @@ record JobSpec(String name, List<String> command, GrantRequest.Builder request) 
     String name = o.lockname != null ? o.lockname : basename(o.command.get(0));
     Names.checkLockName(name);
     GrantRequest.Builder b = GrantRequest.builder(name).lock(o.lock).group(o.group);
-    if (o.waitFor != null) {
-      b.lockWait(Durations.parse("--wait", o.waitFor));
+    if (o.lockWait != null) {
+      b.lockWait(Durations.parse("--wait", o.lockWait));
     }
     for (String l : o.leases) {
       b.lease(LeaseRequest.parse(l));
