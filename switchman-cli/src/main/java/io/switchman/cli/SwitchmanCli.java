@@ -90,7 +90,8 @@ final class SwitchmanCli {
   @Option(
       names = "--wait",
       paramLabel = "DURATION",
-      description = "lock wait: wait up to DURATION (10s, 5m, 1h) for a held lock instead of skipping")
+      description =
+          "lock wait: wait up to DURATION (10s, 5m, 1h) for a held lock instead of skipping")
   @Nullable String lockWait;
 
   @Option(

@@ -15,6 +15,7 @@ import io.switchman.spring.boot.autoconfigure.SwitchmanProperties.OnStuck;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
@@ -58,7 +59,10 @@ final class SwitchmanGuard implements AutoCloseable {
   private final OnStuck onStuck;
   private final ScheduledThreadPoolExecutor timer;
   private final Set<GuardedRun> running = ConcurrentHashMap.newKeySet();
-  private final Set<Grant> keptForHoldAtLeast = ConcurrentHashMap.newKeySet();
+
+  /** Grants kept for holdAtLeast, each with what to run once it is released. */
+  private final Map<Grant, Runnable> keptForHoldAtLeast = new ConcurrentHashMap<>();
+
   private volatile boolean closed;
 
   SwitchmanGuard(
@@ -175,7 +179,7 @@ final class SwitchmanGuard implements AutoCloseable {
   private void release(GuardedMethod method, Grant grant, long runStart, Runnable released) {
     long keepNanos = runStart + method.holdAtLeast().toNanos() - System.nanoTime();
     if (keepNanos > 0 && grant.isHeld() && !closed) {
-      keptForHoldAtLeast.add(grant);
+      keptForHoldAtLeast.put(grant, released);
       log.debug(
           "Keeping grant '{}' for {} ms more (holdAtLeast)",
           grant.name(),
@@ -183,7 +187,7 @@ final class SwitchmanGuard implements AutoCloseable {
       try {
         timer.schedule(
             () -> {
-              if (keptForHoldAtLeast.remove(grant)) {
+              if (keptForHoldAtLeast.remove(grant) != null) {
                 // release() may wait for ZooKeeper: not on the timer thread
                 Thread t =
                     new Thread(
@@ -267,9 +271,11 @@ final class SwitchmanGuard implements AutoCloseable {
       run.checkStuck();
     }
     timer.shutdownNow();
-    for (Grant g : keptForHoldAtLeast) {
-      if (keptForHoldAtLeast.remove(g)) {
+    for (Grant g : keptForHoldAtLeast.keySet()) {
+      Runnable released = keptForHoldAtLeast.remove(g);
+      if (released != null) {
         g.release();
+        released.run();
       }
     }
   }
