@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * the session that created the nodes, so nothing is ever retried on a later session: after expiry,
  * the old handle only answers "session expired", and the nodes are gone with it.
  */
-final class ZkGrant implements Grant, Watcher {
+final class ZkGrant implements Grant, Watcher, GrantRegistry.LockClaimant {
 
   private static final Logger log = LoggerFactory.getLogger(ZkGrant.class);
 
@@ -36,7 +36,8 @@ final class ZkGrant implements Grant, Watcher {
     RELEASED
   }
 
-  private final SwitchmanEngine engine;
+  private final ZkSession session;
+  private final GrantRegistry registry;
   private final ZooKeeper zk;
   private final long sessionId;
   private final long sessionTimeoutNanos;
@@ -59,8 +60,13 @@ final class ZkGrant implements Grant, Watcher {
 
   private final List<Consumer<LossReason>> listeners = new ArrayList<>();
 
+  /**
+   * @param reservedNanos the stop budget plus one safety-monitor tick
+   */
   ZkGrant(
-      SwitchmanEngine engine,
+      ZkSession session,
+      GrantRegistry registry,
+      long reservedNanos,
       ZooKeeper zk,
       String name,
       @Nullable String lockPath,
@@ -68,11 +74,12 @@ final class ZkGrant implements Grant, Watcher {
       List<HeldLease> leases,
       @Nullable String group,
       long provenAliveAtNanos) {
-    this.engine = engine;
+    this.session = session;
+    this.registry = registry;
     this.zk = zk;
     this.sessionId = zk.getSessionId();
     this.sessionTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(zk.getSessionTimeout());
-    this.stopBudgetNanos = engine.reservedNanos();
+    this.stopBudgetNanos = reservedNanos;
     this.name = name;
     this.lockPath = lockPath;
     this.lockCzxid = lockCzxid;
@@ -83,7 +90,10 @@ final class ZkGrant implements Grant, Watcher {
     this.nextRefreshNanos = provenAliveAtNanos + sessionTimeoutNanos / 6;
   }
 
-  /** Whether the safety deadline is due for a refresh (every S/6); called by the watchdog only. */
+  /**
+   * Whether the safety deadline is due for a refresh (every S/6); called by the safety monitor
+   * only.
+   */
   boolean refreshDue(long nowNanos) {
     if (nowNanos - nextRefreshNanos >= 0) {
       nextRefreshNanos = nowNanos + sessionTimeoutNanos / 6;
@@ -162,7 +172,7 @@ final class ZkGrant implements Grant, Watcher {
         return;
       }
     }
-    engine.dispatch(this, listener, already);
+    registry.dispatch(this, listener, already);
   }
 
   /** Marks the grant lost and tells the listeners once; later reasons are ignored. */
@@ -177,9 +187,9 @@ final class ZkGrant implements Grant, Watcher {
       toTell = List.copyOf(listeners);
       listeners.clear();
     }
-    engine.lost(this, reason);
+    registry.lost(this, reason);
     for (Consumer<LossReason> l : toTell) {
-      engine.dispatch(this, l, reason);
+      registry.dispatch(this, l, reason);
     }
   }
 
@@ -216,12 +226,13 @@ final class ZkGrant implements Grant, Watcher {
                 provenAlive(sentAt);
               }
             }
-            case NONODE -> {
-              nodesTouched = true;
-              lose(LossReason.NODE_DELETED);
+            default -> {
+              LossReason reason = SafetyMonitor.lossOf(Code.get(rc));
+              if (reason == LossReason.NODE_DELETED) {
+                nodesTouched = true;
+              }
+              lose(reason != null ? reason : LossReason.CONNECTION_SUSPENDED);
             }
-            case SESSIONEXPIRED, SESSIONMOVED, AUTHFAILED -> lose(LossReason.SESSION_LOST);
-            default -> lose(LossReason.CONNECTION_SUSPENDED);
           }
         },
         null);
@@ -249,7 +260,7 @@ final class ZkGrant implements Grant, Watcher {
     }
   }
 
-  /** Called by the watchdog: loses the grant if its safety deadline has passed. */
+  /** Called by the safety monitor: loses the grant if its safety deadline has passed. */
   void checkDeadline(long nowNanos) {
     if (nowNanos - safeUntilNanos >= 0) {
       lose(LossReason.SAFETY_DEADLINE);
@@ -259,23 +270,12 @@ final class ZkGrant implements Grant, Watcher {
   /** Watches on own nodes, set when the grant is created, and session events on them. */
   @Override
   public void process(WatchedEvent event) {
-    switch (event.getType()) {
-      case NodeDeleted -> {
-        nodesTouched = true;
-        lose(LossReason.NODE_DELETED);
-      }
-      case NodeDataChanged, NodeCreated -> {
-        nodesTouched = true;
-        lose(LossReason.NODE_CHANGED);
-      }
-      case None -> {
-        switch (event.getState()) {
-          case Disconnected -> lose(LossReason.CONNECTION_SUSPENDED);
-          case Expired, Closed, AuthFailed -> lose(LossReason.SESSION_LOST);
-          default -> {}
-        }
-      }
-      default -> {}
+    LossReason reason = SafetyMonitor.lossOf(event);
+    if (reason == LossReason.NODE_DELETED || reason == LossReason.NODE_CHANGED) {
+      nodesTouched = true;
+    }
+    if (reason != null) {
+      lose(reason);
     }
   }
 
@@ -288,26 +288,26 @@ final class ZkGrant implements Grant, Watcher {
       state = State.RELEASED;
       listeners.clear();
     }
-    engine.unregister(this);
+    registry.unregister(this);
     List<CompletableFuture<Void>> deletes = new ArrayList<>();
     if (lockPath != null) {
       deletes.add(deleteLockNode(lockPath));
     }
     for (HeldLease l : leases) {
       deletes.add(deleteSequential(l.path()));
-      engine.ownNodes().remove(l.path());
+      session.ownNodeGone(l.path());
     }
     CompletableFuture<Void> all =
         CompletableFuture.allOf(deletes.toArray(CompletableFuture[]::new));
     try {
-      engine.awaitUninterruptibly(all);
+      session.awaitUninterruptibly(all);
     } catch (TimeoutException e) {
       log.warn(
           "Release of grant '{}' (fencing token {}) not confirmed within {} ms; its nodes will"
               + " go with the session if the retry fails",
           name,
           token,
-          engine.operationTimeout().toMillis());
+          session.operationTimeout().toMillis());
     }
   }
 
@@ -380,7 +380,7 @@ final class ZkGrant implements Grant, Watcher {
       }
       default ->
           // Connection loss: the same session may still come back; retry on this handle only.
-          engine.retryDeleteLater(zk, path, ownerCheckFor(path), () -> settled(path));
+          session.retryDeleteLater(zk, path, ownerCheckFor(path), () -> settled(path));
     }
     done.complete(null);
   }
@@ -388,7 +388,7 @@ final class ZkGrant implements Grant, Watcher {
   /** The node is deleted or provably not ours: this JVM's requests may take the lock again. */
   private void settled(String path) {
     if (path.equals(lockPath)) {
-      engine.lockClaims().remove(path, this);
+      registry.unclaim(path, this);
     }
   }
 
