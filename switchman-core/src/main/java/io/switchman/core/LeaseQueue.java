@@ -7,6 +7,7 @@ package io.switchman.core;
 import io.switchman.core.Acquisition.Outcome;
 import io.switchman.core.Grant.HeldLease;
 import io.switchman.core.RequestPlan.Resolved;
+import io.switchman.core.internal.Durations;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.zookeeper.CreateMode;

@@ -5,6 +5,7 @@
 package io.switchman.core;
 
 import io.switchman.core.Acquisition.Outcome;
+import io.switchman.core.internal.Durations;
 import java.util.List;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;

@@ -4,6 +4,8 @@
  */
 package io.switchman.core;
 
+import io.switchman.core.internal.LeaseExpression;
+import io.switchman.core.internal.Names;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -4,6 +4,7 @@
  */
 package io.switchman.core;
 
+import io.switchman.core.internal.Durations;
 import java.time.Duration;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;

@@ -8,15 +8,12 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import org.apache.zookeeper.KeeperException.Code;
 import org.apache.zookeeper.WatchedEvent;
 import org.apache.zookeeper.Watcher;
 import org.apache.zookeeper.ZooKeeper;
-import org.apache.zookeeper.data.Stat;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -289,111 +286,7 @@ final class ZkGrant implements Grant, Watcher, GrantRegistry.LockClaimant {
       listeners.clear();
     }
     registry.unregister(this);
-    List<CompletableFuture<Void>> deletes = new ArrayList<>();
-    if (lockPath != null) {
-      deletes.add(deleteLockNode(lockPath));
-    }
-    for (HeldLease l : leases) {
-      deletes.add(deleteSequential(l.path()));
-      session.ownNodeGone(l.path());
-    }
-    CompletableFuture<Void> all =
-        CompletableFuture.allOf(deletes.toArray(CompletableFuture[]::new));
-    try {
-      session.awaitUninterruptibly(all);
-    } catch (TimeoutException e) {
-      log.warn(
-          "Release of grant '{}' (fencing token {}) not confirmed within {} ms; its nodes will"
-              + " go with the session if the retry fails",
-          name,
-          token,
-          session.operationTimeout().toMillis());
-    }
-  }
-
-  /**
-   * Deletes the lock node only if it is still this grant's: the node was never seen deleted or
-   * changed (our watch stands), or a fresh read shows our session and our czxid.
-   */
-  private CompletableFuture<Void> deleteLockNode(String path) {
-    CompletableFuture<Void> done = new CompletableFuture<>();
-    if (!nodesTouched) {
-      zk.delete(
-          path,
-          0,
-          (rc, p, ctx) -> {
-            Code code = Code.get(rc);
-            if (code == Code.BADVERSION) {
-              checkedDelete(path, done);
-            } else {
-              finish(code, path, done);
-            }
-          },
-          null);
-    } else {
-      checkedDelete(path, done);
-    }
-    return done;
-  }
-
-  private void checkedDelete(String path, CompletableFuture<Void> done) {
-    zk.exists(
-        path,
-        false,
-        (rc, p, ctx, stat) -> {
-          Code code = Code.get(rc);
-          if (code != Code.OK) {
-            finish(code, path, done);
-          } else if (!ours(stat)) {
-            log.info(
-                "Not deleting {}: it belongs to session 0x{} (czxid {}), not to this grant",
-                path,
-                Long.toHexString(stat.getEphemeralOwner()),
-                stat.getCzxid());
-            settled(path);
-            done.complete(null);
-          } else {
-            zk.delete(
-                path, stat.getVersion(), (rc2, p2, c2) -> finish(Code.get(rc2), path, done), null);
-          }
-        },
-        null);
-  }
-
-  private boolean ours(Stat stat) {
-    return stat.getEphemeralOwner() == sessionId && stat.getCzxid() == lockCzxid;
-  }
-
-  /** Sequential lease nodes have unique names: deleting by path on our own session is safe. */
-  private CompletableFuture<Void> deleteSequential(String path) {
-    CompletableFuture<Void> done = new CompletableFuture<>();
-    zk.delete(path, -1, (rc, p, ctx) -> finish(Code.get(rc), path, done), null);
-    return done;
-  }
-
-  private void finish(Code code, String path, CompletableFuture<Void> done) {
-    switch (code) {
-      case OK, NONODE, SESSIONEXPIRED, SESSIONMOVED -> settled(path);
-      case BADVERSION -> {
-        log.info("Not deleting {}: it was replaced", path);
-        settled(path);
-      }
-      default ->
-          // Connection loss: the same session may still come back; retry on this handle only.
-          session.retryDeleteLater(zk, path, ownerCheckFor(path), () -> settled(path));
-    }
-    done.complete(null);
-  }
-
-  /** The node is deleted or provably not ours: this JVM's requests may take the lock again. */
-  private void settled(String path) {
-    if (path.equals(lockPath)) {
-      registry.unclaim(path, this);
-    }
-  }
-
-  private long ownerCheckFor(String path) {
-    return path.equals(lockPath) ? lockCzxid : -1;
+    new GrantRelease(this, session, registry, zk, lockPath, lockCzxid, leases).run(nodesTouched);
   }
 
   @Override
