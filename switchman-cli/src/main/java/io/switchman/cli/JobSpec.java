@@ -4,11 +4,11 @@
  */
 package io.switchman.cli;
 
-import io.switchman.core.Durations;
 import io.switchman.core.GrantRequest;
 import io.switchman.core.LeaseRequest;
-import io.switchman.core.Names;
 import io.switchman.core.SwitchmanException;
+import io.switchman.core.internal.Durations;
+import io.switchman.core.internal.Names;
 import java.util.ArrayList;
 import java.util.List;
 

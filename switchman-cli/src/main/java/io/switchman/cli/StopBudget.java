@@ -4,7 +4,7 @@
  */
 package io.switchman.cli;
 
-import io.switchman.core.Durations;
+import io.switchman.core.internal.Durations;
 import java.time.Duration;
 import java.util.Optional;
 

@@ -8,7 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.switchman.core.Acquisition;
-import io.switchman.core.Durations;
+import io.switchman.core.internal.Durations;
 import io.switchman.core.GrantRequest;
 import io.switchman.core.HostFacts;
 import io.switchman.core.LeaseRequest;

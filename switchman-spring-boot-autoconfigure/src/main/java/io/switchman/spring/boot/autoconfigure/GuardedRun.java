@@ -4,9 +4,9 @@
  */
 package io.switchman.spring.boot.autoconfigure;
 
-import io.switchman.core.Durations;
 import io.switchman.core.Grant;
 import io.switchman.core.StopReason;
+import io.switchman.core.internal.Durations;
 import io.switchman.spring.boot.autoconfigure.SwitchmanProperties.OnStuck;
 import java.time.Duration;
 import java.util.concurrent.ScheduledFuture;
