@@ -37,9 +37,9 @@ import org.springframework.aop.support.AopUtils;
  *   <li>When the lock is busy, this host is not in the group, the wait ran out, or ZooKeeper cannot
  *       be reached, the method does not run: the call returns null (or {@code Optional.empty()}).
  *   <li>On loss of the grant, or when {@code maxDuration} passes, the thread running the method is
- *       interrupted; if the method has not returned after the stop time, {@code on-stuck}
- *       applies. An interrupt caused by the guard is cleared when the method returns, so the
- *       scheduler's thread is not left interrupted.
+ *       interrupted; if the method has not returned after the stop time, {@code on-stuck} applies.
+ *       An interrupt caused by the guard is cleared when the method returns, so the scheduler's
+ *       thread is not left interrupted.
  *   <li>The grant is released when the method returns or throws, or {@code holdAtLeast} after it
  *       started, whichever is later.
  * </ul>
@@ -246,8 +246,8 @@ final class SwitchmanGuard implements AutoCloseable {
   }
 
   /**
-   * Interrupts every running guarded method, waits up to the stop time for them to return
-   * (applying on-stuck to any that does not), then releases grants kept for holdAtLeast.
+   * Interrupts every running guarded method, waits up to the stop time for them to return (applying
+   * on-stuck to any that does not), then releases grants kept for holdAtLeast.
    */
   @Override
   public void close() {
