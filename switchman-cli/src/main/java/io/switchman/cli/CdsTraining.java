@@ -4,11 +4,11 @@
  */
 package io.switchman.cli;
 
-import io.switchman.core.Durations;
 import io.switchman.core.GrantRequest;
 import io.switchman.core.LeaseRequest;
 import io.switchman.core.SwitchmanEngine;
 import io.switchman.core.SwitchmanException;
+import io.switchman.core.internal.Durations;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -34,13 +34,19 @@ final class CdsTraining {
   private static final List<String> CLASSES =
       List.of(
           "io.switchman.core.Acquirer",
-          "io.switchman.core.Acquirer$Lease",
+          "io.switchman.core.Attempt",
+          "io.switchman.core.LockQueue",
+          "io.switchman.core.LeaseQueue",
+          "io.switchman.core.GrantRegistry",
+          "io.switchman.core.GrantRelease",
+          "io.switchman.core.RequestPlan$Resolved",
+          "io.switchman.core.StopReason",
           "io.switchman.core.ZkGrant",
           "io.switchman.core.ClusterDataCache",
           "io.switchman.core.ClusterDataCache$Snapshot",
           "io.switchman.core.ClusterData",
           "io.switchman.core.Layout",
-          "io.switchman.core.LeaseExpression",
+          "io.switchman.core.internal.LeaseExpression",
           "io.switchman.core.StatusReader",
           "io.switchman.core.ClusterStatus",
           "io.switchman.core.Acquisition",

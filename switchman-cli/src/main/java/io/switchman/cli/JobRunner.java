@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -100,6 +101,10 @@ final class JobRunner {
       Grant grant = a.grant();
       if (grant == null) {
         wd.close();
+        if (a.outcome() == Acquisition.Outcome.LEASE_TIMEOUT) { // switchman fails the job then
+          CliLog.error(a.detail());
+          return ExitCodes.ERROR;
+        }
         CliLog.info("Skipped: " + a.detail());
         return busyExitCode;
       }
@@ -219,13 +224,12 @@ final class JobRunner {
     int status = waitFor(child);
     CliLog.timing("command exited");
     heartbeat.shutdownNow();
-    boolean pastDeadline = System.nanoTime() - grant.safeUntilNanos() >= 0;
+    // The grant's state when the command exited; a passed safety deadline counts even if the
+    // engine's safety monitor has not ticked yet.
+    Optional<LossReason> lostAtExit = grant.checkLoss();
     // Wait for the watchdog to finish a stop it was doing, so no process of the group is left.
     wd.finish(budget.killDelayMs() + 2000);
-    LossReason lost = loss;
-    if (lost == null && pastDeadline) {
-      lost = LossReason.SAFETY_DEADLINE;
-    }
+    LossReason lost = loss != null ? loss : lostAtExit.orElse(null);
     if (lost != null) {
       CliLog.error(
           "The command was stopped because "

@@ -4,11 +4,11 @@
  */
 package io.switchman.cli;
 
-import io.switchman.core.Durations;
 import io.switchman.core.GrantRequest;
 import io.switchman.core.LeaseRequest;
-import io.switchman.core.Names;
 import io.switchman.core.SwitchmanException;
+import io.switchman.core.internal.Durations;
+import io.switchman.core.internal.Names;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -19,8 +19,8 @@ record JobSpec(String name, List<String> command, GrantRequest.Builder request) 
     String name = o.lockname != null ? o.lockname : basename(o.command.get(0));
     Names.checkLockName(name);
     GrantRequest.Builder b = GrantRequest.builder(name).lock(o.lock).group(o.group);
-    if (o.waitFor != null) {
-      b.lockWait(Durations.parse("--wait", o.waitFor));
+    if (o.lockWait != null) {
+      b.lockWait(Durations.parse("--wait", o.lockWait));
     }
     for (String l : o.leases) {
       b.lease(LeaseRequest.parse(l));

@@ -90,8 +90,9 @@ final class SwitchmanCli {
   @Option(
       names = "--wait",
       paramLabel = "DURATION",
-      description = "wait up to DURATION (10s, 5m, 1h) for a held lock instead of skipping")
-  @Nullable String waitFor;
+      description =
+          "lock wait: wait up to DURATION (10s, 5m, 1h) for a held lock instead of skipping")
+  @Nullable String lockWait;
 
   @Option(
       names = "--busy-exit-code",

@@ -4,20 +4,16 @@
  */
 package io.switchman.cli;
 
-import io.switchman.core.Durations;
+import io.switchman.core.CuratorClients;
 import io.switchman.core.SwitchmanEngine;
 import io.switchman.core.SwitchmanException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.retry.ExponentialBackoffRetry;
-import org.apache.zookeeper.ZooDefs;
 import org.apache.zookeeper.ZooKeeper;
 import org.apache.zookeeper.client.ZKClientConfig;
-import org.apache.zookeeper.data.ACL;
 import org.jspecify.annotations.Nullable;
 
 /** A started Curator client, connected, and the engine over it. */
@@ -79,18 +75,23 @@ final class ZkConnection implements AutoCloseable {
         throw new Failure(ExitCodes.UNAVAILABLE);
       }
     }
-    CuratorFrameworkFactory.Builder b =
-        CuratorFrameworkFactory.builder()
-            .connectString(cfg.zkhosts())
-            .sessionTimeoutMs(cfg.sessionTimeoutMs())
-            .connectionTimeoutMs(cfg.sessionTimeoutMs())
-            .retryPolicy(new ExponentialBackoffRetry(100, 3))
-            .zkClientConfig(clientConfig());
-    if (cfg.auth() != null) {
-      b.authorization("digest", cfg.auth().getBytes(StandardCharsets.UTF_8));
+    CuratorFramework client;
+    CuratorClients.Builder b;
+    try {
+      b =
+          CuratorClients.builder(cfg.zkhosts())
+              .sessionTimeout(Duration.ofMillis(cfg.sessionTimeoutMs()))
+              .connectionTimeout(Duration.ofMillis(cfg.sessionTimeoutMs()))
+              .retryPolicy(new ExponentialBackoffRetry(100, 3))
+              .clientConfig(clientConfig());
+      if (cfg.auth() != null) {
+        b.authorization("digest", cfg.auth());
+      }
+    } catch (SwitchmanException e) {
+      CliLog.error(e.getMessage() + " (in the config file)");
+      throw new Failure(ExitCodes.CONFIG);
     }
     CliLog.timing("client configured");
-    CuratorFramework client;
     try {
       client = b.build();
       client.start();
@@ -103,10 +104,8 @@ final class ZkConnection implements AutoCloseable {
     try {
       if (!client.blockUntilConnected(cfg.sessionTimeoutMs(), TimeUnit.MILLISECONDS)) {
         CliLog.error(
-            "ZooKeeper at "
-                + cfg.zkhosts()
-                + " is unreachable: no connection within "
-                + Durations.format(Duration.ofMillis(cfg.sessionTimeoutMs()))
+            SwitchmanException.unreachableMessage(
+                    cfg.zkhosts(), Duration.ofMillis(cfg.sessionTimeoutMs()))
                 + "; nothing was run");
         c.close();
         throw new Failure(ExitCodes.UNAVAILABLE);
@@ -146,7 +145,7 @@ final class ZkConnection implements AutoCloseable {
                 .host(LocalHost.facts(cfg.fqdn()))
                 .stopBudget(stopBudget)
                 .operationTimeout(Duration.ofMillis(cfg.sessionTimeoutMs()))
-                .acl(acl(cfg))
+                .acl(CuratorClients.acl(cfg.auth() != null))
                 .build();
       } catch (SwitchmanException e) {
         CliLog.error(e.getMessage() + " (prefix in the config file)");
@@ -154,16 +153,6 @@ final class ZkConnection implements AutoCloseable {
       }
     }
     return engine;
-  }
-
-  /** Open as switchman without auth; with auth, all rights for the identity, read for all. */
-  static List<ACL> acl(CliConfig cfg) {
-    if (cfg.auth() == null) {
-      return ZooDefs.Ids.OPEN_ACL_UNSAFE;
-    }
-    return List.of(
-        new ACL(ZooDefs.Perms.ALL, ZooDefs.Ids.AUTH_IDS),
-        new ACL(ZooDefs.Perms.READ, ZooDefs.Ids.ANYONE_ID_UNSAFE));
   }
 
   @Override

@@ -5,81 +5,22 @@
 package io.switchman.core;
 
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
-import java.util.Locale;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import org.jspecify.annotations.Nullable;
 
 /**
- * Parses the durations used in annotations, properties and command-line options: {@code 0}, a
- * number with a unit ({@code 500ms}, {@code 10s}, {@code 5m}, {@code 1h}, {@code 1d}) or ISO-8601
- * ({@code PT10S}).
+ * Moved to {@link io.switchman.core.internal.Durations} (not API). This delegate stays only until
+ * the adapters import the internal class; then it is deleted.
  */
 public final class Durations {
 
-  private static final Pattern SIMPLE = Pattern.compile("(\\d{1,18})\\s*(ms|s|m|h|d)");
-
   private Durations() {}
 
-  /**
-   * Parses a duration.
-   *
-   * @param what what the value is, for the error message (e.g. {@code "waitFor"})
-   * @throws SwitchmanException of kind {@code INVALID_ARGUMENT} naming the value and the accepted
-   *     forms, also for negative durations
-   */
+  /** See {@link io.switchman.core.internal.Durations#parse}. */
   public static Duration parse(String what, String value) {
-    String v = value.trim();
-    if (v.equals("0")) {
-      return Duration.ZERO;
-    }
-    Matcher m = SIMPLE.matcher(v.toLowerCase(Locale.ROOT));
-    try {
-      Duration d;
-      if (m.matches()) {
-        long n = Long.parseLong(m.group(1));
-        d =
-            switch (m.group(2)) {
-              case "ms" -> Duration.ofMillis(n);
-              case "s" -> Duration.ofSeconds(n);
-              case "m" -> Duration.ofMinutes(n);
-              case "h" -> Duration.ofHours(n);
-              default -> Duration.ofDays(n);
-            };
-      } else if (v.length() > 1 && (v.charAt(0) == 'P' || v.charAt(0) == 'p')
-          || v.startsWith("-P")) {
-        d = Duration.parse(v);
-      } else {
-        throw invalid(what, value, null);
-      }
-      if (d.isNegative()) {
-        throw SwitchmanException.invalid(
-            "Invalid " + what + " '" + value + "': must not be negative");
-      }
-      return d;
-    } catch (DateTimeParseException | ArithmeticException e) {
-      throw invalid(what, value, e);
-    }
+    return io.switchman.core.internal.Durations.parse(what, value);
   }
 
-  private static SwitchmanException invalid(String what, String value, @Nullable Throwable cause) {
-    return new SwitchmanException(
-        SwitchmanException.Kind.INVALID_ARGUMENT,
-        "Invalid "
-            + what
-            + " '"
-            + Names.printable(value)
-            + "': expected a duration such as 500ms, 10s, 5m, 1h, 1d or ISO-8601 (PT10S)",
-        cause);
-  }
-
-  /** Formats a duration the way it is parsed, for log lines ({@code 1500ms}, {@code 10s}). */
+  /** See {@link io.switchman.core.internal.Durations#format}. */
   public static String format(Duration d) {
-    long ms = d.toMillis();
-    if (ms % 1000 != 0) {
-      return ms + "ms";
-    }
-    return (ms / 1000) + "s";
+    return io.switchman.core.internal.Durations.format(d);
   }
 }

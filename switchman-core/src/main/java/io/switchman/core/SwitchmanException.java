@@ -4,6 +4,8 @@
  */
 package io.switchman.core;
 
+import io.switchman.core.internal.Durations;
+import java.time.Duration;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
@@ -32,7 +34,13 @@ public class SwitchmanException extends RuntimeException {
     CAPACITY_UNKNOWN,
     /** The prefix znode's data is not valid JSON of the expected shape. */
     INVALID_CLUSTER_DATA,
-    /** The leases were not granted within the request's lease wait timeout. */
+    /**
+     * Not thrown any more: a lease wait that runs out is the outcome {@link
+     * Acquisition.Outcome#LEASE_TIMEOUT}.
+     *
+     * <p>Kept (not annotated, the build has {@code -Werror}) until the adapters stop naming it; to
+     * be removed.
+     */
     LEASE_WAIT_TIMEOUT,
     /** ZooKeeper could not be reached, or the session ended while the request was served. */
     UNAVAILABLE,
@@ -55,6 +63,22 @@ public class SwitchmanException extends RuntimeException {
   /** Which failure this is. */
   public Kind kind() {
     return kind;
+  }
+
+  /**
+   * The one "unreachable" failure: {@code ZooKeeper at <connect string> is unreachable: no
+   * connection within <waited>}.
+   */
+  public static SwitchmanException unreachable(String connectString, Duration waited) {
+    return new SwitchmanException(Kind.UNAVAILABLE, unreachableMessage(connectString, waited));
+  }
+
+  /** The message of {@link #unreachable}, for adapters that log it with their own ending. */
+  public static String unreachableMessage(String connectString, Duration waited) {
+    return "ZooKeeper at "
+        + connectString
+        + " is unreachable: no connection within "
+        + Durations.format(waited);
   }
 
   static SwitchmanException invalid(String message) {

@@ -1,0 +1,114 @@
+/*
+ * Copyright 2026 the switchman authors.
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package io.switchman.core.internal;
+
+import io.switchman.core.SwitchmanException;
+
+/**
+ * Validation of lock and resource names: each becomes one znode name, so it must be a single path
+ * element that ZooKeeper accepts. Limits as switchman 1.16 (no {@code /}, at most 512 characters),
+ * plus what ZooKeeper itself rejects.
+ *
+ * <p>Internal: for switchman's own modules only, not API; see {@link io.switchman.core.internal}.
+ */
+public final class Names {
+
+  /** The longest lock or resource name accepted, as switchman. */
+  public static final int MAX_LENGTH = 512;
+
+  private Names() {}
+
+  /**
+   * Checks a lock name.
+   *
+   * @throws SwitchmanException of kind {@code INVALID_ARGUMENT} naming the value and the rule
+   */
+  public static String checkLockName(String name) {
+    return check("lock name", name);
+  }
+
+  /**
+   * Checks a resource name (after macro expansion).
+   *
+   * @throws SwitchmanException of kind {@code INVALID_ARGUMENT} naming the value and the rule
+   */
+  public static String checkResourceName(String name) {
+    return check("resource name", name);
+  }
+
+  /**
+   * Checks a group name.
+   *
+   * @throws SwitchmanException of kind {@code INVALID_ARGUMENT} naming the value and the rule
+   */
+  public static String checkGroupName(String name) {
+    if (name.isEmpty()) {
+      throw invalidArgument("Invalid group name '': must not be empty");
+    }
+    return name;
+  }
+
+  private static String check(String what, String name) {
+    if (name.isEmpty()) {
+      throw invalidArgument("Invalid " + what + " '': must not be empty");
+    }
+    if (name.length() > MAX_LENGTH) {
+      throw invalidArgument(
+          "Invalid "
+              + what
+              + " '"
+              + name.substring(0, 40)
+              + "...': "
+              + name.length()
+              + " characters, at most "
+              + MAX_LENGTH
+              + " are allowed");
+    }
+    if (name.equals(".") || name.equals("..")) {
+      throw invalidArgument("Invalid " + what + " '" + name + "': '.' and '..' are not allowed");
+    }
+    if (name.indexOf('/') >= 0) {
+      throw invalidArgument(
+          "Invalid " + what + " '" + name + "': '/' is not allowed (it must be one znode name)");
+    }
+    for (int i = 0; i < name.length(); i++) {
+      char c = name.charAt(i);
+      if (!allowedByZooKeeper(c)) {
+        throw invalidArgument(
+            String.format(
+                "Invalid %s '%s': character U+%04X at position %d is not allowed in a znode name"
+                    + " (no control characters, surrogates or private-use characters)",
+                what, printable(name), (int) c, i));
+      }
+    }
+    return name;
+  }
+
+  /** The characters ZooKeeper's PathUtils rejects, plus all C0/C1 control characters. */
+  private static boolean allowedByZooKeeper(char c) {
+    return !(c <= '\u001f'
+        || (c >= '\u007f' && c <= '\u009f')
+        || (c >= '\ud800' && c <= '\uf8ff')
+        || (c >= '\ufff0' && c <= '\uffff'));
+  }
+
+  /** The value with control characters escaped, safe to print on one line. */
+  public static String printable(String value) {
+    StringBuilder sb = new StringBuilder(value.length());
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (c < 0x20 || (c >= 0x7f && c <= 0x9f)) {
+        sb.append(String.format("\\u%04x", (int) c));
+      } else {
+        sb.append(c);
+      }
+    }
+    return sb.toString();
+  }
+
+  private static SwitchmanException invalidArgument(String message) {
+    return new SwitchmanException(SwitchmanException.Kind.INVALID_ARGUMENT, message);
+  }
+}
