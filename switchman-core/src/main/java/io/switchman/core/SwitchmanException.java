@@ -34,14 +34,6 @@ public class SwitchmanException extends RuntimeException {
     CAPACITY_UNKNOWN,
     /** The prefix znode's data is not valid JSON of the expected shape. */
     INVALID_CLUSTER_DATA,
-    /**
-     * Not thrown any more: a lease wait that runs out is the outcome {@link
-     * Acquisition.Outcome#LEASE_TIMEOUT}.
-     *
-     * <p>Kept (not annotated, the build has {@code -Werror}) until the adapters stop naming it; to
-     * be removed.
-     */
-    LEASE_WAIT_TIMEOUT,
     /** ZooKeeper could not be reached, or the session ended while the request was served. */
     UNAVAILABLE,
     /** The engine is closed. */
