@@ -12,8 +12,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * This host's facts for the macros, read cheaply: the FQDN as switchman 1.16 computes it (or the
- * config's {@code fqdn}), the processors from the JVM, the memory from {@code /proc/meminfo} capped by the
- * cgroup limit. Avoids the management beans, which cost start-up time.
+ * config's {@code fqdn}), the processors from the JVM, the memory from {@code /proc/meminfo} capped
+ * by the cgroup limit. Avoids the management beans, which cost start-up time.
  */
 final class LocalHost {
 

@@ -47,8 +47,8 @@ public final class Main {
     SwitchmanCli o = new SwitchmanCli();
     CommandLine cl = SwitchmanCli.commandLine(o);
     try {
-      cl.parseArgs(args);
-    } catch (CommandLine.ParameterException e) {
+      SwitchmanCli.parse(cl, args);
+    } catch (GetoptArgs.UsageException | CommandLine.ParameterException e) {
       return usage(e.getMessage());
     }
     if (cl.isUsageHelpRequested()) {
@@ -107,7 +107,7 @@ public final class Main {
         return ExitCodes.CONFIG;
       }
     }
-    cfg.warnings().forEach(CliLog::warn);
+    cfg.warnings().forEach(CliLog::setupWarning);
     CliLog.timing("config read");
     if (job) {
       return JobRunner.run(cfg, spec, o.busyExitCode);

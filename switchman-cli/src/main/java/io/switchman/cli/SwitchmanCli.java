@@ -134,6 +134,14 @@ final class SwitchmanCli {
   @Parameters(paramLabel = "CMD", description = "the command and its arguments")
   List<String> command = new ArrayList<>();
 
+  /**
+   * Parses {@code args} as switchman 1.16 does (see {@link GetoptArgs}) into the options bound to
+   * {@code cl}.
+   */
+  static void parse(CommandLine cl, String[] args) throws GetoptArgs.UsageException {
+    cl.parseArgs(GetoptArgs.of(cl.getCommandSpec()).canonical(args).toArray(String[]::new));
+  }
+
   static CommandLine commandLine(SwitchmanCli options) {
     CommandLine cl = new CommandLine(options);
     cl.setStopAtPositional(true);

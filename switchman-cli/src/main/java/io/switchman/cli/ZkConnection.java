@@ -7,6 +7,13 @@ package io.switchman.cli;
 import io.switchman.core.Durations;
 import io.switchman.core.SwitchmanEngine;
 import io.switchman.core.SwitchmanException;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NoRouteToHostException;
+import java.net.Socket;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -16,6 +23,7 @@ import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.retry.ExponentialBackoffRetry;
 import org.apache.zookeeper.ZooDefs;
 import org.apache.zookeeper.ZooKeeper;
+import org.apache.zookeeper.client.ConnectStringParser;
 import org.apache.zookeeper.client.ZKClientConfig;
 import org.apache.zookeeper.data.ACL;
 import org.jspecify.annotations.Nullable;
@@ -61,6 +69,9 @@ final class ZkConnection implements AutoCloseable {
     }
   }
 
+  /** How long to wait for a connection before asking whether every server refuses. */
+  private static final int REFUSAL_PROBE_MS = 250;
+
   private final CuratorFramework client;
   private final CliConfig cfg;
   private @Nullable SwitchmanEngine engine;
@@ -101,15 +112,26 @@ final class ZkConnection implements AutoCloseable {
     }
     ZkConnection c = new ZkConnection(client, cfg);
     try {
-      if (!client.blockUntilConnected(cfg.sessionTimeoutMs(), TimeUnit.MILLISECONDS)) {
-        CliLog.error(
-            "ZooKeeper at "
-                + cfg.zkhosts()
-                + " is unreachable: no connection within "
-                + Durations.format(Duration.ofMillis(cfg.sessionTimeoutMs()))
-                + "; nothing was run");
-        c.close();
-        throw new Failure(ExitCodes.UNAVAILABLE);
+      long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(cfg.sessionTimeoutMs());
+      int refusedRounds = 0;
+      while (!client.blockUntilConnected(
+          (int) Math.min(REFUSAL_PROBE_MS, Math.max(1, msUntil(deadline))),
+          TimeUnit.MILLISECONDS)) {
+        String why = null;
+        if (msUntil(deadline) <= 0) {
+          why =
+              "no connection within " + Durations.format(Duration.ofMillis(cfg.sessionTimeoutMs()));
+        } else if (everyServerRefuses(cfg.zkhosts()) && ++refusedRounds >= 2) {
+          why = "every server refused the connection (nothing listens there)";
+        } else if (refusedRounds > 0 && !everyServerRefuses(cfg.zkhosts())) {
+          refusedRounds = 0;
+        }
+        if (why != null) {
+          CliLog.error(
+              "ZooKeeper at " + cfg.zkhosts() + " is unreachable: " + why + "; nothing was run");
+          c.close();
+          throw new Failure(ExitCodes.UNAVAILABLE);
+        }
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -117,6 +139,44 @@ final class ZkConnection implements AutoCloseable {
       throw new Failure(ExitCodes.UNAVAILABLE);
     }
     return c;
+  }
+
+  private static long msUntil(long deadlineNanos) {
+    return TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime());
+  }
+
+  /**
+   * Whether every address of every server refuses a TCP connection (or cannot be resolved) right
+   * now: then waiting for the session timeout cannot help, and the run fails at once (after two
+   * such rounds, {@value #REFUSAL_PROBE_MS} ms apart). A server that accepts, or does not answer in
+   * time, counts as possibly there.
+   */
+  static boolean everyServerRefuses(String zkhosts) {
+    List<InetSocketAddress> servers;
+    try {
+      servers = new ConnectStringParser(zkhosts).getServerAddresses();
+    } catch (RuntimeException e) {
+      return false;
+    }
+    for (InetSocketAddress server : servers) {
+      InetAddress[] addresses;
+      try {
+        addresses = InetAddress.getAllByName(server.getHostString());
+      } catch (UnknownHostException e) {
+        continue;
+      }
+      for (InetAddress a : addresses) {
+        try (Socket s = new Socket()) {
+          s.connect(new InetSocketAddress(a, server.getPort()), REFUSAL_PROBE_MS);
+          return false;
+        } catch (ConnectException | NoRouteToHostException e) {
+          // refused, or no route: a definite no
+        } catch (IOException | RuntimeException e) {
+          return false;
+        }
+      }
+    }
+    return true;
   }
 
   /**

@@ -239,9 +239,13 @@ abstract class CliTestSupport {
     new ProcessBuilder("kill", "-s", signal, Long.toString(pid)).inheritIO().start().waitFor();
   }
 
-  /** A command that records its pid in {@code name} and runs until {@code name.release} exists. */
+  /**
+   * {@code -- COMMAND}: a command that records its pid in {@code name} and runs until {@code
+   * name.release} exists.
+   */
   String[] holdUntilReleased(String name) {
     return new String[] {
+      "--",
       "sh",
       "-c",
       "echo $$ > "
