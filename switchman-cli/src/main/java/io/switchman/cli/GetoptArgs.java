@@ -6,11 +6,11 @@ package io.switchman.cli;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 
@@ -153,7 +153,7 @@ final class GetoptArgs {
       return exact;
     }
     if (!posix && !name.isEmpty()) {
-      Set<String> targets = new LinkedHashSet<>();
+      Set<String> targets = new TreeSet<>();
       Name hit = null;
       for (Map.Entry<String, Name> e : names.entrySet()) {
         if (e.getKey().startsWith(name) && !e.getValue().option().hidden()) {
