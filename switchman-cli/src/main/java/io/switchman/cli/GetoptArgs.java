@@ -11,14 +11,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Model.OptionSpec;
 
 /**
  * Reads a command line as switchman 1.16 does (Perl's Getopt::Long in its default configuration)
- * and rewrites it into the canonical form picocli then binds: every option as {@code --name} or
- * {@code --name=value}, then {@code --}, then the command. The rules, as Getopt::Long documents
- * them:
+ * into the options given and the command. The rules, as Getopt::Long documents them:
  *
  * <ul>
  *   <li>an option starts with {@code --}, {@code -} or {@code +}: {@code -config X}, {@code
@@ -48,25 +44,47 @@ final class GetoptArgs {
     }
   }
 
+  /** One option given, with its value ({@code "true"} or {@code "false"} for a flag). */
+  record Value(SwitchmanCli.Option option, String value) {}
+
+  /** The options in the order given, and the command. */
+  record Parsed(List<Value> options, List<String> command) {
+
+    /** {@code --name[=value]} for each option, then {@code --}, then the command. */
+    List<String> canonical() {
+      List<String> out = new ArrayList<>();
+      for (Value v : options) {
+        SwitchmanCli.Option o = v.option();
+        if (o.takesValue()) {
+          out.add(o.longName() + "=" + v.value());
+        } else {
+          out.add(v.value().equals("false") ? "--no-" + o.longName().substring(2) : o.longName());
+        }
+      }
+      out.add("--");
+      out.addAll(command);
+      return out;
+    }
+  }
+
   /** One option name: the option it selects, and whether it is a negation. */
-  private record Name(OptionSpec option, boolean negated) {
+  private record Name(SwitchmanCli.Option option, boolean negated) {
 
     String canonical() {
-      String longest = option.longestName();
-      return negated ? "--no-" + longest.substring(2) : longest;
+      return negated ? "--no-" + option.longName().substring(2) : option.longName();
     }
   }
 
   private final Map<String, Name> names = new LinkedHashMap<>();
   private final boolean posix;
 
-  GetoptArgs(CommandSpec spec, boolean posix) {
+  GetoptArgs(List<SwitchmanCli.Option> options, boolean posix) {
     this.posix = posix;
-    for (OptionSpec o : spec.options()) {
+    for (SwitchmanCli.Option o : options) {
       for (String n : o.names()) {
-        String bare = n.replaceFirst("^--?", "").toLowerCase(Locale.ROOT);
+        String bare = n.toLowerCase(Locale.ROOT);
         names.put(bare, new Name(o, false));
-        if (o.negatable()) {
+        if (o.kind() == SwitchmanCli.Kind.NEGATABLE) {
           names.put("no" + bare, new Name(o, true));
           names.put("no-" + bare, new Name(o, true));
         }
@@ -74,13 +92,8 @@ final class GetoptArgs {
     }
   }
 
-  static GetoptArgs of(CommandSpec spec) {
-    return new GetoptArgs(spec, System.getenv("POSIXLY_CORRECT") != null);
-  }
-
-  /** The canonical command line for picocli. */
-  List<String> canonical(String[] args) throws UsageException {
-    List<String> options = new ArrayList<>();
+  Parsed parse(String[] args) throws UsageException {
+    List<Value> options = new ArrayList<>();
     List<String> command = new ArrayList<>();
     int i = 0;
     while (i < args.length) {
@@ -104,12 +117,12 @@ final class GetoptArgs {
         body = body.substring(0, eq);
       }
       Name name = resolve(a, body.toLowerCase(Locale.ROOT));
-      if (name.option().arity().max() == 0) {
+      if (!name.option().takesValue()) {
         if (value != null) {
           throw new UsageException(
               "Option '" + a + "' does not take a value (" + name.canonical() + ")");
         }
-        options.add(name.canonical());
+        options.add(new Value(name.option(), name.negated() ? "false" : "true"));
         continue;
       }
       if (value == null && i < args.length) {
@@ -125,15 +138,12 @@ final class GetoptArgs {
                 + name.option().paramLabel()
                 + ")");
       }
-      options.add(name.canonical() + "=" + value);
+      options.add(new Value(name.option(), value));
     }
     while (i < args.length) {
       command.add(args[i++]);
     }
-    List<String> out = new ArrayList<>(options);
-    out.add("--");
-    out.addAll(command);
-    return out;
+    return new Parsed(List.copyOf(options), List.copyOf(command));
   }
 
   /** How many characters start the option ({@code --}, {@code -}, {@code +}), 0 for a word. */

@@ -17,8 +17,7 @@ import org.junit.jupiter.api.Test;
 class GetoptArgsTest {
 
   private static List<String> canonical(boolean posix, String... args) throws Exception {
-    SwitchmanCli o = new SwitchmanCli();
-    return new GetoptArgs(SwitchmanCli.commandLine(o).getCommandSpec(), posix).canonical(args);
+    return new GetoptArgs(SwitchmanCli.OPTIONS, posix).parse(args).canonical();
   }
 
   private static List<String> canonical(String... args) throws Exception {
@@ -26,9 +25,7 @@ class GetoptArgsTest {
   }
 
   private static SwitchmanCli parse(String... args) throws Exception {
-    SwitchmanCli o = new SwitchmanCli();
-    SwitchmanCli.parse(SwitchmanCli.commandLine(o), args);
-    return o;
+    return SwitchmanCli.parse(args, false);
   }
 
   @Test
@@ -119,7 +116,7 @@ class GetoptArgsTest {
   @Test
   void aValueIsTheNextArgumentWhateverItIs() throws Exception {
     assertThat(parse("--lockname", "-x", "true").lockname).isEqualTo("-x");
-    assertThat(parse("--lockname", "--x", "true").lockname).isEqualTo("--x");
+    assertThat(parse("--lockname", "--", "true").lockname).isEqualTo("--");
     assertThatThrownBy(() -> canonical("true", "--lockname"))
         .hasMessage("Option '--lockname' requires a value (--lockname NAME)");
     assertThatThrownBy(() -> canonical("--lockname=", "true"))
@@ -143,6 +140,16 @@ class GetoptArgsTest {
         .containsExactly("--lockname=a", "--", "echo", "--lockname", "zz");
     assertThatThrownBy(() -> canonical(true, "--lockn", "a", "true"))
         .hasMessage("Unknown option: '--lockn'");
+  }
+
+  @Test
+  void busyExitCodeIsZeroTo255() throws Exception {
+    assertThat(parse("--busy-exit-code", "3", "true").busyExitCode()).isEqualTo(3);
+    assertThat(parse("true").busyExitCode()).isZero();
+    assertThatThrownBy(() -> parse("--busy-exit-code", "256", "true").busyExitCode())
+        .hasMessage("Invalid --busy-exit-code '256': expected 0 to 255");
+    assertThatThrownBy(() -> parse("--busy-exit-code", "x", "true").busyExitCode())
+        .hasMessage("Invalid --busy-exit-code 'x': expected 0 to 255");
   }
 
   @Test
