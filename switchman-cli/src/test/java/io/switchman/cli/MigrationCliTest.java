@@ -23,18 +23,31 @@ import org.junit.jupiter.api.Test;
  */
 class MigrationCliTest extends CliTestSupport {
 
-  private static String hostnameDashF() throws Exception {
-    Process p = new ProcessBuilder("hostname", "-f").redirectErrorStream(true).start();
+  /**
+   * The name switchman 1.16 gives this host: {@code Net::Domain::hostfqdn()}, asked of Perl itself
+   * (Net::Domain is part of every Perl).
+   */
+  private static String switchman116Fqdn() throws Exception {
+    Process p;
+    try {
+      p =
+          new ProcessBuilder("perl", "-MNet::Domain=hostfqdn", "-e", "print hostfqdn()")
+              .redirectErrorStream(true)
+              .start();
+    } catch (IOException e) {
+      assumeThat(false).as("perl is installed: " + e).isTrue();
+      throw e;
+    }
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-    assumeThat(p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0)
-        .as("hostname -f works here: " + out)
+    assumeThat(p.waitFor(20, TimeUnit.SECONDS) && p.exitValue() == 0 && !out.isEmpty())
+        .as("Net::Domain names this host: " + out)
         .isTrue();
     return out;
   }
 
   @Test
-  void hostIsNamedAsHostnameDashFNamesIt() throws Exception {
-    String fqdn = hostnameDashF();
+  void hostIsNamedAsSwitchman116NamesIt() throws Exception {
+    String fqdn = switchman116Fqdn();
     config = writeConfig("fqdn", "");
     clusterData(
         "{\"groups\": {\"here\": [\"" + fqdn + "\"]}, \"resources\": [\"FQDN_cpu\", \"other\"]}");

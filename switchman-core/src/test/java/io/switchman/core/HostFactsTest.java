@@ -12,32 +12,43 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * This host's name as switchman 1.16 computes it ({@code Sys::Hostname::FQDN::fqdn()}, like {@code
- * hostname -f}), over the /etc/hosts shapes that occur, with DNS stood in by a map.
+ * This host's name as switchman 1.16 computes it ({@code Net::Domain::hostfqdn()}), over the
+ * /etc/hosts and /etc/resolv.conf shapes that occur, with DNS stood in by a map. Nothing here reads
+ * the machine's own files.
  */
 class HostFactsTest {
 
-  private final List<String> asked = new ArrayList<>();
+  private static final List<String> NO_SEARCH = List.of("nameserver 10.0.0.53");
+  private static final String UNSET = "(none)"; // Linux's getdomainname(2) when none is set
 
-  private HostFacts.Resolver dns(Map<String, String> names) {
-    return host -> {
-      asked.add(host);
-      return names.get(host);
+  private final List<String> askedDns = new ArrayList<>();
+
+  private HostFacts.Resolver dns(Map<String, List<String>> names) {
+    return name -> {
+      askedDns.add(name);
+      return names.get(name);
     };
   }
 
-  private final HostFacts.Resolver noDns = dns(Map.of());
+  private String fqdn(String host, List<String> resolvConf, List<String> hosts) {
+    return fqdn(host, resolvConf, hosts, Map.of());
+  }
 
-  @Test
-  void nameOnALoopbackLineAfterLocalhostIsThatName() {
-    // the shape of issue 14: a reverse lookup of 127.0.0.1 gives localhost, fqdn() gives vm
-    List<String> hosts = List.of("127.0.0.1 localhost", "127.0.0.1 runsc", "127.0.0.1 vm");
-    assertThat(HostFacts.fqdn("vm", hosts, noDns)).isEqualTo("vm");
-    assertThat(asked).isEmpty();
+  private String fqdn(
+      String host, List<String> resolvConf, List<String> hosts, Map<String, List<String>> dns) {
+    return HostFacts.fqdn(host, resolvConf, UNSET, null, HostFacts.hostsThenDns(hosts, dns(dns)));
   }
 
   @Test
-  void nameWithADomainIsTheFirstNameOfItsLine() {
+  void nameOnALoopbackLineAfterLocalhostIsThatName() {
+    // the shape of issue 14: a reverse lookup of 127.0.0.1 gives localhost; switchman 1.16 says vm
+    List<String> hosts = List.of("127.0.0.1 localhost", "127.0.0.1 runsc", "127.0.0.1 vm");
+    assertThat(fqdn("vm", NO_SEARCH, hosts)).isEqualTo("vm");
+    assertThat(askedDns).containsExactly("vm.(none)");
+  }
+
+  @Test
+  void nameWithADomainInTheHostsFileIsThatName() {
     // Debian's installer writes "127.0.1.1 FQDN SHORT"
     List<String> hosts =
         List.of(
@@ -46,51 +57,77 @@ class HostFactsTest {
             "",
             "# The following lines are desirable for IPv6 capable hosts",
             "::1     localhost ip6-localhost ip6-loopback");
-    assertThat(HostFacts.fqdn("web1", hosts, noDns)).isEqualTo("web1.example.com");
-    assertThat(HostFacts.fqdn("web1.example.com", hosts, noDns)).isEqualTo("web1.example.com");
+    assertThat(fqdn("web1", NO_SEARCH, hosts)).isEqualTo("web1.example.com");
+    assertThat(fqdn("web1.example.com", NO_SEARCH, hosts)).isEqualTo("web1.example.com");
   }
 
   @Test
-  void nameIsMatchedCaseInsensitivelyAndTheLineKeepsItsSpelling() {
-    List<String> hosts = List.of("10.0.0.5 Web1.Example.COM web1 # the app server");
-    assertThat(HostFacts.fqdn("WEB1", hosts, noDns)).isEqualTo("Web1.Example.COM");
+  void searchDomainOfResolvConfCompletesAShortNameWithoutALookup() {
+    List<String> resolv = List.of("# generated", "search example.com", "nameserver 10.0.0.53");
+    List<String> hosts = List.of("127.0.1.1 web1.example.com web1");
+    assertThat(fqdn("web1", resolv, hosts)).isEqualTo("web1.example.com");
+    assertThat(askedDns).isEmpty();
   }
 
   @Test
-  void firstMatchingLineWins() {
-    List<String> hosts = List.of("10.0.0.5 a.example a", "10.0.0.6 b.example a");
-    assertThat(HostFacts.fqdn("a", hosts, noDns)).isEqualTo("a.example");
-  }
-
-  @Test
-  void ipv6LinesAndCommentsDoNotAnswerAnIpv4Lookup() {
-    List<String> hosts =
-        List.of(
-            "::1 db1-v6.example db1",
-            "# 10.0.0.1 commented.example db1",
-            "10.0.0.7 db1.example db1");
-    assertThat(HostFacts.fqdn("db1", hosts, noDns)).isEqualTo("db1.example");
+  void resolvConfWinsOverTheHostsFileAsInSwitchman116() {
+    // hostname -f would print web1.other.example; Net::Domain takes the last domain/search line
+    List<String> resolv = List.of("domain old.example", "search corp.example lab.example");
+    List<String> hosts = List.of("10.0.0.5 web1.other.example web1");
+    assertThat(fqdn("web1", resolv, hosts)).isEqualTo("web1.corp.example");
   }
 
   @Test
   void nameOnlyInDnsIsItsCanonicalNameThere() {
     List<String> hosts = List.of("127.0.0.1 localhost", "::1 localhost ip6-localhost");
-    HostFacts.Resolver resolver = dns(Map.of("app7", "app7.dc1.example.com"));
-    assertThat(HostFacts.fqdn("app7", hosts, resolver)).isEqualTo("app7.dc1.example.com");
-    assertThat(asked).containsExactly("app7");
+    Map<String, List<String>> dns = Map.of("app7", List.of("app7.dc1.example.com", "app7"));
+    assertThat(fqdn("app7", NO_SEARCH, hosts, dns)).isEqualTo("app7.dc1.example.com");
+    assertThat(askedDns).contains("app7");
   }
 
   @Test
-  void nameKnownNowhereIsTheNameItself() {
-    assertThat(HostFacts.fqdn("lonely", List.of(), noDns)).isEqualTo("lonely");
-    assertThat(HostFacts.fqdn("lonely", List.of("garbage"), dns(Map.of("lonely", " "))))
-        .isEqualTo("lonely");
+  void hostsFileMatchIsCaseInsensitiveFirstIpv4LineWinsAndCommentsAreSkipped() {
+    List<String> hosts =
+        List.of(
+            "::1 db1-v6.example db1",
+            "# 10.0.0.1 commented.example db1",
+            "10.0.0.7 db1.Example.COM DB1 # the database",
+            "10.0.0.8 db1.second.example db1");
+    assertThat(HostFacts.hostsFileEntry("db1", hosts)).containsExactly("db1.Example.COM", "DB1");
+    assertThat(fqdn("db1", NO_SEARCH, hosts)).isEqualTo("db1.Example.COM");
+  }
+
+  @Test
+  void kernelDomainNameIsTried() {
+    List<String> hosts = List.of("10.0.0.9 box.lab.example");
+    String name =
+        HostFacts.fqdn(
+            "box", NO_SEARCH, "lab.example", null, HostFacts.hostsThenDns(hosts, dns(Map.of())));
+    assertThat(name).isEqualTo("box.lab.example");
+  }
+
+  @Test
+  void environmentDomainIsTheLastResort() {
+    String name =
+        HostFacts.fqdn(
+            "box",
+            NO_SEARCH,
+            UNSET,
+            "lab.example",
+            HostFacts.hostsThenDns(List.of(), dns(Map.of())));
+    assertThat(name).isEqualTo("box.lab.example");
+  }
+
+  @Test
+  void nameKnownNowhereIsTheNameItselfAndAnAddressStaysAnAddress() {
+    assertThat(fqdn("lonely", NO_SEARCH, List.of())).isEqualTo("lonely");
+    assertThat(fqdn("10.1.2.3", NO_SEARCH, List.of())).isEqualTo("10.1.2.3");
   }
 
   @Test
   void localhostItselfStaysLocalhost() {
     List<String> hosts = List.of("127.0.0.1 localhost", "127.0.0.1 vm");
-    assertThat(HostFacts.fqdn("localhost", hosts, noDns)).isEqualTo("localhost");
+    assertThat(fqdn("localhost", NO_SEARCH, hosts)).isEqualTo("localhost");
   }
 
   @Test
