@@ -165,7 +165,7 @@ final class SwitchmanCli {
       // reported below
     }
     throw new GetoptArgs.UsageException(
-        "Invalid --busy-exit-code '" + busyExitCode + "': expected 0 to 255");
+        "Invalid --busy-exit-code " + busyExitCode + ": expected 0 to 255");
   }
 
   static void usage(PrintStream out) {

@@ -121,10 +121,10 @@ final class ZkConnection implements AutoCloseable {
         if (msUntil(deadline) <= 0) {
           why =
               "no connection within " + Durations.format(Duration.ofMillis(cfg.sessionTimeoutMs()));
-        } else if (everyServerRefuses(cfg.zkhosts()) && ++refusedRounds >= 2) {
-          why = "every server refused the connection (nothing listens there)";
-        } else if (refusedRounds > 0 && !everyServerRefuses(cfg.zkhosts())) {
+        } else if (!everyServerRefuses(cfg.zkhosts())) {
           refusedRounds = 0;
+        } else if (++refusedRounds >= 2) {
+          why = "every server refused the connection (nothing listens there)";
         }
         if (why != null) {
           CliLog.error(

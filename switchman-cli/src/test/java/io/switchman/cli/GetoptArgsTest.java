@@ -147,9 +147,9 @@ class GetoptArgsTest {
     assertThat(parse("--busy-exit-code", "3", "true").busyExitCode()).isEqualTo(3);
     assertThat(parse("true").busyExitCode()).isZero();
     assertThatThrownBy(() -> parse("--busy-exit-code", "256", "true").busyExitCode())
-        .hasMessage("Invalid --busy-exit-code '256': expected 0 to 255");
+        .hasMessage("Invalid --busy-exit-code 256: expected 0 to 255");
     assertThatThrownBy(() -> parse("--busy-exit-code", "x", "true").busyExitCode())
-        .hasMessage("Invalid --busy-exit-code 'x': expected 0 to 255");
+        .hasMessage("Invalid --busy-exit-code x: expected 0 to 255");
   }
 
   @Test
