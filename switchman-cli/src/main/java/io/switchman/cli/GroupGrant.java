@@ -23,8 +23,9 @@ import org.jspecify.annotations.Nullable;
  * The grant of {@code --no-lock} without {@code --lease} (switchman 1.16's jobs that use only
  * groups): no node is created and nothing is fenced (fencing token 0). With {@code -g GROUP}, the
  * job runs while this host belongs to the group: the grant is lost ({@code LEFT_GROUP}) when the
- * watched cluster data no longer lists the host, and ({@code SESSION_LOST}) when membership could
- * not be confirmed for a session timeout; its safety deadline is the last confirmation plus the
+ * watched cluster data no longer lists the host or the group, ({@code CLUSTER_DATA_INVALID}) when
+ * the data became invalid, and ({@code SESSION_LOST}) when membership could not be confirmed for a
+ * session timeout; its safety deadline is the last confirmation plus the
  * session timeout. Without a group nothing guards the job, as in switchman 1.16.
  */
 final class GroupGrant implements Grant {
@@ -98,6 +99,8 @@ final class GroupGrant implements Grant {
     } catch (SwitchmanException e) {
       if (e.kind() == SwitchmanException.Kind.UNKNOWN_GROUP) {
         lose(LossReason.LEFT_GROUP);
+      } else if (e.kind() == SwitchmanException.Kind.INVALID_CLUSTER_DATA) {
+        lose(LossReason.CLUSTER_DATA_INVALID);
       } else if (System.nanoTime() - confirmedNanos > sessionTimeoutNanos) {
         lose(LossReason.SESSION_LOST);
       }
