@@ -25,8 +25,8 @@ import org.jspecify.annotations.Nullable;
  * job runs while this host belongs to the group: the grant is lost ({@code LEFT_GROUP}) when the
  * watched cluster data no longer lists the host or the group, ({@code CLUSTER_DATA_INVALID}) when
  * the data became invalid, and ({@code SESSION_LOST}) when membership could not be confirmed for a
- * session timeout; its safety deadline is the last confirmation plus the
- * session timeout. Without a group nothing guards the job, as in switchman 1.16.
+ * session timeout; its safety deadline is the last confirmation plus the session timeout. Without a
+ * group nothing guards the job, as in switchman 1.16.
  */
 final class GroupGrant implements Grant {
 
