@@ -626,6 +626,22 @@ final class Report {
                 Samples.ms1(r.jvm().percentile(90)),
                 Samples.ms1(r.jvm().percentile(0.0001)),
                 Samples.ms1(r.jvm().max()))));
+    Samples aot = r.aot();
+    Samples aotCpu = r.aotCpu();
+    md.para(
+        f(
+            "CPU time (user + system) of the CLI runs: median %s ms%s.",
+            Samples.ms1(r.cpu().p50()),
+            aot != null && aotCpu != null
+                ? f(
+                    "; the same launcher on Java 25 (%s) with its ahead-of-time cache, in the same"
+                        + " rounds: wall median %s ms (p90 %s, min %s), CPU median %s ms",
+                    r.java25(),
+                    Samples.ms1(aot.p50()),
+                    Samples.ms1(aot.percentile(90)),
+                    Samples.ms1(aot.percentile(0.0001)),
+                    Samples.ms1(aotCpu.p50()))
+                : ""));
     long median = r.switchman().p50();
     md.para(
         f(

@@ -6,7 +6,6 @@ package io.switchman.cli;
 
 import io.switchman.core.Acquisition;
 import io.switchman.core.Grant;
-import io.switchman.core.GrantRequest;
 import io.switchman.core.LossReason;
 import io.switchman.core.SwitchmanEngine;
 import io.switchman.core.SwitchmanException;
@@ -85,15 +84,19 @@ final class JobRunner {
     }
     try (c) {
       StopBudget budget = StopBudget.of(c.negotiatedSessionTimeoutMs(), cfg.terminationTimeout());
-      // Warned about when termination_timeout is configured; the default of 10 s, which never fits
-      // the default session of 10 s, is only noted in the log file, so that cron sends no mail.
-      budget.warning().ifPresent(cfg.terminationTimeoutSet() ? CliLog::warn : CliLog::info);
+      // A warning in the log file when termination_timeout is configured, never on stderr (cron
+      // would mail it on every run); the default of 10 s, which never fits the default session of
+      // 10 s, is only noted at INFO.
+      budget.warning().ifPresent(cfg.terminationTimeoutSet() ? CliLog::setupWarning : CliLog::info);
       wd.killDelay(budget.killDelayMs());
       SwitchmanEngine engine = c.engine(budget.stopBudget());
-      GrantRequest request = spec.request().leaseWait(cfg.resourcesWaitTimeout()).build();
       Acquisition a;
       try {
-        a = engine.acquire(request);
+        a =
+            spec.groupOnly()
+                ? GroupGrant.acquire(
+                    engine, spec.name(), spec.group(), c.negotiatedSessionTimeoutMs())
+                : engine.acquire(spec.request().leaseWait(cfg.resourcesWaitTimeout()).build());
         CliLog.timing("acquire done");
       } catch (InterruptedException e) {
         return interrupted(wd);
@@ -290,7 +293,7 @@ final class JobRunner {
           .append(':')
           .append(l.capacity());
     }
-    return sb.toString();
+    return sb.length() > 0 ? sb.toString() : grant.toString();
   }
 
   private static String describeStatus(int status) {

@@ -7,12 +7,21 @@ package io.switchman.cli;
 import io.switchman.core.CuratorClients;
 import io.switchman.core.SwitchmanEngine;
 import io.switchman.core.SwitchmanException;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NoRouteToHostException;
+import java.net.Socket;
+import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.retry.ExponentialBackoffRetry;
 import org.apache.zookeeper.ZooKeeper;
+import org.apache.zookeeper.client.ConnectStringParser;
 import org.apache.zookeeper.client.ZKClientConfig;
 import org.jspecify.annotations.Nullable;
 
@@ -56,6 +65,9 @@ final class ZkConnection implements AutoCloseable {
       return exitCode;
     }
   }
+
+  /** How long to wait for a connection before asking whether every server refuses. */
+  private static final int REFUSAL_PROBE_MS = 250;
 
   private final CuratorFramework client;
   private final CliConfig cfg;
@@ -102,13 +114,28 @@ final class ZkConnection implements AutoCloseable {
     }
     ZkConnection c = new ZkConnection(client, cfg);
     try {
-      if (!client.blockUntilConnected(cfg.sessionTimeoutMs(), TimeUnit.MILLISECONDS)) {
-        CliLog.error(
-            SwitchmanException.unreachableMessage(
-                    cfg.zkhosts(), Duration.ofMillis(cfg.sessionTimeoutMs()))
-                + "; nothing was run");
-        c.close();
-        throw new Failure(ExitCodes.UNAVAILABLE);
+      long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(cfg.sessionTimeoutMs());
+      int refusedRounds = 0;
+      while (!client.blockUntilConnected(
+          (int) Math.min(REFUSAL_PROBE_MS, Math.max(1, msUntil(deadline))),
+          TimeUnit.MILLISECONDS)) {
+        String why = null;
+        if (msUntil(deadline) <= 0) {
+          why =
+              SwitchmanException.unreachableMessage(
+                  cfg.zkhosts(), Duration.ofMillis(cfg.sessionTimeoutMs()));
+        } else if (!everyServerRefuses(cfg.zkhosts())) {
+          refusedRounds = 0;
+        } else if (++refusedRounds >= 2) {
+          why =
+              SwitchmanException.unreachableMessage(
+                  cfg.zkhosts(), "every server refused the connection (nothing listens there)");
+        }
+        if (why != null) {
+          CliLog.error(why + "; nothing was run");
+          c.close();
+          throw new Failure(ExitCodes.UNAVAILABLE);
+        }
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -116,6 +143,44 @@ final class ZkConnection implements AutoCloseable {
       throw new Failure(ExitCodes.UNAVAILABLE);
     }
     return c;
+  }
+
+  private static long msUntil(long deadlineNanos) {
+    return TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime());
+  }
+
+  /**
+   * Whether every address of every server refuses a TCP connection (or cannot be resolved) right
+   * now: then waiting for the session timeout cannot help, and the run fails at once (after two
+   * such rounds, {@value #REFUSAL_PROBE_MS} ms apart). A server that accepts, or does not answer in
+   * time, counts as possibly there.
+   */
+  static boolean everyServerRefuses(String zkhosts) {
+    List<InetSocketAddress> servers;
+    try {
+      servers = new ConnectStringParser(zkhosts).getServerAddresses();
+    } catch (RuntimeException e) {
+      return false;
+    }
+    for (InetSocketAddress server : servers) {
+      InetAddress[] addresses;
+      try {
+        addresses = InetAddress.getAllByName(server.getHostString());
+      } catch (UnknownHostException e) {
+        continue;
+      }
+      for (InetAddress a : addresses) {
+        try (Socket s = new Socket()) {
+          s.connect(new InetSocketAddress(a, server.getPort()), REFUSAL_PROBE_MS);
+          return false;
+        } catch (ConnectException | NoRouteToHostException e) {
+          // refused, or no route: a definite no
+        } catch (IOException | RuntimeException e) {
+          return false;
+        }
+      }
+    }
+    return true;
   }
 
   /**

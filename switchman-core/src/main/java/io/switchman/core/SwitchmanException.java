@@ -67,10 +67,15 @@ public class SwitchmanException extends RuntimeException {
 
   /** The message of {@link #unreachable}, for adapters that log it with their own ending. */
   public static String unreachableMessage(String connectString, Duration waited) {
-    return "ZooKeeper at "
-        + connectString
-        + " is unreachable: no connection within "
-        + Durations.format(waited);
+    return unreachableMessage(connectString, "no connection within " + Durations.format(waited));
+  }
+
+  /**
+   * The message of {@link #unreachable} with another reason than the wait, e.g. {@code every server
+   * refused the connection}.
+   */
+  public static String unreachableMessage(String connectString, String why) {
+    return "ZooKeeper at " + connectString + " is unreachable: " + why;
   }
 
   static SwitchmanException invalid(String message) {
