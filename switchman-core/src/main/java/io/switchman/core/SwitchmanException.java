@@ -34,14 +34,6 @@ public class SwitchmanException extends RuntimeException {
     CAPACITY_UNKNOWN,
     /** The prefix znode's data is not valid JSON of the expected shape. */
     INVALID_CLUSTER_DATA,
-    /**
-     * Not thrown any more: a lease wait that runs out is the outcome {@link
-     * Acquisition.Outcome#LEASE_TIMEOUT}.
-     *
-     * <p>Kept (not annotated, the build has {@code -Werror}) until the adapters stop naming it; to
-     * be removed.
-     */
-    LEASE_WAIT_TIMEOUT,
     /** ZooKeeper could not be reached, or the session ended while the request was served. */
     UNAVAILABLE,
     /** The engine is closed. */
@@ -77,10 +69,15 @@ public class SwitchmanException extends RuntimeException {
 
   /** The message of {@link #unreachable}, for adapters that log it with their own ending. */
   public static String unreachableMessage(String connectString, Duration waited) {
-    return "ZooKeeper at "
-        + connectString
-        + " is unreachable: no connection within "
-        + Durations.format(waited);
+    return unreachableMessage(connectString, "no connection within " + Durations.format(waited));
+  }
+
+  /**
+   * The message of {@link #unreachable} with another reason than the wait, e.g. {@code every server
+   * refused the connection}.
+   */
+  public static String unreachableMessage(String connectString, String why) {
+    return "ZooKeeper at " + connectString + " is unreachable: " + why;
   }
 
   static SwitchmanException invalid(String message) {

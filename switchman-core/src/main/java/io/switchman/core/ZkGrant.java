@@ -185,6 +185,12 @@ final class ZkGrant implements Grant, Watcher, GrantRegistry.LockClaimant {
   }
 
   @Override
+  public Optional<LossReason> checkLoss() {
+    checkDeadline(System.nanoTime());
+    return lossReason();
+  }
+
+  @Override
   public long safeUntilNanos() {
     return safeUntilNanos;
   }
