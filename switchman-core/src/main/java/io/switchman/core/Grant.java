@@ -56,7 +56,20 @@ public interface Grant extends AutoCloseable {
    * @throws SwitchmanException of kind {@link SwitchmanException.Kind#GRANT_LOST}, naming the
    *     grant, its fencing token and the loss reason
    */
-  void ensureHeld();
+  default void ensureHeld() {
+    if (isHeld()) {
+      return;
+    }
+    throw new SwitchmanException(
+        SwitchmanException.Kind.GRANT_LOST,
+        "Grant '"
+            + name()
+            + "' (fencing token "
+            + fencingToken()
+            + ") is no longer held"
+            + lossReason().map(r -> ": " + r).orElse(": it was released")
+            + "; the job must not run");
+  }
 
   /** Why the grant was lost, if it was. */
   Optional<LossReason> lossReason();

@@ -160,26 +160,6 @@ final class ZkGrant implements Grant, Watcher, GrantRegistry.LockClaimant {
   }
 
   @Override
-  public void ensureHeld() {
-    if (isHeld()) {
-      return;
-    }
-    LossReason reason;
-    synchronized (this) {
-      reason = lossReason;
-    }
-    throw new SwitchmanException(
-        SwitchmanException.Kind.GRANT_LOST,
-        "Grant '"
-            + name
-            + "' (fencing token "
-            + token
-            + ") is no longer held"
-            + (reason != null ? ": " + reason : ": it was released")
-            + "; the job must not run");
-  }
-
-  @Override
   public synchronized Optional<LossReason> lossReason() {
     return Optional.ofNullable(lossReason);
   }
