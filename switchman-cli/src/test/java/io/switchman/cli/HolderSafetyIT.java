@@ -17,6 +17,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
+import org.apache.curator.test.InstanceSpec;
+import org.apache.curator.test.TestingServer;
 import org.apache.zookeeper.data.Stat;
 import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
@@ -203,43 +205,77 @@ class HolderSafetyIT extends CliTestSupport {
             pid -> pid > 0);
   }
 
-  @Test
-  void heartbeatsReadLateByAStarvedWatchdogDoNotExtendTheDeadline() throws Exception {
-    Path cfg = fourSecondSessions();
+  /**
+   * Stops the watchdog, lets switchman run on for {@code runOn}, stops switchman, and lets the
+   * watchdog run again {@code pause} later; then A's job must be gone before the server expires A's
+   * session (and deletes its lock node), after which another host could take the lock.
+   */
+  private void starveWatchdogThenPauseSwitchman(
+      Path cfg, String zkhosts, Duration runOn, Duration pause) throws Exception {
     Cli a = launch(jar(cfg, "--lockname", "j", "--", "sh", "-c", A_JOB), Map.of());
     long aJob = awaitJobOfA();
-    long owner = zk.checkExists().forPath(lockPath("j")).getEphemeralOwner();
-    long watchdog = watchdogOf(a);
-
-    // The fault: the watchdog gets no CPU (emulated with SIGSTOP) while switchman goes on sending
-    // heartbeats; then switchman pauses too, and the watchdog runs again 2.5 s later, reading the
-    // heartbeats that waited in the pipe.
-    signal("STOP", watchdog);
-    signal("STOP", a.pid());
-    try {
-      Thread.sleep(2500); // the duration of the fault, not a wait for a condition
-      signal("CONT", watchdog);
-      // A's job must be gone before the server expires A's session (and deletes its lock node),
-      // after which another host could take the lock.
-      await()
-          .atMost(Duration.ofSeconds(15))
-          .until(
-              () -> {
-                Stat s = zk.checkExists().forPath(lockPath("j"));
-                boolean expired = s == null || s.getEphemeralOwner() != owner;
-                List<Long> left = groupMembers(aJob);
-                assertThat(expired && !left.isEmpty())
-                    .as(
-                        "host A's session expired (lock node gone) while its job still ran"
-                            + " (processes %s)",
-                        left)
-                    .isFalse();
-                return expired;
-              });
-    } finally {
-      signal("CONT", a.pid());
+    try (var own =
+        org.apache.curator.framework.CuratorFrameworkFactory.newClient(
+            zkhosts, new org.apache.curator.retry.RetryOneTime(100))) {
+      own.start();
+      long owner = own.checkExists().forPath(lockPath("j")).getEphemeralOwner();
+      long watchdog = watchdogOf(a);
+      signal("STOP", watchdog);
+      Thread.sleep(runOn.toMillis()); // the duration of the fault, not a wait for a condition
+      signal("STOP", a.pid());
+      long stoppedAt = System.nanoTime();
+      try {
+        Thread.sleep(pause.toMillis()); // the duration of the fault
+        signal("CONT", watchdog);
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .until(
+                () -> {
+                  Stat s = own.checkExists().forPath(lockPath("j"));
+                  boolean expired = s == null || s.getEphemeralOwner() != owner;
+                  List<Long> left = groupMembers(aJob);
+                  assertThat(expired && !left.isEmpty())
+                      .as(
+                          "host A's session expired (lock node gone) while its job still ran"
+                              + " (processes %s), %d ms after switchman was stopped; log:%n%s",
+                          left, (System.nanoTime() - stoppedAt) / 1_000_000, log())
+                      .isFalse();
+                  return expired;
+                });
+      } finally {
+        signal("CONT", a.pid());
+      }
     }
     assertThat(a.exitCode()).isEqualTo(ExitCodes.LOST);
+  }
+
+  @Test
+  void aWatchdogFrozenWithSwitchmanStillStopsTheCommandAtTheDeadline() throws Exception {
+    // The fault: the watchdog and then switchman are frozen (SIGSTOP; a frozen cgroup or VM alike),
+    // and the watchdog runs again 2.5 s later: a wait it began before it was frozen resumes with
+    // the time it had left, not at the deadline.
+    starveWatchdogThenPauseSwitchman(
+        fourSecondSessions(), server.getConnectString(), Duration.ZERO, Duration.ofMillis(2500));
+  }
+
+  @Test
+  void heartbeatsReadLateByAStarvedWatchdogDoNotExtendTheDeadline() throws Exception {
+    // The fault: the watchdog gets no CPU (emulated with SIGSTOP) while switchman sends heartbeats
+    // for 0.5 s; then switchman pauses, and the watchdog runs again 4 s later, before its old
+    // deadline, reading heartbeats that waited in the pipe. A 10 s session (tickTime 500 ms).
+    try (TestingServer own =
+        new TestingServer(new InstanceSpec(null, -1, -1, -1, true, -1, 500, -1), true)) {
+      Path cfg =
+          writeConfig(
+              "zkhosts",
+              own.getConnectString(),
+              "session_timeout",
+              10000,
+              "termination_timeout",
+              0.5);
+      starveWatchdogThenPauseSwitchman(
+          cfg, own.getConnectString(), Duration.ofMillis(500), Duration.ofSeconds(4));
+    }
   }
 
   @Test
