@@ -346,6 +346,65 @@ class HolderSafetyIT extends CliTestSupport {
   }
 
   @Test
+  void aProcessThatOutlivesSigkillLongerThanTheSessionLeavesTheLockToTheSessionsExpiry()
+      throws Exception {
+    Path freezer = Path.of("/sys/fs/cgroup/freezer");
+    assumeTrue(
+        Files.isWritable(freezer) && Files.exists(freezer.resolve("tasks")),
+        "needs the cgroup v1 freezer (and root) to keep a process in uninterruptible sleep");
+    clusterData("{\"groups\": {\"grp\": [\"" + HOST + "\"]}}");
+    Path cfg = fourSecondSessions();
+    Cli a =
+        launch(
+            jar(
+                cfg,
+                "-g",
+                "grp",
+                "--lockname",
+                "j",
+                "--",
+                "sh",
+                "-c",
+                "sleep 600 & echo $! > a.gc; echo $$ > a.pid; wait"),
+            Map.of());
+    long aJob = awaitPid("a.pid");
+    killGroupAfterTest(aJob);
+    long gc = awaitPid("a.gc");
+    long owner = zk.checkExists().forPath(lockPath("j")).getEphemeralOwner();
+    Path cg = freezer.resolve("switchman-it-" + ProcessHandle.current().pid() + "-" + gc);
+    Files.createDirectory(cg);
+    try {
+      Files.writeString(cg.resolve("tasks"), gc + "\n");
+      Files.writeString(cg.resolve("freezer.state"), "FROZEN");
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> Files.readString(cg.resolve("freezer.state")).trim().equals("FROZEN"));
+
+      clusterData("{\"groups\": {\"grp\": [\"other.example\"]}}");
+      // Still frozen S after SIGKILL: A gives up waiting and exits without deleting its node.
+      assertThat(a.exitCode(Duration.ofSeconds(30))).isEqualTo(ExitCodes.LOST);
+      Stat s = zk.checkExists().forPath(lockPath("j"));
+      assertThat(s)
+          .as("A deleted its lock node while its job's process %d was alive", gc)
+          .isNotNull();
+      assertThat(s.getEphemeralOwner()).isEqualTo(owner);
+      assertThat(alive(gc)).isTrue();
+      assertThat(a.stderr())
+          .contains("lost (LEFT_GROUP)")
+          .contains("not releasing lock 'j'")
+          .contains("pids " + gc);
+      // The server deletes it when A's session expires.
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .until(() -> zk.checkExists().forPath(lockPath("j")) == null);
+    } finally {
+      Files.writeString(cg.resolve("freezer.state"), "THAWED");
+      await().atMost(Duration.ofSeconds(10)).until(() -> !alive(gc));
+      Files.delete(cg);
+    }
+  }
+
+  @Test
   void aGrantLostWhileTheCommandIsBeingStartedDoesNotRunIt() throws Exception {
     config = fourSecondSessions();
     // The fault: starting the command is slow (a loaded machine), and the grant is lost meanwhile.
