@@ -152,4 +152,55 @@ class WatchdogTest {
     assertThat(p.waitFor()).isZero();
     assertThat(Files.readString(dir.resolve("got")).trim()).isEqualTo("hup");
   }
+
+  @Test
+  void commandNeverRunsWhenTheDeadlinePassedBeforeItIsLetGo() throws Exception {
+    Watchdog wd = watchdog(500);
+    wd.safeFor(300);
+    Process p = command("echo $$ > ran; sleep 30");
+    assertThat(wd.processGroup(p.pid())).isTrue();
+    // No heartbeat: the deadline passes while the command waits to be let go.
+    assertThat(p.waitFor()).isEqualTo(128 + 9);
+    assertThat(wd.run()).isFalse();
+    assertThat(ran()).isFalse();
+    assertThat(wd.finish(1000).gone()).isTrue();
+  }
+
+  @Test
+  void commandNeverRunsWhenTheGrantIsLostBeforeItIsLetGo() throws Exception {
+    Watchdog wd = watchdog(500);
+    wd.safeFor(60_000);
+    Process p = command("echo $$ > ran; sleep 30");
+    assertThat(wd.processGroup(p.pid())).isTrue();
+    wd.stop(500); // the loss, before switchman's last check
+    assertThat(wd.run()).isFalse();
+    assertThat(p.waitFor()).isEqualTo(128 + 9);
+    assertThat(ran()).isFalse();
+  }
+
+  @Test
+  void finishReportsAStoppedGroupGoneOnlyWhenNoProcessIsLeft() throws Exception {
+    Watchdog wd = watchdog(500);
+    wd.safeFor(60_000);
+    Process p =
+        command("trap '' TERM; sleep 30 & echo $! > grandchild; echo $$ > ran; trap - TERM; wait");
+    start(wd, p);
+    await().atMost(Duration.ofSeconds(5)).until(() -> Files.exists(dir.resolve("grandchild")));
+    long grandchild = Long.parseLong(Files.readString(dir.resolve("grandchild")).trim());
+    wd.stop(300); // the leader dies on SIGTERM; the grandchild ignores it until SIGKILL
+    assertThat(p.waitFor()).isEqualTo(128 + 15);
+    Watchdog.Finish f = wd.finish(5000);
+    assertThat(f.gone()).isTrue();
+    assertThat(CliTestSupport.alive(grandchild)).isFalse();
+  }
+
+  @Test
+  void finishAfterANormalExitDoesNotWait() throws Exception {
+    Watchdog wd = watchdog(500);
+    wd.safeFor(60_000);
+    Process p = command("echo $$ > ran");
+    start(wd, p);
+    assertThat(p.waitFor()).isZero();
+    assertThat(wd.finish(5000)).isEqualTo(new Watchdog.Finish(true, "done"));
+  }
 }
