@@ -202,20 +202,35 @@ final class JobRunner {
       CliLog.error("Cannot run " + spec.command() + ": " + e.getMessage());
       return ExitCodes.ERROR;
     }
-    if (!wd.processGroup(child.pid())) {
-      waitFor(child);
-      if (wd.isBroken()) {
-        CliLog.error(
-            "The watchdog process is gone: the command was not run, as it would be unguarded");
-        return ExitCodes.ERROR;
-      }
-      return notRun(grant, wd, budget);
-    }
+    boolean ready = wd.processGroup(child.pid());
     // The last check before the command execs: the grant is held and its deadline ahead. The
     // watchdog checks the deadline once more by its own clock before it lets the command go.
     String pendingSignal;
     synchronized (lock) {
       pendingSignal = signalBeforeStart;
+    }
+    if (!ready) {
+      int status = waitFor(child);
+      if (wd.isBroken()) {
+        CliLog.error(
+            "The watchdog process is gone: the command was not run, as it would be unguarded");
+        return ExitCodes.ERROR;
+      }
+      if (pendingSignal != null) {
+        wd.finish(0);
+        return interrupted(wd);
+      }
+      if (grant.isHeld() && System.nanoTime() - grant.safeUntilNanos() < 0) {
+        wd.finish(0);
+        CliLog.error(
+            "Cannot run "
+                + spec.command()
+                + ": its process ended (status "
+                + status
+                + ") before it could be let go");
+        return ExitCodes.ERROR;
+      }
+      return notRun(grant, wd, budget);
     }
     if (pendingSignal != null) {
       wd.stop(0);

@@ -245,11 +245,22 @@ final class Watchdog implements AutoCloseable {
 
   /** The next answer of the watchdog, or null after {@code ms} without one. */
   private @Nullable String reply(long ms) {
+    // An interrupt (a signal to switchman, which the caller checks afterwards) does not cut the
+    // wait short: the answer says what the watchdog did with the command.
+    long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ms);
+    boolean interrupted = false;
     try {
-      return replies.poll(ms, TimeUnit.MILLISECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return null;
+      while (true) {
+        try {
+          return replies.poll(end - System.nanoTime(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
+      }
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 
