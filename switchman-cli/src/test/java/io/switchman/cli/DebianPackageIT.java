@@ -302,7 +302,7 @@ class DebianPackageIT extends CliTestSupport {
                     + array
                     + ") && COMP_CWORD="
                     + (words.length - 1)
-                    + " && _switchman_complete && printf '%s\\n' \"${COMPREPLY[@]}\""));
+                    + " && { _switchman_complete; printf '%s\\n' \"${COMPREPLY[@]}\"; }"));
     assertThat(r.code()).as(r.err()).isZero();
     assertThat(r.err()).isEmpty();
     return r.out().isEmpty() ? List.of() : List.of(r.out().split("\n"));
