@@ -163,7 +163,7 @@ public final class PackageDocs {
         + "        COMPREPLY=( $(compgen -f -- \"${COMP_WORDS[COMP_CWORD]}\") ) ;;\n"
         + "      *) _complete_switchman \"$@\" ;;\n"
         + "    esac\n"
-        + "  elif declare -F _command_offset >/dev/null; then\n"
+        + "  elif [ \"$(type -t _command_offset 2>/dev/null)\" = function ]; then\n"
         + "    _command_offset \"$start\"\n"
         + "  elif [ \"$start\" -eq \"$COMP_CWORD\" ]; then\n"
         + "    COMPREPLY=( $(compgen -c -- \"${COMP_WORDS[COMP_CWORD]}\") )\n"
