@@ -21,7 +21,6 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine.Model.OptionSpec;
 
 /**
  * The built Debian package {@code target/switchman_VERSION_all.deb} and tarball {@code
@@ -157,9 +156,9 @@ class DebianPackageIT extends CliTestSupport {
         .contains("SWITCHMAN_CDS")
         .contains("switchman " + VERSION)
         .doesNotContain("cds-training");
-    for (OptionSpec o : SwitchmanCli.commandLine(new SwitchmanCli()).getCommandSpec().options()) {
+    for (SwitchmanCli.Option o : SwitchmanCli.OPTIONS) {
       if (!o.hidden()) {
-        assertThat(page).as("option %s", o.longestName()).contains(o.longestName().substring(2));
+        assertThat(page).as("option %s", o.longName()).contains(o.longName().substring(2));
       }
     }
     for (String key : CliConfig.KEYS) {
@@ -171,7 +170,9 @@ class DebianPackageIT extends CliTestSupport {
   void theBashCompletionCompletesOptionsFilesAndTheCommand() throws Exception {
     Path script = root.resolve("usr/share/bash-completion/completions/switchman");
     Files.writeString(dir.resolve("switchman-test.conf"), "{}");
-    assertThat(complete(script, "switchman", "--lo")).containsExactly("--lock", "--lockname");
+    assertThat(complete(script, "switchman", "--lo"))
+        .containsExactlyInAnyOrder("--lock", "--lockname");
+    assertThat(complete(script, "switchman", "--no")).containsExactly("--no-lock");
     assertThat(complete(script, "switchman", "-c", dir + "/switchman-te"))
         .containsExactly(dir + "/switchman-test.conf");
     assertThat(complete(script, "switchman", "--lockname", "x", "--", "ech")).contains("echo");
@@ -200,12 +201,14 @@ class DebianPackageIT extends CliTestSupport {
             "echo $SWITCHMAN_LOCKNAME > " + dir.resolve("ran"));
     assertThat(job.code()).as(job.err()).isZero();
     assertThat(read(dir.resolve("ran"))).isEqualTo("deb\n");
+    // AppCDS archive (.jsa) on Java 17 to 23, AOT cache (.aot) on 24 and newer
+    String ext = Runtime.version().feature() >= 24 ? ".aot" : ".jsa";
     Path archive =
-        Path.of(cache + "/switchman" + root.resolve("usr/share/switchman/switchman.jsa"));
-    assertThat(archive).as("the archive, at the jar's path in the user's cache").isNotEmptyFile();
+        Path.of(cache + "/switchman" + root.resolve("usr/share/switchman/switchman" + ext));
+    assertThat(archive).as("the cache, at the jar's path in the user's cache").isNotEmptyFile();
     assertThat(root.resolve("usr/share/switchman"))
         .as("nothing is written next to the packaged jar")
-        .isDirectoryNotContaining("glob:**.jsa");
+        .isDirectoryNotContaining("glob:**.{jsa,aot}");
 
     Result status = launcher(launcher, env, "-c", config.toString(), "--status");
     assertThat(status.code()).as(status.err()).isZero();

@@ -4,9 +4,9 @@
  */
 package io.switchman.cli;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,26 +19,22 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Collectors;
-import picocli.AutoComplete;
-import picocli.CommandLine;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Model.OptionSpec;
-import picocli.codegen.docgen.manpage.ManPageGenerator;
 
 /**
- * Build-time generator (run by the build, not a test) of what the packages ship from the picocli
- * model, so that neither can drift from {@code --help}: {@code switchman.adoc}, the AsciiDoc parts
- * of the man page (picocli's ManPageGenerator; {@code src/main/man/switchman.adoc} adds the
- * hand-written sections and Asciidoctor turns it into troff), and {@code switchman.bash}, the bash
- * completion (picocli's AutoComplete, which zsh runs through bashcompinit); and {@code changelog},
- * the Debian changelog of the native package.
+ * Build-time generator (run by the build, not a test) of what the packages ship, from the one
+ * description of the command line, {@link SwitchmanCli#OPTIONS}, and the help ({@link
+ * SwitchmanCli#usage}), so that neither can drift from {@code --help}: {@code switchman.adoc}, the
+ * generated sections of the man page (tagged; {@code src/main/man/switchman.adoc} adds the
+ * hand-written ones and Asciidoctor makes troff of it), {@code switchman.bash}, the bash completion
+ * (which zsh runs through bashcompinit), and {@code changelog}, the Debian changelog of the native
+ * package.
  *
  * <p>Usage: {@code PackageDocs OUTPUT_DIR VERSION MAINTAINER}, VERSION being the Maven version.
  */
 public final class PackageDocs {
 
   /** The options whose value is a file name: completed as file names. */
-  private static final Set<String> FILE_OPTIONS = Set.of("--config", "--write-cluster-data");
+  static final Set<String> FILE_OPTIONS = Set.of("--config", "--write-cluster-data");
 
   private PackageDocs() {}
 
@@ -80,67 +76,127 @@ public final class PackageDocs {
         + "\n";
   }
 
-  /**
-   * The AsciiDoc of the model, tagged by section (picocli-generated-man-section-synopsis, ...). The
-   * footer of {@code --help} starts with the exit codes, up to its first empty line; the man page
-   * takes that part as its "Exit status" section (the rest has sections of its own).
-   */
-  static String manPage() {
-    CommandSpec spec = SwitchmanCli.commandLine(new SwitchmanCli()).getCommandSpec();
-    String[] footer = spec.usageMessage().footer();
-    int end = Arrays.asList(footer).indexOf("");
-    if (end <= 0 || !spec.usageMessage().footerHeading().contains("Exit codes")) {
-      throw new IllegalStateException(
-          "The footer of switchman --help no longer starts with the exit codes followed by an"
-              + " empty line; adapt PackageDocs");
+  /** The help, as {@code switchman --help} prints it, in lines. */
+  static List<String> help() {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (PrintStream ps = new PrintStream(bytes, true, StandardCharsets.UTF_8)) {
+      SwitchmanCli.usage(ps);
     }
-    spec.usageMessage().footerHeading("Exit status").footer(Arrays.copyOf(footer, end));
-    StringWriter sw = new StringWriter();
-    try (PrintWriter pw = new PrintWriter(sw)) {
-      ManPageGenerator.writeSingleManPage(pw, spec);
+    return List.of(bytes.toString(StandardCharsets.UTF_8).split("\n", -1));
+  }
+
+  /** The lines of the help from the one after {@code first} up to the next empty line. */
+  private static List<String> block(List<String> help, int first) {
+    List<String> lines = new ArrayList<>();
+    for (int i = first + 1; i < help.size() && !help.get(i).isEmpty(); i++) {
+      lines.add(help.get(i));
     }
-    return sw.toString();
+    return lines;
   }
 
   /**
-   * picocli's bash completion of the options, with file-name completion for the options that take a
-   * file, and a wrapper that completes the command once it starts (after {@code --}, or at the
-   * first word that is neither an option nor an option's value), as bash-completion does for {@code
-   * sudo}.
+   * The AsciiDoc of the generated sections, each between {@code tag::NAME[]} and {@code
+   * end::NAME[]}: synopsis, description, options, exit-status. The synopsis and the description are
+   * the help's first two paragraphs, the exit status its "Exit codes:" block; the options come from
+   * the option table.
    */
-  static String bashCompletion() {
-    CommandLine cl = SwitchmanCli.commandLine(new SwitchmanCli());
-    CommandSpec spec = cl.getCommandSpec();
-    List<String> withValue = new ArrayList<>();
-    List<String> withFile = new ArrayList<>();
-    for (OptionSpec o : spec.options()) {
-      if (o.hidden() || o.arity().max() == 0) {
+  static String manPage() {
+    List<String> help = help();
+    int exitCodes = help.indexOf("Exit codes:");
+    if (!help.get(0).startsWith("Usage: ") || exitCodes < 0) {
+      throw new IllegalStateException(
+          "switchman --help no longer starts with 'Usage: ' or has no 'Exit codes:' block;"
+              + " adapt PackageDocs");
+    }
+    List<String> synopsis = block(help, -1);
+    List<String> description = block(help, synopsis.size());
+    StringBuilder sb = new StringBuilder();
+    sb.append("// Generated by io.switchman.cli.PackageDocs from switchman --help and its option")
+        .append(" table.\n\n// tag::synopsis[]\n== SYNOPSIS\n\n");
+    for (String line : synopsis) {
+      sb.append(line.replaceFirst("^(Usage:)? *", "")).append(" +\n");
+    }
+    sb.append("// end::synopsis[]\n\n// tag::description[]\n== DESCRIPTION\n\n")
+        .append(String.join(" ", description.stream().map(String::trim).toList()))
+        .append("\n// end::description[]\n\n// tag::options[]\n== OPTIONS\n\n");
+    for (SwitchmanCli.Option o : SwitchmanCli.OPTIONS) {
+      if (o.hidden()) {
         continue;
       }
-      withValue.addAll(Arrays.asList(o.names()));
-      if (FILE_OPTIONS.contains(o.longestName())) {
-        withFile.addAll(Arrays.asList(o.names()));
+      List<String> names = new ArrayList<>();
+      for (String n : o.names()) {
+        String dashes = n.length() == 1 ? "-" : "--";
+        names.add(
+            o.kind() == SwitchmanCli.Kind.NEGATABLE
+                ? "*--[no-]" + n + "*"
+                : "*" + dashes + n + "*");
+      }
+      sb.append(String.join(", ", names))
+          .append(o.takesValue() ? "=_" + o.paramLabel() + "_" : "")
+          .append("::\n  ")
+          .append(o.description())
+          .append("\n\n");
+    }
+    sb.append("*CMD* [_ARGS_...]::\n  the command and its arguments\n")
+        .append("// end::options[]\n\n// tag::exit-status[]\n== EXIT STATUS\n\n....\n");
+    for (String line : block(help, exitCodes)) {
+      sb.append(line.replaceFirst("^  ", "")).append('\n');
+    }
+    return sb.append("....\n// end::exit-status[]\n").toString();
+  }
+
+  /** How the completion offers an option: its short and long names, negations too. */
+  static List<String> spellings(SwitchmanCli.Option o) {
+    List<String> out = new ArrayList<>();
+    for (String n : o.names()) {
+      out.add((n.length() == 1 ? "-" : "--") + n);
+      if (o.kind() == SwitchmanCli.Kind.NEGATABLE) {
+        out.add("--no-" + n);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The bash completion: option names (also after {@code =}), file names for the options that take
+   * a file, and once the command starts (after {@code --}, or at the first word that is neither an
+   * option nor an option's value) the command line of the command, with bash-completion's {@code
+   * _command_offset} as for {@code sudo} when it is loaded.
+   */
+  static String bashCompletion() {
+    List<String> all = new ArrayList<>();
+    List<String> withValue = new ArrayList<>();
+    List<String> withFile = new ArrayList<>();
+    for (SwitchmanCli.Option o : SwitchmanCli.OPTIONS) {
+      if (o.hidden()) {
+        continue;
+      }
+      all.addAll(spellings(o));
+      if (o.takesValue()) {
+        withValue.addAll(spellings(o));
+        if (FILE_OPTIONS.contains(o.longName())) {
+          withFile.addAll(spellings(o));
+        }
       }
     }
     if (!withFile.containsAll(FILE_OPTIONS)) {
       throw new IllegalStateException("No option " + FILE_OPTIONS + " any more; adapt PackageDocs");
     }
-    // A completion script is sourced, not run: no #! line (Debian's lintian insists).
-    String picocli = AutoComplete.bash("switchman", cl).replaceFirst("\\A#![^\n]*\n", "");
-    String cases = withValue.stream().map(n -> "'" + n + "'").collect(Collectors.joining("|"));
-    String fileCases = withFile.stream().map(n -> "'" + n + "'").collect(Collectors.joining("|"));
-    return picocli
-        + "\n"
-        + "# switchman: once the command starts, complete it as a command line of its own (with"
-        + "\n# bash-completion's _command_offset, as for sudo); before that, the options above.\n"
-        + "function _switchman_complete() {\n"
+    return "# bash completion of switchman(1), generated at build time from its option table\n"
+        + "# (io.switchman.cli.SwitchmanCli.OPTIONS, by PackageDocs). zsh runs it through\n"
+        + "# bashcompinit (/usr/share/zsh/vendor-completions/_switchman).\n"
+        + "_switchman_complete() {\n"
+        + "  local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]}\n"
         + "  local i=1 start=-1 word\n"
+        + "  COMPREPLY=()\n"
+        + "  # Where the command starts: after --, or at the first word that is not an option or\n"
+        + "  # an option's value (bash splits --opt=value and R=1:2 at = and :).\n"
         + "  while [ \"$i\" -lt \"$COMP_CWORD\" ]; do\n"
         + "    word=${COMP_WORDS[i]}\n"
         + "    case $word in\n"
         + "      --) start=$((i + 1)); break ;;\n"
         + "      "
-        + cases
+        + cases(withValue)
         + ")\n"
         + "        if [ \"${COMP_WORDS[i+1]}\" = \"=\" ]; then i=$((i + 3)); else i=$((i + 2)); fi ;;\n"
         + "      =|:) i=$((i + 2)) ;;\n"
@@ -148,29 +204,55 @@ public final class PackageDocs {
         + "      *) start=$i; break ;;\n"
         + "    esac\n"
         + "  done\n"
-        + "  if [ \"$start\" -lt 0 ] && [ \"$i\" -eq \"$COMP_CWORD\" ] \\\n"
-        + "      && [[ ${COMP_WORDS[COMP_CWORD]} != -* ]]; then\n"
+        + "  if [ \"$start\" -lt 0 ] && [ \"$i\" -eq \"$COMP_CWORD\" ] && [[ $cur != -* ]]; then\n"
         + "    start=$i\n"
         + "  fi\n"
-        + "  local prev=${COMP_WORDS[COMP_CWORD-1]}\n"
-        + "  [ \"$prev\" = \"=\" ] && [ \"$COMP_CWORD\" -ge 2 ] && prev=${COMP_WORDS[COMP_CWORD-2]}\n"
-        + "  if [ \"$start\" -lt 0 ] || [ \"$start\" -gt \"$COMP_CWORD\" ]; then\n"
-        + "    case $prev in\n"
-        + "      "
-        + fileCases
-        + ")\n"
-        + "        type compopt &>/dev/null && compopt -o filenames\n"
-        + "        COMPREPLY=( $(compgen -f -- \"${COMP_WORDS[COMP_CWORD]}\") ) ;;\n"
-        + "      *) _complete_switchman \"$@\" ;;\n"
-        + "    esac\n"
-        + "  elif [ \"$(type -t _command_offset 2>/dev/null)\" = function ]; then\n"
-        + "    _command_offset \"$start\"\n"
-        + "  elif [ \"$start\" -eq \"$COMP_CWORD\" ]; then\n"
-        + "    COMPREPLY=( $(compgen -c -- \"${COMP_WORDS[COMP_CWORD]}\") )\n"
-        + "  else\n"
-        + "    COMPREPLY=( $(compgen -f -- \"${COMP_WORDS[COMP_CWORD]}\") )\n"
+        + "  if [ \"$start\" -ge 0 ] && [ \"$start\" -le \"$COMP_CWORD\" ]; then\n"
+        + "    if [ \"$(type -t _command_offset 2>/dev/null)\" = function ]; then\n"
+        + "      _command_offset \"$start\"\n"
+        + "    elif [ \"$start\" -eq \"$COMP_CWORD\" ]; then\n"
+        + "      COMPREPLY=( $(compgen -c -- \"$cur\") )\n"
+        + "    else\n"
+        + "      COMPREPLY=( $(compgen -f -- \"$cur\") )\n"
+        + "    fi\n"
+        + "    return 0\n"
         + "  fi\n"
+        + "  [ \"$prev\" = \"=\" ] && [ \"$COMP_CWORD\" -ge 2 ] && prev=${COMP_WORDS[COMP_CWORD-2]}\n"
+        + "  case $prev in\n"
+        + "    "
+        + cases(withFile)
+        + ")\n"
+        + "      type compopt >/dev/null 2>&1 && compopt -o filenames\n"
+        + "      COMPREPLY=( $(compgen -f -- \"$cur\") )\n"
+        + "      return 0 ;;\n"
+        + "    "
+        + cases(withValue.stream().filter(n -> !withFile.contains(n)).toList())
+        + ")\n"
+        + "      return 0 ;;\n"
+        + "  esac\n"
+        + "  COMPREPLY=( $(compgen -W '"
+        + String.join(" ", all)
+        + "' -- \"$cur\") )\n"
+        + "  return 0\n"
         + "}\n"
         + "complete -F _switchman_complete -o default switchman\n";
+  }
+
+  private static String cases(List<String> names) {
+    return names.stream().map(n -> "'" + n + "'").collect(Collectors.joining("|"));
+  }
+
+  static List<String> allSpellings() {
+    return SwitchmanCli.OPTIONS.stream()
+        .filter(o -> !o.hidden())
+        .flatMap(o -> spellings(o).stream())
+        .toList();
+  }
+
+  static List<String> hiddenSpellings() {
+    return SwitchmanCli.OPTIONS.stream()
+        .filter(SwitchmanCli.Option::hidden)
+        .flatMap(o -> Arrays.stream(o.names().toArray(String[]::new)).map(n -> "--" + n))
+        .toList();
   }
 }
