@@ -12,8 +12,9 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -21,8 +22,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The grants an engine holds, the lock claims of its requests and grants, the group recheck, and
- * the dispatch of losses to observers and listeners (on the {@code switchman-loss-notifier}
- * thread).
+ * the dispatch of losses to observers and listeners (on {@code switchman-loss-notifier} threads,
+ * one task per lost grant).
  */
 final class GrantRegistry {
 
@@ -47,14 +48,29 @@ final class GrantRegistry {
    */
   private final ConcurrentHashMap<String, LockClaimant> lockClaims = new ConcurrentHashMap<>();
 
+  /** The name of the threads that call loss listeners. */
+  static final String NOTIFIER_THREAD_NAME = "switchman-loss-notifier";
+
   private final List<Consumer<Grant>> lossObservers = new CopyOnWriteArrayList<>();
+
+  /**
+   * Calls the loss listeners: one task per grant (its listeners in the order they registered), each
+   * on a thread of its own, so that a listener that blocks delays no other grant's stop. Threads
+   * are made on demand and end after a minute of idleness.
+   */
   private final ExecutorService notifier =
-      Executors.newSingleThreadExecutor(
+      new ThreadPoolExecutor(
+          0,
+          Integer.MAX_VALUE,
+          60,
+          TimeUnit.SECONDS,
+          new SynchronousQueue<>(),
           r -> {
-            Thread t = new Thread(r, "switchman-loss-notifier");
+            Thread t = new Thread(r, NOTIFIER_THREAD_NAME);
             t.setDaemon(true);
             return t;
           });
+
   private volatile long warnedForSessionTimeoutMs = -1;
 
   GrantRegistry(
@@ -198,12 +214,25 @@ final class GrantRegistry {
     }
   }
 
-  /** Tells a grant's loss listener, on the notifier thread (or this one once it has stopped). */
-  void dispatch(ZkGrant g, Consumer<LossReason> listener, LossReason reason) {
+  /**
+   * Tells a grant's loss listeners, in order, on a notifier thread of their own (or this one once
+   * the notifier has stopped): a listener that blocks delays the later listeners of its grant,
+   * never another grant's.
+   */
+  void dispatch(ZkGrant g, List<Consumer<LossReason>> listeners, LossReason reason) {
+    if (listeners.isEmpty()) {
+      return;
+    }
+    Runnable tell =
+        () -> {
+          for (Consumer<LossReason> l : listeners) {
+            callListener(g, l, reason);
+          }
+        };
     try {
-      notifier.execute(() -> callListener(g, listener, reason));
+      notifier.execute(tell);
     } catch (RejectedExecutionException e) {
-      callListener(g, listener, reason);
+      tell.run();
     }
   }
 

@@ -175,7 +175,7 @@ final class ZkGrant implements Grant, Watcher, GrantRegistry.LockClaimant {
         return;
       }
     }
-    registry.dispatch(this, listener, already);
+    registry.dispatch(this, List.of(listener), already);
   }
 
   /** Marks the grant lost and tells the listeners once; later reasons are ignored. */
@@ -191,9 +191,7 @@ final class ZkGrant implements Grant, Watcher, GrantRegistry.LockClaimant {
       listeners.clear();
     }
     registry.lost(this, reason);
-    for (Consumer<LossReason> l : toTell) {
-      registry.dispatch(this, l, reason);
-    }
+    registry.dispatch(this, toTell, reason);
   }
 
   /**
