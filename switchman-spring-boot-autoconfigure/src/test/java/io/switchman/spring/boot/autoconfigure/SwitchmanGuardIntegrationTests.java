@@ -278,9 +278,9 @@ class SwitchmanGuardIntegrationTests {
   }
 
   @Test
-  void stuckMethodShouldBeHaltedWhenOnStuckIsHalt() {
+  void stuckMethodShouldBeHaltedByDefault() {
     runner
-        .withPropertyValues("switchman.on-stuck=halt", "switchman.stop-timeout=300ms")
+        .withPropertyValues("switchman.stop-timeout=300ms")
         .run(
             context -> {
               TestJobs jobs = context.getBean(TestJobs.class);
@@ -289,16 +289,19 @@ class SwitchmanGuardIntegrationTests {
               assertThat(halts.get(0))
                   .contains("TestJobs.stubborn()")
                   .contains("has not returned")
-                  .contains("MAX_DURATION");
+                  .contains("MAX_DURATION")
+                  .contains("lock 'stubborn'")
+                  .endsWith("halting the JVM (switchman.on-stuck=halt)");
               probe.letGo.set(true);
               get(stuck);
+              assertThat(halts).hasSize(1);
             });
   }
 
   @Test
-  void stuckMethodShouldOnlyBeLoggedByDefault() {
+  void stuckMethodShouldOnlyBeLoggedWhenOnStuckIsLog() {
     runner
-        .withPropertyValues("switchman.stop-timeout=300ms")
+        .withPropertyValues("switchman.on-stuck=log", "switchman.stop-timeout=300ms")
         .run(
             context -> {
               TestJobs jobs = context.getBean(TestJobs.class);
