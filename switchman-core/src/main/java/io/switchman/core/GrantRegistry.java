@@ -193,13 +193,33 @@ final class GrantRegistry {
 
   // ---------------------------------------------------------------- loss dispatch
 
-  /** Registers an observer told of every loss (for metrics); it must not block. */
+  /** Registers an observer told of every loss (for metrics), on a notifier thread. */
   void addLossObserver(Consumer<Grant> observer) {
     lossObservers.add(observer);
   }
 
-  /** Logs a loss and tells the observers, on the thread that noticed it. */
-  void lost(ZkGrant g, LossReason reason) {
+  /**
+   * Tells a grant's loss listeners (first, in order), then logs the loss and tells the observers:
+   * all on a notifier thread, never on the thread that noticed the loss (the safety monitor, the
+   * ZooKeeper event thread, Curator's state thread), so that a slow listener, observer or log
+   * appender delays neither the noticing of another grant's loss nor its listeners.
+   */
+  void lost(ZkGrant g, LossReason reason, List<Consumer<LossReason>> listeners) {
+    Runnable tell =
+        () -> {
+          for (Consumer<LossReason> l : listeners) {
+            callListener(g, l, reason);
+          }
+          report(g, reason);
+        };
+    try {
+      notifier.execute(tell);
+    } catch (RejectedExecutionException e) {
+      tell.run();
+    }
+  }
+
+  private void report(ZkGrant g, LossReason reason) {
     log.info(
         "Grant '{}' (fencing token {}) lost: {}; its holder must stop now",
         g.name(),
@@ -215,24 +235,14 @@ final class GrantRegistry {
   }
 
   /**
-   * Tells a grant's loss listeners, in order, on a notifier thread of their own (or this one once
-   * the notifier has stopped): a listener that blocks delays the later listeners of its grant,
-   * never another grant's.
+   * Tells a listener registered after the loss, on a notifier thread (or this one once the notifier
+   * has stopped).
    */
-  void dispatch(ZkGrant g, List<Consumer<LossReason>> listeners, LossReason reason) {
-    if (listeners.isEmpty()) {
-      return;
-    }
-    Runnable tell =
-        () -> {
-          for (Consumer<LossReason> l : listeners) {
-            callListener(g, l, reason);
-          }
-        };
+  void dispatch(ZkGrant g, Consumer<LossReason> listener, LossReason reason) {
     try {
-      notifier.execute(tell);
+      notifier.execute(() -> callListener(g, listener, reason));
     } catch (RejectedExecutionException e) {
-      tell.run();
+      callListener(g, listener, reason);
     }
   }
 

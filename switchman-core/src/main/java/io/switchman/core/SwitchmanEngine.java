@@ -188,7 +188,10 @@ public final class SwitchmanEngine implements AutoCloseable {
     return StopBudget.warning(stopBudget, Duration.ofMillis(s));
   }
 
-  /** Registers an observer told of every loss (for metrics); it must not block. */
+  /**
+   * Registers an observer told of every loss (for metrics), on a notifier thread after the grant's
+   * loss listeners; it should not block (it would delay only its grant's later notifications).
+   */
   public void addLossObserver(Consumer<Grant> observer) {
     grants.addLossObserver(observer);
   }

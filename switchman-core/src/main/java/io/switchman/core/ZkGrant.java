@@ -175,7 +175,7 @@ final class ZkGrant implements Grant, Watcher, GrantRegistry.LockClaimant {
         return;
       }
     }
-    registry.dispatch(this, List.of(listener), already);
+    registry.dispatch(this, listener, already);
   }
 
   /** Marks the grant lost and tells the listeners once; later reasons are ignored. */
@@ -190,8 +190,7 @@ final class ZkGrant implements Grant, Watcher, GrantRegistry.LockClaimant {
       toTell = List.copyOf(listeners);
       listeners.clear();
     }
-    registry.lost(this, reason);
-    registry.dispatch(this, toTell, reason);
+    registry.lost(this, reason, toTell);
   }
 
   /**

@@ -164,12 +164,27 @@ final class GuardedRun {
             grant.name(),
             grant.fencingToken());
     if (guard.onStuck() == OnStuck.HALT) {
-      message += ": halting the JVM (switchman.on-stuck=halt)";
-      log.error(message, stack);
-      guard.halter().halt(message);
+      String line = message + ": halting the JVM (switchman.on-stuck=halt)";
+      logWithin(line, stack, SwitchmanHalter.LOG_WAIT_MILLIS);
+      guard.halter().halt(line);
     } else {
       message += ": it may run alongside the next holder (switchman.on-stuck=log)";
       log.error(message, stack);
+    }
+  }
+
+  /**
+   * Logs the ERROR line on a thread of its own and waits for it at most {@code millis}: a blocked
+   * appender must not delay the halt.
+   */
+  private static void logWithin(String line, StuckMethodException stack, long millis) {
+    Thread t = new Thread(() -> log.error(line, stack), "switchman-halt-log");
+    t.setDaemon(true);
+    t.start();
+    try {
+      t.join(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 
