@@ -169,12 +169,22 @@ class SwitchmanGuardIntegrationTests {
                   ranMillis,
                   TimeUnit.NANOSECONDS.toMillis(
                       probe.times.get("interrupted a") - probe.times.get("start a")));
-              assertThat(
-                      context
-                          .getBean(MeterRegistry.class)
-                          .counter("switchman.stops", "name", "blocking", "reason", "max-duration")
-                          .count())
-                  .isEqualTo(1);
+              // listeners are told on the guard's listener thread, after the interrupt
+              await()
+                  .atMost(Duration.ofSeconds(5))
+                  .untilAsserted(
+                      () ->
+                          assertThat(
+                                  context
+                                      .getBean(MeterRegistry.class)
+                                      .counter(
+                                          "switchman.stops",
+                                          "name",
+                                          "blocking",
+                                          "reason",
+                                          "max-duration")
+                                      .count())
+                              .isEqualTo(1));
               assertThat(
                       context
                           .getBean(MeterRegistry.class)
@@ -214,18 +224,23 @@ class SwitchmanGuardIntegrationTests {
               .injectSessionExpiration();
           assertThat(get(holder)).isEqualTo("interrupted");
           assertThat(interruptedAfter).isFalse();
-          assertThat(
-                  contexts
-                      .get(0)
-                      .getBean(MeterRegistry.class)
-                      .find("switchman.losses")
-                      .tag("name", "blocking")
-                      .counters())
-              .isNotEmpty()
-              .allSatisfy(
-                  c ->
-                      assertThat(c.getId().getTag("reason"))
-                          .isIn("session-lost", "connection-suspended"));
+          // loss observers are told on the core's notifier thread, after the loss listeners
+          await()
+              .atMost(Duration.ofSeconds(5))
+              .untilAsserted(
+                  () ->
+                      assertThat(
+                              contexts
+                                  .get(0)
+                                  .getBean(MeterRegistry.class)
+                                  .find("switchman.losses")
+                                  .tag("name", "blocking")
+                                  .counters())
+                          .isNotEmpty()
+                          .allSatisfy(
+                              c ->
+                                  assertThat(c.getId().getTag("reason"))
+                                      .isIn("session-lost", "connection-suspended")));
           Future<String> next =
               submit(
                   () -> {
