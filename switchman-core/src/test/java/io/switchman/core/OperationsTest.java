@@ -208,6 +208,41 @@ class OperationsTest extends EngineTestBase {
   }
 
   @Test
+  void holdersReleaseSentBeforeItHeardOfTheAbortKeepsThePause() throws Exception {
+    CuratorFramework holderClient = zk.client(SESSION);
+    SwitchmanEngine holder = engine(holderClient, "holder");
+    SwitchmanEngine op = engine("ops-host");
+    Grant g = holder.acquire(lock("job")).grant();
+    // Block the holder's event thread, so its grant does not hear that its node was deleted: its
+    // release then deletes the lock node blindly, at version 0.
+    ZooKeeper hz = holderClient.getZookeeperClient().getZooKeeper();
+    perlHost().create("/block", new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+    java.util.concurrent.CountDownLatch blocked = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch unblock = new java.util.concurrent.CountDownLatch(1);
+    hz.exists(
+        "/block",
+        e -> {
+          blocked.countDown();
+          try {
+            unblock.await();
+          } catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+          }
+        });
+    perlHost().delete("/block", -1);
+    assertThat(blocked.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+
+    op.operations().pause("job", "bad data", PauseMode.ABORT);
+    g.release(); // its delete is sent; the answer waits for the event thread (up to 3 s)
+    unblock.countDown();
+
+    Stat stat = perlHost().exists(LOCK, false);
+    assertThat(stat).as("the pause node survived the holder's release").isNotNull();
+    assertThat(stat.getEphemeralOwner()).isZero();
+    assertThat(data(LOCK)).endsWith(": bad data");
+  }
+
+  @Test
   void abortedHolderLosesItsGrantByNodeDeleted() throws Exception {
     SwitchmanEngine holder = engine("holder");
     SwitchmanEngine op = engine("ops-host");
@@ -255,7 +290,9 @@ class OperationsTest extends EngineTestBase {
       await().atMost(Duration.ofSeconds(10)).until(() -> tries.get() > 20);
       op.operations().pause("job", "round " + round, PauseMode.ABORT);
       int before = tries.get();
-      await().atMost(Duration.ofSeconds(10)).until(() -> tries.get() > before + 20);
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> tries.get() > before + 20 || taken.get() > 0);
       stop.set(true);
       hammer.join();
       assertThat(taken.get()).as("round %d: third host took the lock", round).isZero();
