@@ -140,6 +140,37 @@ class OperationsTest extends EngineTestBase {
   }
 
   @Test
+  void aRequestWaitingForLeasesWhenItsLockIsPausedIsSkippedAsPaused() throws Exception {
+    clusterData("{\"resources\": [\"db\"]}");
+    SwitchmanEngine holder = engine("holder");
+    SwitchmanEngine worker = engine("worker");
+    SwitchmanEngine op = engine("ops-host");
+    Grant lease =
+        holder
+            .acquire(GrantRequest.builder("other").lock(false).lease("db", "1", "1").build())
+            .grant();
+    CompletableFuture<Acquisition> waiting =
+        CompletableFuture.supplyAsync(
+            () ->
+                acquire(
+                    worker,
+                    GrantRequest.builder("job")
+                        .lease("db", "1", "1")
+                        .leaseWait(Duration.ofSeconds(60))
+                        .build()));
+    await().atMost(Duration.ofSeconds(10)).until(() -> !worker.status().queues().isEmpty());
+
+    op.operations().pause("job", "later", PauseMode.FAIL_IF_HELD);
+
+    Acquisition a = waiting.get(20, java.util.concurrent.TimeUnit.SECONDS);
+    assertThat(a.outcome()).isEqualTo(Outcome.PAUSED);
+    assertThat(a.detail())
+        .startsWith("lock 'job' is paused by ops-host since ")
+        .endsWith(": later");
+    lease.release();
+  }
+
+  @Test
   void waitersOfALockThatGetsPausedAreSkippedAsPaused() throws Exception {
     SwitchmanEngine holder = engine("holder");
     SwitchmanEngine worker = engine("worker");
