@@ -30,6 +30,13 @@ import org.jspecify.annotations.Nullable;
  * <em>post-pause tail</em>: a JVM that runs the job itself cannot stop before it runs again, so
  * overlaps made only by such tails are counted apart as paused overlaps. Evidence later than that
  * is ordinary: a job that kept working after the grace is an overlap like any other.
+ *
+ * <p>Every violation is blamed on a fault of the schedule: the last {@code fault} that began at or
+ * before the violation's moment (an overlap's moment is the later run's grant; a capacity
+ * violation's the start that exceeded it; a lost run's its grant; a stale write's the write). Its
+ * detail names that fault ({@code n}, kind, target, how long before it began and whether it was
+ * still going on), and {@link CheckReport#violationsByKind()} counts violations per fault kind
+ * ({@code none} when no fault came before, {@code end-of-run} for orphan nodes).
  */
 public final class Checker {
 
@@ -112,20 +119,34 @@ public final class Checker {
   /** Checks the events of one run, with the ephemeral nodes found after every client exited. */
   public CheckReport check(List<HistoryEvent> events, List<String> orphanNodes) {
     List<String> details = new ArrayList<>();
+    Blame blame = new Blame();
     Map<String, Run> runs = new LinkedHashMap<>();
     Map<String, Run> latest = new HashMap<>();
     Map<String, List<Long>> kills = new HashMap<>();
     Map<String, List<Span>> pauses = new HashMap<>();
     Map<String, Long> pausedAt = new HashMap<>();
     List<HistoryEvent> writes = new ArrayList<>();
+    List<HistoryEvent> faultEvents = new ArrayList<>();
+    Map<String, Long> faultEnds = new HashMap<>();
     int faults = 0;
     List<HistoryEvent> sorted = new ArrayList<>(events);
     sorted.sort(Comparator.comparingLong(HistoryEvent::micros));
+    for (HistoryEvent e : sorted) {
+      if (e.type().equals("fault")) {
+        faultEvents.add(e);
+      } else if (e.type().equals("fault-end")) {
+        faultEnds.put(e.require("n"), e.micros());
+      }
+    }
+    blame.faults = faultEvents;
+    blame.ends = faultEnds;
     int unguarded = 0;
     for (HistoryEvent e : sorted) {
       switch (e.type()) {
         case "fault" -> faults++;
-        case "killed" ->
+        // killed by the schedule, or exited on its own (the starter halting a stuck JVM): either
+        // way a run it held cannot end with a line of its own
+        case "killed", "exited" ->
             kills.computeIfAbsent(e.require("worker"), k -> new ArrayList<>()).add(e.micros());
         case "paused" -> pausedAt.put(e.require("worker"), e.micros());
         case "resumed" -> {
@@ -171,7 +192,11 @@ public final class Checker {
           if (r == null) {
             if (!e.type().equals("stopped")) {
               unguarded++;
-              details.add("unguarded work: " + e.format() + " (no granted line for its run)");
+              details.add(
+                  "unguarded work: "
+                      + e.format()
+                      + " (no granted line for its run)"
+                      + blame.at(e.micros()));
             }
             continue;
           }
@@ -239,9 +264,10 @@ public final class Checker {
             overlaps++;
             details.add(
                 String.format(
-                    "overlap on lock %s: run %s (token %d) worked %s while run %s (token %d)"
-                        + " worked %s",
-                    entry.getKey(), a.id, a.token, a.main, b.id, b.token, b.main));
+                        "overlap on lock %s: run %s (token %d) worked %s while run %s (token %d)"
+                            + " worked %s",
+                        entry.getKey(), a.id, a.token, a.main, b.id, b.token, b.main)
+                    + blame.at(Math.max(a.main.start, b.main.start)));
           } else if (anyOverlap(a, b)) {
             paused++;
             details.add(
@@ -254,8 +280,9 @@ public final class Checker {
           tokenOrder++;
           details.add(
               String.format(
-                  "token order on lock %s: run %s granted token %d after run %s had token %d",
-                  entry.getKey(), a.id, a.token, rs.get(i - 1).id, rs.get(i - 1).token));
+                      "token order on lock %s: run %s granted token %d after run %s had token %d",
+                      entry.getKey(), a.id, a.token, rs.get(i - 1).id, rs.get(i - 1).token)
+                  + blame.at(a.main.start));
         }
       }
     }
@@ -277,10 +304,11 @@ public final class Checker {
       }
     }
     for (var entry : mainByRes.entrySet()) {
-      int excess = excesses(entry.getKey(), entry.getValue(), details, "");
+      int excess = excesses(entry.getKey(), entry.getValue(), details, "", blame);
       capacity += excess;
       int withTails =
-          excesses(entry.getKey(), allByRes.get(entry.getKey()), new ArrayList<>(), "paused ");
+          excesses(
+              entry.getKey(), allByRes.get(entry.getKey()), new ArrayList<>(), "paused ", null);
       if (withTails > excess) {
         paused += withTails - excess;
         details.add(
@@ -309,7 +337,8 @@ public final class Checker {
                 + r.worker
                 + ": granted at "
                 + start
-                + ", never finished, stopped or killed");
+                + ", never finished, stopped or killed"
+                + blame.at(start));
       }
     }
 
@@ -329,8 +358,9 @@ public final class Checker {
         stale++;
         details.add(
             String.format(
-                "stale write accepted on %s: run %s with token %d after run %s with token %d",
-                key, run, token, runOfHighest.get(key), h));
+                    "stale write accepted on %s: run %s with token %d after run %s with token %d",
+                    key, run, token, runOfHighest.get(key), h)
+                + blame.at(w.micros()));
         continue;
       }
       highest.put(key, token);
@@ -338,7 +368,8 @@ public final class Checker {
     }
 
     for (String o : orphanNodes) {
-      details.add("orphan node " + o);
+      details.add("orphan node " + o + " (found at the end of the run; blamed on kind end-of-run)");
+      blame.byKind.merge("end-of-run", 1, Integer::sum);
     }
     return new CheckReport(
         faults,
@@ -350,7 +381,47 @@ public final class Checker {
         lost,
         stale,
         paused,
-        details);
+        details,
+        blame.byKind);
+  }
+
+  /** Blames violations on the schedule's faults and counts them per kind. */
+  private static final class Blame {
+    List<HistoryEvent> faults = List.of();
+    Map<String, Long> ends = Map.of();
+    final Map<String, Integer> byKind = new TreeMap<>();
+
+    /** The text appended to the detail of a violation at {@code micros}; counts it. */
+    String at(long micros) {
+      HistoryEvent last = null;
+      for (HistoryEvent f : faults) {
+        if (f.micros() <= micros) {
+          last = f;
+        } else {
+          break;
+        }
+      }
+      if (last == null) {
+        byKind.merge("none", 1, Integer::sum);
+        return " [no fault before it]";
+      }
+      String kind = last.require("kind");
+      String tag;
+      try {
+        tag = FaultKind.valueOf(kind).tag();
+      } catch (IllegalArgumentException e) {
+        tag = kind.toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+      }
+      byKind.merge(tag, 1, Integer::sum);
+      Long end = ends.get(last.require("n"));
+      String when =
+          end == null || end > micros
+              ? "still going on"
+              : "ended " + (micros - end) / 1000 + " ms before";
+      return String.format(
+          " [fault n=%s kind=%s target=%s began %d ms before, %s]",
+          last.require("n"), tag, last.get("target"), (micros - last.micros()) / 1000, when);
+    }
   }
 
   private static boolean anyOverlap(Run a, Run b) {
@@ -370,7 +441,11 @@ public final class Checker {
 
   /** Sweeps {start, end, amount, capacity} intervals; counts starts that exceed the capacity. */
   private static int excesses(
-      String resource, List<long[]> intervals, List<String> details, String what) {
+      String resource,
+      List<long[]> intervals,
+      List<String> details,
+      String what,
+      @Nullable Blame blame) {
     List<long[]> points = new ArrayList<>(); // {time, kind(0 end, 1 start), amount, capacity}
     for (long[] i : intervals) {
       points.add(new long[] {i[0], 1, i[2], i[3]});
@@ -388,8 +463,9 @@ public final class Checker {
           count++;
           details.add(
               String.format(
-                  "%scapacity violation on resource %s at %d: %d units held, capacity %d",
-                  what, resource, p[0], sum, p[3]));
+                      "%scapacity violation on resource %s at %d: %d units held, capacity %d",
+                      what, resource, p[0], sum, p[3])
+                  + (blame == null ? "" : blame.at(p[0])));
         }
       }
     }

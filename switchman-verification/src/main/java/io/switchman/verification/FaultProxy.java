@@ -124,6 +124,11 @@ public final class FaultProxy implements AutoCloseable {
     return links.size();
   }
 
+  /** The target ports that open connections go to now (for a ZooKeeper client: its server). */
+  public List<Integer> connectedTargets() {
+    return links.stream().map(l -> l.target).distinct().sorted().toList();
+  }
+
   /** Bytes delivered so far, both directions. */
   public long forwardedBytes() {
     return forwardedBytes.get();
@@ -203,7 +208,7 @@ public final class FaultProxy implements AutoCloseable {
         closeQuietly(upstream);
         continue;
       }
-      Link link = new Link(client, upstream);
+      Link link = new Link(client, upstream, target);
       link.tainted = mode == Mode.PARTITION;
       links.add(link);
       link.start();
@@ -216,12 +221,14 @@ public final class FaultProxy implements AutoCloseable {
   private final class Link {
     private final Socket client;
     private final Socket upstream;
+    private final int target;
     private volatile boolean tainted;
     private volatile boolean done;
 
-    Link(Socket client, Socket upstream) {
+    Link(Socket client, Socket upstream, int target) {
       this.client = client;
       this.upstream = upstream;
+      this.target = target;
     }
 
     void start() {

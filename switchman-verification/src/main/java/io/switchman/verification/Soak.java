@@ -84,6 +84,8 @@ public final class Soak {
   private @Nullable CuratorFramework observer;
   private @Nullable SwitchmanEngine observerEngine;
   private int faults;
+  private final Map<FaultKind, Integer> injected = new java.util.EnumMap<>(FaultKind.class);
+  private int quorumPartitions;
   private final java.util.ArrayDeque<FaultKind> round = new java.util.ArrayDeque<>();
 
   private Soak(Config config) {
@@ -100,6 +102,7 @@ public final class Soak {
     final String id;
     final String mainClass;
     final boolean cli;
+    final boolean spring;
     final List<String> args;
     final FaultProxy proxy;
     @Nullable ChildProcess process;
@@ -108,6 +111,7 @@ public final class Soak {
       this.id = id;
       this.mainClass = mainClass;
       this.cli = mainClass.equals(CliWorkerMain.class.getName());
+      this.spring = mainClass.endsWith(".SpringWorkerApplication");
       this.args = args;
       this.proxy = proxy;
     }
@@ -149,7 +153,10 @@ public final class Soak {
                 config.dir().resolve("ensemble"),
                 config.servers(),
                 config.tickMs(),
-                Duration.ofSeconds(60))) {
+                Duration.ofSeconds(60),
+                config.servers() > 1
+                    ? Ensemble.Options.withQuorumProxies()
+                    : Ensemble.Options.NONE)) {
       schedule = sched;
       ensemble = zk;
       try {
@@ -160,9 +167,12 @@ public final class Soak {
         awaitHolder(Duration.ofSeconds(30));
         while (faults < config.minFaults() || System.nanoTime() < deadline) {
           pauseBetweenFaults();
+          reviveExited();
           inject(pick());
+          schedule().append("fault-end", "n", faults);
         }
         pauseBetweenFaults();
+        reviveExited();
         stopWorkers();
         List<String> orphans = awaitNoEphemerals();
         List<HistoryEvent> events = Checker.readAll(config.dir());
@@ -177,9 +187,17 @@ public final class Soak {
             .append(" workers=")
             .append(String.join(",", workers.keySet().stream().map(this::describe).toList()))
             .append('\n');
+        text.append(faultKindsLine()).append('\n');
+        if (!report.violationsByKind().isEmpty()) {
+          text.append(violationKindsLine(report)).append('\n');
+        }
         report.details().forEach(d -> text.append(d).append('\n'));
         Files.writeString(config.dir().resolve("summary.txt"), text);
         System.out.println(report.summaryLine());
+        System.out.println(faultKindsLine());
+        if (!report.violationsByKind().isEmpty()) {
+          System.out.println(violationKindsLine(report));
+        }
         return report;
       } finally {
         for (Worker w : workers.values()) {
@@ -195,6 +213,52 @@ public final class Soak {
         if (observer != null) {
           observer.close();
         }
+      }
+    }
+  }
+
+  /** {@code fault kinds: <kind>=<count> ...}: every kind injected, in the enum's order. */
+  private String faultKindsLine() {
+    StringBuilder b = new StringBuilder("fault kinds:");
+    injected.forEach((k, n) -> b.append(' ').append(k.tag()).append('=').append(n));
+    return b.toString();
+  }
+
+  private static String violationKindsLine(CheckReport report) {
+    StringBuilder b = new StringBuilder("violations by fault kind:");
+    report.violationsByKind().forEach((k, n) -> b.append(' ').append(k).append('=').append(n));
+    return b.toString();
+  }
+
+  /** The kinds this soak can inject (a quorum partition needs three servers, ...). */
+  List<FaultKind> applicableKinds() {
+    List<FaultKind> out = new ArrayList<>();
+    boolean cli = workers.values().stream().anyMatch(w -> w.cli);
+    boolean spring = workers.values().stream().anyMatch(w -> w.spring);
+    for (FaultKind k : FaultKind.values()) {
+      if ((k.needsQuorum() && config.servers() < 3)
+          || (k.needsCli() && !cli)
+          || (k.needsSpring() && !spring)) {
+        continue;
+      }
+      out.add(k);
+    }
+    return out;
+  }
+
+  /**
+   * Starts again a worker whose process exited without the schedule killing it (the starter halts a
+   * JVM whose method is stuck after its grant was lost): {@code exited worker=W code=C}.
+   */
+  private void reviveExited() throws IOException {
+    for (Worker w : workers.values()) {
+      ChildProcess p = w.process;
+      if (p != null && !p.isAlive()) {
+        int code = p.exitValue();
+        schedule().append("exited", "worker", w.id, "code", code);
+        System.out.println("soak: " + w.id + " exited with " + code + "; starting it again");
+        log.info("{} exited with {}; starting it again", w.id, code);
+        w.start();
       }
     }
   }
@@ -343,11 +407,18 @@ public final class Soak {
             "--verification.worker=" + id,
             "--verification.history=" + config.dir().resolve(id + ".history").toAbsolutePath(),
             "--verification.store=" + config.dir().resolve("store").toAbsolutePath(),
-            "--verification.seed=" + (config.seed() + n));
+            "--verification.seed=" + (config.seed() + n),
+            "--verification.control=" + controlFile(id).toAbsolutePath(),
+            // the lock job and the lease job run at once, so that a loss takes two grants
+            "--spring.task.scheduling.pool.size=2");
     Worker w =
         new Worker(id, "io.switchman.verification.spring.SpringWorkerApplication", args, proxy);
     workers.put(id, w);
     w.start();
+  }
+
+  private Path controlFile(String id) {
+    return config.dir().resolve(id + ".control");
   }
 
   private void startCliWorker(String id, String kind, int n) throws IOException {
@@ -395,7 +466,7 @@ public final class Soak {
   /** Every kind once per round, in a random order: 32 faults inject each of the 8 kinds 4 times. */
   private FaultKind pick() {
     if (round.isEmpty()) {
-      List<FaultKind> all = new ArrayList<>(List.of(FaultKind.values()));
+      List<FaultKind> all = applicableKinds();
       java.util.Collections.shuffle(all, random);
       round.addAll(all);
     }
@@ -412,8 +483,9 @@ public final class Soak {
 
   private void fault(FaultKind kind, String target) {
     faults++;
+    injected.merge(kind, 1, Integer::sum);
     schedule().append("fault", "n", faults, "kind", kind, "target", target);
-    System.out.println("soak: fault " + faults + " " + kind + " " + target);
+    log.info("soak: fault {} {} {}", faults, kind, target);
   }
 
   private void inject(FaultKind kind) throws Exception {
@@ -511,6 +583,27 @@ public final class Soak {
         }
         ensemble().awaitServing(Duration.ofSeconds(60));
       }
+      case QUORUM_PARTITION -> quorumPartition(kind);
+      case KILL_CLI_GROUP -> killCliGroup(kind);
+      case SWALLOWED_INTERRUPT -> springFault(kind, "swallow-interrupts", 1);
+      case SLOW_LISTENER -> springFault(kind, "slow-listener", 2);
+      case PARTITION_DURING_ELECTION -> {
+        Holder h = holderOrAny();
+        Worker w = h.worker();
+        int leader = Math.max(0, ensemble().leader());
+        fault(kind, w.id + "+zk" + (leader + 1));
+        long healAt = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(faultMillis());
+        w.proxy.partition();
+        ensemble().kill(leader);
+        Thread.sleep(500 + random.nextInt(1500));
+        ensemble().restart(leader);
+        long left = healAt - System.nanoTime();
+        if (left > 0) {
+          TimeUnit.NANOSECONDS.sleep(left);
+        }
+        w.proxy.forward();
+        ensemble().awaitServing(Duration.ofSeconds(60));
+      }
       case SLOW_NETWORK -> {
         Duration delay = Duration.ofMillis(50 + random.nextInt(300));
         fault(kind, "all:" + delay.toMillis() + "ms");
@@ -523,6 +616,147 @@ public final class Soak {
         }
       }
     }
+  }
+
+  /**
+   * Cuts the quorum links, alternately a follower from the leader (the follower a holder is
+   * connected to, if any) and the leader from both followers, for longer than S.
+   */
+  private void quorumPartition(FaultKind kind) throws InterruptedException {
+    int leader = ensemble().leader();
+    if (leader < 0) {
+      ensemble().awaitServing(Duration.ofSeconds(60));
+      leader = Math.max(0, ensemble().leader());
+    }
+    if (quorumPartitions++ % 2 == 1) {
+      fault(kind, "leader:zk" + (leader + 1));
+      ensemble().isolate(leader);
+    } else {
+      List<Integer> followers = ensemble().followers();
+      int victim = -1;
+      String holder = "";
+      for (Holder h : holders()) {
+        for (int port : h.worker().proxy.connectedTargets()) {
+          int server = ensemble().serverOfClientPort(port);
+          if (victim < 0 && followers.contains(server)) {
+            victim = server;
+            holder = ",holder:" + h.worker().id;
+          }
+        }
+      }
+      if (victim < 0) {
+        victim =
+            followers.isEmpty()
+                ? (leader + 1) % ensemble().size()
+                : followers.get(random.nextInt(followers.size()));
+      }
+      fault(kind, "follower:zk" + (victim + 1) + "-leader:zk" + (leader + 1) + holder);
+      ensemble().cut(victim, leader);
+    }
+    Thread.sleep(faultMillis());
+    ensemble().healQuorum();
+    ensemble().awaitServing(Duration.ofSeconds(60));
+  }
+
+  /**
+   * {@code kill -KILL -PGID} of a CLI worker's {@code switchman} (the lock or lease holder if a CLI
+   * worker holds, else any CLI worker's running {@code switchman}): its JVM and the rest of its
+   * group die at once; the command must still be stopped before anyone else can take over.
+   */
+  private void killCliGroup(FaultKind kind) throws InterruptedException {
+    Worker w = null;
+    long pid = -1;
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (w == null && System.nanoTime() < deadline) {
+      for (Holder h : holders()) {
+        if (h.worker().cli && h.pid() > 0 && h.worker().owns(h.pid())) {
+          w = h.worker();
+          pid = h.pid();
+          break;
+        }
+      }
+      if (w == null) {
+        Thread.sleep(100);
+      }
+    }
+    if (w == null) {
+      List<Worker> clis = workers.values().stream().filter(x -> x.cli).toList();
+      w = clis.get(random.nextInt(clis.size()));
+      pid = runningSwitchman(w);
+    }
+    long pgid = pid > 0 ? ChildProcess.processGroup(pid) : -1;
+    long own = ChildProcess.processGroup(ProcessHandle.current().pid());
+    if (pgid <= 1 || pgid != pid || pgid == own) {
+      // switchman not running now, or not leading its own group: killing the group would hit us
+      fault(kind, w.id + ":no-switchman-group");
+      return;
+    }
+    fault(kind, w.id + ":switchman-group:" + pgid);
+    schedule().append("killed", "worker", w.id);
+    ChildProcess.signalGroup(pgid, "KILL");
+  }
+
+  /** The pid of the {@code switchman} a CLI worker runs now (its direct child), or -1. */
+  private static long runningSwitchman(Worker w) {
+    ChildProcess p = w.process;
+    if (p == null) {
+      return -1;
+    }
+    return ProcessHandle.of(p.pid())
+        .flatMap(h -> h.children().filter(c -> c.isAlive()).findFirst())
+        .map(ProcessHandle::pid)
+        .orElse(-1L);
+  }
+
+  /**
+   * Switches a fault on in the Spring Boot worker ({@code swallow-interrupts}, {@code
+   * slow-listener}), waits (up to 10 s) until it holds {@code wantGrants} grants, partitions it for
+   * longer than S, heals, and switches the fault off once the worker had time to show it.
+   */
+  private void springFault(FaultKind kind, String mode, int wantGrants) throws Exception {
+    List<Worker> springs = workers.values().stream().filter(x -> x.spring).toList();
+    Worker w = springs.get(random.nextInt(springs.size()));
+    Files.writeString(controlFile(w.id), mode + "\n");
+    int held = 0;
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (System.nanoTime() < deadline) {
+      held = grantsHeldBy(w, wantGrants == 1);
+      if (held >= wantGrants) {
+        break;
+      }
+      Thread.sleep(50);
+    }
+    fault(kind, w.id + ":" + mode + ":grants=" + held);
+    w.proxy.partition();
+    Thread.sleep(faultMillis());
+    w.proxy.forward();
+    // a swallowing job works 4 s past the loss; a slow listener takes 3 s per lost grant
+    Thread.sleep(wantGrants == 1 ? 2000 : 3500);
+    Files.writeString(controlFile(w.id), "none\n");
+  }
+
+  /** How many grants {@code w} holds now (only the lock, with {@code lockOnly}). */
+  private int grantsHeldBy(Worker w, boolean lockOnly) {
+    int n = 0;
+    try {
+      ClusterStatus s = observerEngine().status();
+      for (ClusterStatus.LockInfo l : s.locks()) {
+        n += l.holder().startsWith(w.id + " ") ? 1 : 0;
+      }
+      if (!lockOnly) {
+        for (List<ClusterStatus.LeaseInfo> ls : s.leases().values()) {
+          for (ClusterStatus.LeaseInfo l : ls) {
+            n += l.holder().startsWith(w.id + " ") ? 1 : 0;
+          }
+        }
+      }
+    } catch (RuntimeException | InterruptedException e) {
+      if (e instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+      }
+      log.info("status unavailable: {}", e.toString());
+    }
+    return n;
   }
 
   /** The workers holding the lock or a lease now, lock holder first. */

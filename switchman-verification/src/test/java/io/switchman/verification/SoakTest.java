@@ -91,8 +91,15 @@ class SoakTest {
     assertThat(report.faults()).as(why).isGreaterThanOrEqualTo(Math.min(minFaults, 30));
     assertThat(report.grants()).as(why).isGreaterThan(report.faults());
     String schedule = java.nio.file.Files.readString(config.dir().resolve("schedule.history"));
+    String summary = java.nio.file.Files.readString(config.dir().resolve("summary.txt"));
     for (FaultKind kind : FaultKind.values()) {
+      if (kind.needsCli() && config.cliJar() == null) {
+        continue;
+      }
       assertThat(schedule).as("every kind of fault was injected").contains("kind=" + kind + " ");
+      assertThat(summary)
+          .as("the fault-kinds line counts it")
+          .containsPattern("(?m)^fault kinds:.* " + kind.tag() + "=[1-9]");
     }
     assertThat(report.safe()).as(why).isTrue();
     if (minutes == 0) {
