@@ -666,10 +666,14 @@ public final class Soak {
   private void killCliGroup(FaultKind kind) throws InterruptedException {
     Worker w = null;
     long pid = -1;
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    // best: a CLI holder whose command (JobMain) is working
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(8);
     while (w == null && System.nanoTime() < deadline) {
       for (Holder h : holders()) {
-        if (h.worker().cli && h.pid() > 0 && h.worker().owns(h.pid())) {
+        if (h.worker().cli
+            && h.pid() > 0
+            && h.worker().owns(h.pid())
+            && runsCommand(h.pid())) {
           w = h.worker();
           pid = h.pid();
           break;
@@ -696,6 +700,23 @@ public final class Soak {
     ChildProcess.signalGroup(pgid, "KILL");
   }
 
+  /** Whether {@code switchman} {@code pid} has started its command ({@link JobMain}). */
+  private static boolean runsCommand(long pid) {
+    return ProcessHandle.of(pid)
+        .map(
+            h ->
+                h.descendants()
+                    .anyMatch(
+                        // the java process itself, not the placeholder shell that execs it
+                        d ->
+                            d.info().command().map(c -> c.endsWith("/java")).orElse(false)
+                                && d.info()
+                                    .commandLine()
+                                    .map(c -> c.contains(JobMain.class.getName()))
+                                    .orElse(false)))
+        .orElse(false);
+  }
+
   /** The pid of the {@code switchman} a CLI worker runs now (its direct child), or -1. */
   private static long runningSwitchman(Worker w) {
     ChildProcess p = w.process;
@@ -710,7 +731,7 @@ public final class Soak {
 
   /**
    * Switches a fault on in the Spring Boot worker ({@code swallow-interrupts}, {@code
-   * slow-listener}), waits (up to 10 s) until it holds {@code wantGrants} grants, partitions it for
+   * slow-listener}), waits (up to 6 s) until it holds {@code wantGrants} grants, partitions it for
    * longer than S, heals, and switches the fault off once the worker had time to show it.
    */
   private void springFault(FaultKind kind, String mode, int wantGrants) throws Exception {
@@ -718,7 +739,7 @@ public final class Soak {
     Worker w = springs.get(random.nextInt(springs.size()));
     Files.writeString(controlFile(w.id), mode + "\n");
     int held = 0;
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(6);
     while (System.nanoTime() < deadline) {
       held = grantsHeldBy(w, wantGrants == 1);
       if (held >= wantGrants) {
@@ -726,7 +747,7 @@ public final class Soak {
       }
       Thread.sleep(50);
     }
-    fault(kind, w.id + ":" + mode + ":grants=" + held);
+    fault(kind, w.id + ":" + mode + ":grants:" + held);
     w.proxy.partition();
     Thread.sleep(faultMillis());
     w.proxy.forward();

@@ -27,7 +27,9 @@ import org.springframework.stereotype.Component;
  * <p>While the soak's {@link FaultControl} says {@code swallow-interrupts} it is the variant the
  * starter must survive: it catches {@code InterruptedException} and goes on, ignores the interrupt
  * flag, and works at least 4 s more from the moment it started swallowing (so that the grant is
- * lost while it runs); only its end of work or a write the fence rejects ends it.
+ * lost while it runs); only its end of work or a write the fence rejects ends it. While it says
+ * {@code slow-listener} it works at least 4 s more (and stops when interrupted), so that its grant
+ * is lost while it runs.
  */
 @Component
 public class GuardedJob implements DisposableBean {
@@ -67,7 +69,13 @@ public class GuardedJob implements DisposableBean {
     long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(300 + random.nextInt(4700));
     String stopped = null;
     boolean swallowing = false;
+    boolean lengthened = false;
     while (System.nanoTime() < end) {
+      if (!lengthened && control.slowListener()) {
+        // still working when the grant is lost behind the slow listener
+        lengthened = true;
+        end = Math.max(end, System.nanoTime() + TimeUnit.SECONDS.toNanos(4));
+      }
       if (!swallowing && control.swallowInterrupts()) {
         swallowing = true;
         end = Math.max(end, System.nanoTime() + TimeUnit.SECONDS.toNanos(4));

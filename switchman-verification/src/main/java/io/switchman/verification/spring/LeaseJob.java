@@ -29,6 +29,7 @@ public class LeaseJob implements DisposableBean {
   private final String worker;
   private final HistoryWriter history;
   private final Random random;
+  private final FaultControl control;
   private final AtomicInteger runs = new AtomicInteger();
   private final String incarnation =
       ProcessHandle.current().pid() + "-" + Long.toString(HistoryClock.nowMicros(), 36);
@@ -36,9 +37,11 @@ public class LeaseJob implements DisposableBean {
   public LeaseJob(
       @Value("${verification.worker}") String worker,
       @Value("${verification.history}") String history,
-      @Value("${verification.seed:1}") long seed)
+      @Value("${verification.seed:1}") long seed,
+      FaultControl control)
       throws IOException {
     this.worker = worker;
+    this.control = control;
     this.history = new HistoryWriter(Path.of(history), worker);
     this.random = new Random(seed * 31 + 7);
   }
@@ -51,7 +54,13 @@ public class LeaseJob implements DisposableBean {
     history.append("granted", "run", run, "token", token, "leases", "db:1:2");
     long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(300 + random.nextInt(4700));
     String stopped = null;
+    boolean lengthened = false;
     while (System.nanoTime() < end) {
+      if (!lengthened && control.slowListener()) {
+        // still working when the grant is lost behind the slow listener
+        lengthened = true;
+        end = Math.max(end, System.nanoTime() + TimeUnit.SECONDS.toNanos(4));
+      }
       if (Thread.currentThread().isInterrupted()) {
         stopped = "INTERRUPTED";
         break;
