@@ -670,10 +670,7 @@ public final class Soak {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(8);
     while (w == null && System.nanoTime() < deadline) {
       for (Holder h : holders()) {
-        if (h.worker().cli
-            && h.pid() > 0
-            && h.worker().owns(h.pid())
-            && runsCommand(h.pid())) {
+        if (h.worker().cli && h.pid() > 0 && h.worker().owns(h.pid()) && runsCommand(h.pid())) {
           w = h.worker();
           pid = h.pid();
           break;

@@ -223,12 +223,12 @@ class CheckerTest {
             java.util.Map.entry("swallowed-interrupt", 1));
     assertThat(r.details())
         .containsExactly(
-            "overlap on lock payroll: run w1-1 (token 10) worked Span[start=0, end=3000000]"
-                + " while run w2-1 (token 20) worked Span[start=2500000, end=4000000] [fault n=1"
+            "overlap on lock payroll: run w1-1 (token 10) worked Span[start=0, end=3001000]"
+                + " while run w2-1 (token 20) worked Span[start=2500000, end=4001000] [fault n=1"
                 + " kind=kill-cli-group target=w1:switchman-group:77 began 2500 ms before, ended"
                 + " 2100 ms before]",
-            "overlap on lock payroll: run w8-1 (token 30) worked Span[start=4100000, end=9000000]"
-                + " while run w3-1 (token 40) worked Span[start=8000000, end=9500000] [fault n=2"
+            "overlap on lock payroll: run w8-1 (token 30) worked Span[start=4100000, end=9001000]"
+                + " while run w3-1 (token 40) worked Span[start=8000000, end=9501000] [fault n=2"
                 + " kind=swallowed-interrupt target=w8 began 3000 ms before, still going on]",
             "capacity violation on resource db at 10700000: 3 units held, capacity 2 [fault n=3"
                 + " kind=slow-listener target=w8 began 100 ms before, still going on]");
