@@ -159,6 +159,20 @@ public final class ChildProcess implements AutoCloseable {
     return run(List.of("kill", "-" + sig, "--", "-" + pgid), "group " + pgid) == null;
   }
 
+  /**
+   * The whole command line of {@code pid} from {@code /proc/PID/cmdline} (arguments joined by
+   * spaces), or empty when it is gone. {@code ProcessHandle.Info.commandLine()} stops at 4096
+   * characters, before the main class and arguments of a JVM with a long class path.
+   */
+  public static String commandLine(long pid) {
+    try {
+      byte[] raw = Files.readAllBytes(Path.of("/proc/" + pid + "/cmdline"));
+      return new String(raw, StandardCharsets.UTF_8).replace('\0', ' ').trim();
+    } catch (IOException | RuntimeException e) {
+      return ProcessHandle.of(pid).flatMap(h -> h.info().commandLine()).orElse("");
+    }
+  }
+
   /** The process group of {@code pid} (from {@code /proc/PID/stat}), or -1 when it is gone. */
   public static long processGroup(long pid) {
     try {

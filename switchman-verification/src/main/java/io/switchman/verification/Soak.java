@@ -59,6 +59,7 @@ public final class Soak {
    * @param cliLeaseSpecs one CLI lease worker per spec
    * @param springWorkers Spring Boot workers that take the lock {@code payroll}
    * @param dir where histories, logs and the summary go
+   * @param excluded fault kinds not to inject (empty: every kind that applies)
    */
   public record Config(
       long seed,
@@ -74,7 +75,13 @@ public final class Soak {
       int cliLockWorkers,
       List<String> cliLeaseSpecs,
       int springWorkers,
-      Path dir) {}
+      Path dir,
+      java.util.Set<FaultKind> excluded) {
+
+    public Config {
+      excluded = java.util.Set.copyOf(excluded);
+    }
+  }
 
   private final Config config;
   private final Random random;
@@ -236,7 +243,8 @@ public final class Soak {
     boolean cli = workers.values().stream().anyMatch(w -> w.cli);
     boolean spring = workers.values().stream().anyMatch(w -> w.spring);
     for (FaultKind k : FaultKind.values()) {
-      if ((k.needsQuorum() && config.servers() < 3)
+      if (config.excluded().contains(k)
+          || (k.needsQuorum() && config.servers() < 3)
           || (k.needsCli() && !cli)
           || (k.needsSpring() && !spring)) {
         continue;
@@ -272,10 +280,11 @@ public final class Soak {
     String marker = config.dir().toAbsolutePath().toString();
     ProcessHandle.allProcesses()
         .filter(p -> p.pid() != ProcessHandle.current().pid())
-        .filter(p -> p.info().commandLine().map(c -> c.contains(marker)).orElse(false))
+        // the whole command line: ProcessHandle's stops at 4096 characters, inside the class path
+        .filter(p -> ChildProcess.commandLine(p.pid()).contains(marker))
         .forEach(
             p -> {
-              log.info("killing a process left behind: {} {}", p.pid(), p.info().commandLine());
+              log.info("killing a process left behind: {} {}", p.pid(), p.info().command());
               p.destroyForcibly();
             });
   }
@@ -659,25 +668,27 @@ public final class Soak {
   }
 
   /**
-   * {@code kill -KILL -PGID} of a CLI worker's {@code switchman} (the lock or lease holder if a CLI
-   * worker holds, else any CLI worker's running {@code switchman}): its JVM and the rest of its
-   * group die at once; the command must still be stopped before anyone else can take over.
+   * {@code kill -KILL -PGID} of a CLI worker's {@code switchman} (one whose command runs, waiting
+   * up to 8 s for one; else any CLI worker's running {@code switchman}): its JVM and the rest of
+   * its group die at once; the command must still be stopped before anyone else can take over.
    */
   private void killCliGroup(FaultKind kind) throws InterruptedException {
     Worker w = null;
     long pid = -1;
-    // best: a CLI holder whose command (JobMain) is working
+    // best: a CLI worker whose switchman runs its command (JobMain): it holds its grant
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(8);
     while (w == null && System.nanoTime() < deadline) {
-      for (Holder h : holders()) {
-        if (h.worker().cli && h.pid() > 0 && h.worker().owns(h.pid()) && runsCommand(h.pid())) {
-          w = h.worker();
-          pid = h.pid();
-          break;
+      List<Worker> running = new ArrayList<>();
+      for (Worker x : workers.values()) {
+        if (x.cli && runsCommand(runningSwitchman(x))) {
+          running.add(x);
         }
       }
-      if (w == null) {
-        Thread.sleep(100);
+      if (!running.isEmpty()) {
+        w = running.get(random.nextInt(running.size()));
+        pid = runningSwitchman(w);
+      } else {
+        Thread.sleep(50);
       }
     }
     if (w == null) {
@@ -692,13 +703,18 @@ public final class Soak {
       fault(kind, w.id + ":no-switchman-group");
       return;
     }
-    fault(kind, w.id + ":switchman-group:" + pgid);
+    fault(
+        kind,
+        w.id + ":switchman-group:" + pgid + (runsCommand(pid) ? ":command-running" : ":waiting"));
     schedule().append("killed", "worker", w.id);
     ChildProcess.signalGroup(pgid, "KILL");
   }
 
   /** Whether {@code switchman} {@code pid} has started its command ({@link JobMain}). */
   private static boolean runsCommand(long pid) {
+    if (pid <= 0) {
+      return false;
+    }
     return ProcessHandle.of(pid)
         .map(
             h ->
@@ -707,10 +723,8 @@ public final class Soak {
                         // the java process itself, not the placeholder shell that execs it
                         d ->
                             d.info().command().map(c -> c.endsWith("/java")).orElse(false)
-                                && d.info()
-                                    .commandLine()
-                                    .map(c -> c.contains(JobMain.class.getName()))
-                                    .orElse(false)))
+                                && ChildProcess.commandLine(d.pid())
+                                    .contains(JobMain.class.getName())))
         .orElse(false);
   }
 
