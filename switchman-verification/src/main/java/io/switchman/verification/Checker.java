@@ -196,7 +196,7 @@ public final class Checker {
                   "unguarded work: "
                       + e.format()
                       + " (no granted line for its run)"
-                      + blame.at(e.micros()));
+                      + blame.at(e.micros(), List.of(e.source())));
             }
             continue;
           }
@@ -267,7 +267,7 @@ public final class Checker {
                         "overlap on lock %s: run %s (token %d) worked %s while run %s (token %d)"
                             + " worked %s",
                         entry.getKey(), a.id, a.token, a.main, b.id, b.token, b.main)
-                    + blame.at(Math.max(a.main.start, b.main.start)));
+                    + blame.at(Math.max(a.main.start, b.main.start), List.of(a.worker, b.worker)));
           } else if (anyOverlap(a, b)) {
             paused++;
             details.add(
@@ -282,33 +282,39 @@ public final class Checker {
               String.format(
                       "token order on lock %s: run %s granted token %d after run %s had token %d",
                       entry.getKey(), a.id, a.token, rs.get(i - 1).id, rs.get(i - 1).token)
-                  + blame.at(a.main.start));
+                  + blame.at(a.main.start, List.of(a.worker, rs.get(i - 1).worker)));
         }
       }
     }
 
-    // Capacity per resource.
+    // Capacity per resource; owners: the worker of each interval (its index in the 5th slot).
+    List<String> owners = new ArrayList<>();
     int capacity = 0;
     Map<String, List<long[]>> mainByRes = new TreeMap<>();
     Map<String, List<long[]>> allByRes = new TreeMap<>();
     for (Run r : runs.values()) {
       for (Lease l : r.leases) {
-        long[] m = {r.main.start, r.main.end, l.amount(), l.capacity()};
+        long[] m = {r.main.start, r.main.end, l.amount(), l.capacity(), owner(owners, r.worker)};
         mainByRes.computeIfAbsent(l.resource(), k -> new ArrayList<>()).add(m);
         allByRes.computeIfAbsent(l.resource(), k -> new ArrayList<>()).add(m);
         for (Span t : r.tails) {
           allByRes
               .computeIfAbsent(l.resource(), k -> new ArrayList<>())
-              .add(new long[] {t.start, t.end, l.amount(), l.capacity()});
+              .add(new long[] {t.start, t.end, l.amount(), l.capacity(), owner(owners, r.worker)});
         }
       }
     }
     for (var entry : mainByRes.entrySet()) {
-      int excess = excesses(entry.getKey(), entry.getValue(), details, "", blame);
+      int excess = excesses(entry.getKey(), entry.getValue(), details, "", blame, owners);
       capacity += excess;
       int withTails =
           excesses(
-              entry.getKey(), allByRes.get(entry.getKey()), new ArrayList<>(), "paused ", null);
+              entry.getKey(),
+              allByRes.get(entry.getKey()),
+              new ArrayList<>(),
+              "paused ",
+              null,
+              owners);
       if (withTails > excess) {
         paused += withTails - excess;
         details.add(
@@ -338,7 +344,7 @@ public final class Checker {
                 + ": granted at "
                 + start
                 + ", never finished, stopped or killed"
-                + blame.at(start));
+                + blame.at(start, List.of(r.worker)));
       }
     }
 
@@ -360,7 +366,10 @@ public final class Checker {
             String.format(
                     "stale write accepted on %s: run %s with token %d after run %s with token %d",
                     key, run, token, runOfHighest.get(key), h)
-                + blame.at(w.micros()));
+                + blame.at(
+                    w.micros(),
+                    List.of(
+                        run.split("-")[0], String.valueOf(runOfHighest.get(key)).split("-")[0])));
         continue;
       }
       highest.put(key, token);
@@ -385,41 +394,82 @@ public final class Checker {
         blame.byKind);
   }
 
+  private static long owner(List<String> owners, String worker) {
+    int i = owners.indexOf(worker);
+    if (i < 0) {
+      owners.add(worker);
+      i = owners.size() - 1;
+    }
+    return i;
+  }
+
   /** Blames violations on the schedule's faults and counts them per kind. */
   private static final class Blame {
     List<HistoryEvent> faults = List.of();
     Map<String, Long> ends = Map.of();
     final Map<String, Integer> byKind = new TreeMap<>();
 
-    /** The text appended to the detail of a violation at {@code micros}; counts it. */
-    String at(long micros) {
+    /**
+     * The text appended to the detail of a violation at {@code micros} by the runs of {@code
+     * workers}; counts it. The fault blamed is the last one that began at or before it and names
+     * one of those workers in its target, among the faults of the last 30 s; else the last fault
+     * that began before it.
+     */
+    String at(long micros, List<String> workers) {
       HistoryEvent last = null;
+      HistoryEvent named = null;
       for (HistoryEvent f : faults) {
-        if (f.micros() <= micros) {
-          last = f;
-        } else {
+        if (f.micros() > micros) {
           break;
+        }
+        last = f;
+        if (micros - f.micros() <= 30_000_000L && names(f.get("target"), workers)) {
+          named = f;
         }
       }
       if (last == null) {
         byKind.merge("none", 1, Integer::sum);
         return " [no fault before it]";
       }
-      String kind = last.require("kind");
-      String tag;
-      try {
-        tag = FaultKind.valueOf(kind).tag();
-      } catch (IllegalArgumentException e) {
-        tag = kind.toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+      HistoryEvent blamed = named != null ? named : last;
+      String text = describe(blamed, micros);
+      if (blamed != last) {
+        text += "; the last fault before it: n=" + last.require("n") + " " + tagOf(last);
       }
-      byKind.merge(tag, 1, Integer::sum);
+      byKind.merge(tagOf(blamed), 1, Integer::sum);
+      return " [" + text + "]";
+    }
+
+    private static boolean names(@Nullable String target, List<String> workers) {
+      if (target == null) {
+        return false;
+      }
+      for (String word : target.split("[^A-Za-z0-9]+")) {
+        if (workers.contains(word)) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    private static String tagOf(HistoryEvent fault) {
+      String kind = fault.require("kind");
+      try {
+        return FaultKind.valueOf(kind).tag();
+      } catch (IllegalArgumentException e) {
+        return kind.toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+      }
+    }
+
+    private String describe(HistoryEvent last, long micros) {
+      String tag = tagOf(last);
       Long end = ends.get(last.require("n"));
       String when =
           end == null || end > micros
               ? "still going on"
               : "ended " + (micros - end) / 1000 + " ms before";
       return String.format(
-          " [fault n=%s kind=%s target=%s began %d ms before, %s]",
+          "fault n=%s kind=%s target=%s began %d ms before, %s",
           last.require("n"), tag, last.get("target"), (micros - last.micros()) / 1000, when);
     }
   }
@@ -445,27 +495,38 @@ public final class Checker {
       List<long[]> intervals,
       List<String> details,
       String what,
-      @Nullable Blame blame) {
+      @Nullable Blame blame,
+      List<String> owners) {
     List<long[]> points = new ArrayList<>(); // {time, kind(0 end, 1 start), amount, capacity}
     for (long[] i : intervals) {
-      points.add(new long[] {i[0], 1, i[2], i[3]});
-      points.add(new long[] {i[1], 0, i[2], i[3]});
+      points.add(new long[] {i[0], 1, i[2], i[3], i[4]});
+      points.add(new long[] {i[1], 0, i[2], i[3], i[4]});
     }
     points.sort(Comparator.<long[]>comparingLong(p -> p[0]).thenComparingLong(p -> p[1]));
     long sum = 0;
     int count = 0;
+    Map<Long, Integer> holding = new HashMap<>(); // owner index -> intervals open
     for (long[] p : points) {
       if (p[1] == 0) {
         sum -= p[2];
+        holding.merge(p[4], -1, Integer::sum);
       } else {
         sum += p[2];
+        holding.merge(p[4], 1, Integer::sum);
         if (sum > p[3]) {
           count++;
           details.add(
               String.format(
                       "%scapacity violation on resource %s at %d: %d units held, capacity %d",
                       what, resource, p[0], sum, p[3])
-                  + (blame == null ? "" : blame.at(p[0])));
+                  + (blame == null
+                      ? ""
+                      : blame.at(
+                          p[0],
+                          holding.entrySet().stream()
+                              .filter(h -> h.getValue() > 0)
+                              .map(h -> owners.get(h.getKey().intValue()))
+                              .toList())));
         }
       }
     }

@@ -454,7 +454,9 @@ public final class Soak {
     if (kind.startsWith("--lock")) {
       args.add("--store=" + config.dir().resolve("store").toAbsolutePath());
     }
-    args.add("--work-ms=300:2500");
+    // up to 5 s, as the core and Spring jobs: a command killed unguarded early in a run works on
+    // for longer than the session, which the group kill must not allow
+    args.add("--work-ms=300:5000");
     args.add("--seed=" + (config.seed() + n));
     Worker w = new Worker(id, CliWorkerMain.class.getName(), args, proxy);
     workers.put(id, w);
@@ -685,7 +687,9 @@ public final class Soak {
         }
       }
       if (!running.isEmpty()) {
-        w = running.get(random.nextInt(running.size()));
+        // the command that started last has the most work left
+        running.sort(java.util.Comparator.comparing(x -> commandStart(runningSwitchman(x))));
+        w = running.get(running.size() - 1);
         pid = runningSwitchman(w);
       } else {
         Thread.sleep(50);
@@ -708,6 +712,19 @@ public final class Soak {
         w.id + ":switchman-group:" + pgid + (runsCommand(pid) ? ":command-running" : ":waiting"));
     schedule().append("killed", "worker", w.id);
     ChildProcess.signalGroup(pgid, "KILL");
+  }
+
+  /** When the command of {@code switchman} {@code pid} started (EPOCH when unknown). */
+  private static java.time.Instant commandStart(long pid) {
+    return ProcessHandle.of(pid)
+        .flatMap(
+            h ->
+                h.descendants()
+                    .filter(
+                        d -> ChildProcess.commandLine(d.pid()).contains(JobMain.class.getName()))
+                    .map(d -> d.info().startInstant().orElse(java.time.Instant.EPOCH))
+                    .max(java.util.Comparator.naturalOrder()))
+        .orElse(java.time.Instant.EPOCH);
   }
 
   /** Whether {@code switchman} {@code pid} has started its command ({@link JobMain}). */

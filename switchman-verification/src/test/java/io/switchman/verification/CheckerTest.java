@@ -235,6 +235,33 @@ class CheckerTest {
   }
 
   @Test
+  void aFaultThatNamesAWorkerOfTheViolationIsBlamedBeforeALaterFaultThatDoesNot() {
+    add(0, "schedule", "fault", "n", 1, "kind", "KILL_CLI_GROUP", "target", "w1:switchman-group:7");
+    add(10, "schedule", "fault-end", "n", 1);
+    add(
+        900,
+        "schedule",
+        "fault",
+        "n",
+        2,
+        "kind",
+        "KILL_CLI_GROUP",
+        "target",
+        "w3:switchman-group:9");
+    add(1000, "schedule", "fault", "n", 3, "kind", "KILL_LEADER", "target", "zk3");
+    lockRun("w1", "w1-1", 10, 0, 3000, true); // w1's command ran on after its group was killed
+    lockRun("w2", "w2-1", 20, 2500, 4000, true);
+    CheckReport r = check();
+    assertThat(r.violationsByKind()).containsExactly(java.util.Map.entry("kill-cli-group", 1));
+    assertThat(r.details())
+        .singleElement()
+        .asString()
+        .endsWith(
+            "[fault n=1 kind=kill-cli-group target=w1:switchman-group:7 began 2500 ms before,"
+                + " ended 2490 ms before; the last fault before it: n=3 kill-leader]");
+  }
+
+  @Test
   void aRunOfAWorkerThatExitedOnItsOwnIsNotLost() {
     // the starter halted the JVM of a stuck method: the run has no end line, and is not lost
     lockRun("w8", "w8-1", 10, 0, 1000, false);
