@@ -30,6 +30,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 class SwitchmanAutoConfigurationTests {
@@ -66,7 +67,7 @@ class SwitchmanAutoConfigurationTests {
           assertThat(p.getAcl()).isEqualTo(Acl.OPEN);
           assertThat(p.getCapacities()).isEmpty();
           assertThat(p.getStopTimeout()).isEqualTo(Duration.ofSeconds(5));
-          assertThat(p.getOnStuck()).isEqualTo(OnStuck.LOG);
+          assertThat(p.getOnStuck()).isEqualTo(OnStuck.HALT);
           assertThat(p.getEmbedded().isEnabled()).isFalse();
           assertThat(p.getEmbedded().getPort()).isEqualTo(2181);
           assertThat(p.getEmbedded().getDataDir()).isNull();
@@ -172,7 +173,7 @@ class SwitchmanAutoConfigurationTests {
             "switchman.capacities[db_api]=4",
             "switchman.capacities.mem=int(MEMMB/1024)",
             "switchman.stop-timeout=700ms",
-            "switchman.on-stuck=halt")
+            "switchman.on-stuck=log")
         .run(
             context -> {
               assertThat(context).hasNotFailed();
@@ -193,7 +194,7 @@ class SwitchmanAutoConfigurationTests {
               SwitchmanEngine engine = context.getBean(SwitchmanEngine.class);
               assertThat(engine.prefix()).isEqualTo(prefix);
               assertThat(engine.host().fqdn()).isEqualTo("h1.example.com");
-              assertThat(engine.stopBudget()).isEqualTo(Duration.ofMillis(1200));
+              assertThat(engine.stopBudget()).isEqualTo(Duration.ofMillis(1000));
               Acquisition a = engine.acquire(GrantRequest.builder("acl-check").build());
               List<ACL> acl = client.getACL().forPath(prefix + "/locks/acl-check");
               assertThat(acl)
@@ -208,7 +209,7 @@ class SwitchmanAutoConfigurationTests {
               assertThat(methods.capacityFromProperties("db_api", "db_api")).isEqualTo("4");
               assertThat(methods.capacityFromProperties("mem", "mem")).isEqualTo("int(MEMMB/1024)");
               SwitchmanProperties p = context.getBean(SwitchmanProperties.class);
-              assertThat(p.getOnStuck()).isEqualTo(OnStuck.HALT);
+              assertThat(p.getOnStuck()).isEqualTo(OnStuck.LOG);
               assertThat(p.getRetry().getMaxSleep()).isEqualTo(Duration.ofMillis(500));
             });
   }
@@ -336,6 +337,63 @@ class SwitchmanAutoConfigurationTests {
                     .getFailure()
                     .rootCause()
                     .hasMessageContaining("Invalid switchman.embedded.port 70000"));
+  }
+
+  @Test
+  void withoutCuratorOnTheClassPathNothingShouldBeCreated() {
+    runner
+        .withClassLoader(new FilteredClassLoader(CuratorFramework.class))
+        .withBean(Guarded.class)
+        .run(
+            context -> {
+              assertThat(context)
+                  .hasNotFailed()
+                  .doesNotHaveBean(SwitchmanProperties.class)
+                  .doesNotHaveBean(SwitchmanEngine.class)
+                  .doesNotHaveBean(SwitchmanGuard.class);
+              assertThat(context.getBean(Guarded.class).run()).isEqualTo("ran");
+            });
+  }
+
+  @Test
+  void withoutTheCoreOnTheClassPathNothingShouldBeCreated() {
+    runner
+        .withClassLoader(new FilteredClassLoader(SwitchmanEngine.class))
+        .run(
+            context ->
+                assertThat(context)
+                    .hasNotFailed()
+                    .doesNotHaveBean(SwitchmanProperties.class)
+                    .doesNotHaveBean(CuratorFramework.class)
+                    .doesNotHaveBean(SwitchmanGuard.class));
+  }
+
+  @Test
+  void creatingAGuardedBeanShouldNotCreateTheGuardTheEngineOrTheClient() {
+    runner
+        // a stop budget that fits the 4 s session: else the grant is lost at once, and skipped
+        .withPropertyValues(
+            "switchman.connect-string=" + zk.server().getConnectString(),
+            "switchman.stop-timeout=1s")
+        .withInitializer(
+            context ->
+                context.addBeanFactoryPostProcessor(
+                    bf -> {
+                      for (String name : bf.getBeanDefinitionNames()) {
+                        bf.getBeanDefinition(name).setLazyInit(true);
+                      }
+                    }))
+        .withBean(Guarded.class)
+        .run(
+            context -> {
+              Guarded guarded = context.getBean(Guarded.class);
+              assertThat(context.getBeanFactory().containsSingleton("switchmanGuard")).isFalse();
+              assertThat(context.getBeanFactory().containsSingleton("switchmanEngine")).isFalse();
+              assertThat(context.getBeanFactory().containsSingleton("switchmanCuratorFramework"))
+                  .isFalse();
+              assertThat(guarded.run()).isEqualTo("ran");
+              assertThat(context.getBeanFactory().containsSingleton("switchmanGuard")).isTrue();
+            });
   }
 
   @Test
