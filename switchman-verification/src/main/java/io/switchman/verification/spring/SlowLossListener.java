@@ -4,6 +4,7 @@
  */
 package io.switchman.verification.spring;
 
+import io.switchman.core.StopReason;
 import io.switchman.spring.boot.autoconfigure.SwitchmanRunListener;
 import java.util.concurrent.TimeUnit;
 import org.springframework.stereotype.Component;
@@ -23,7 +24,7 @@ public class SlowLossListener implements SwitchmanRunListener {
   }
 
   @Override
-  public void stopping(String name, String reason) {
+  public void stopping(String name, StopReason reason) {
     if (!control.slowListener()) {
       return;
     }
