@@ -466,6 +466,11 @@ public final class Soak {
   private void stopWorkers() {
     for (Worker w : workers.values()) {
       w.proxy.forward();
+      ChildProcess p = w.process;
+      if (p != null && !p.isAlive()) {
+        // died on its own since the last fault (not started again: the soak is over)
+        schedule().append("exited", "worker", w.id, "code", p.exitValue());
+      }
     }
     for (Worker w : workers.values()) {
       if (w.process != null) {
@@ -478,6 +483,12 @@ public final class Soak {
   private FaultKind pick() {
     if (round.isEmpty()) {
       List<FaultKind> all = applicableKinds();
+      if (all.isEmpty()) {
+        throw new IllegalStateException(
+            "No fault kind left to inject: every kind that applies is excluded ("
+                + config.excluded()
+                + ")");
+      }
       java.util.Collections.shuffle(all, random);
       round.addAll(all);
     }
