@@ -119,13 +119,7 @@ final class GuardedMethods {
         AnnotatedElementUtils.findMergedRepeatableAnnotations(method, SwitchmanLease.class);
     try {
       Class<?> returnType = method.getReturnType();
-      if (returnType.isPrimitive() && returnType != void.class) {
-        throw new IllegalArgumentException(
-            "it returns "
-                + returnType.getName()
-                + ", which cannot be skipped: return void, an object (null when skipped) or an"
-                + " Optional (empty when skipped)");
-      }
+      ResultKind kind = ResultKind.of(method);
       String name =
           lock != null && !lock.name().isEmpty()
               ? resolve("name", lock.name())
@@ -159,7 +153,8 @@ final class GuardedMethods {
           request.build(),
           holdAtLeast,
           maxDuration,
-          Optional.class.isAssignableFrom(returnType));
+          Optional.class.isAssignableFrom(returnType),
+          kind);
     } catch (IllegalArgumentException | SwitchmanException e) {
       throw new SwitchmanConfigurationException(
           "Invalid switchman annotation on " + description + ": " + e.getMessage(),

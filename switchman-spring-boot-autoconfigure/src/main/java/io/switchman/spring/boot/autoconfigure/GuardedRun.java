@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
  * {@link #finish} interrupts. {@link #finish} is called on the method's thread when it returned,
  * and clears an interrupt the guard caused.
  */
-final class GuardedRun {
+final class GuardedRun implements StoppableRun {
 
   private static final Logger log = LoggerFactory.getLogger(SwitchmanGuard.class);
 
@@ -48,7 +48,8 @@ final class GuardedRun {
   }
 
   /** Interrupts the method, once; called on loss, at maxDuration, and on shutdown. */
-  void stop(String reason) {
+  @Override
+  public void stop(String reason) {
     synchronized (this) {
       if (done || stopReason != null) {
         return;
@@ -80,7 +81,8 @@ final class GuardedRun {
   }
 
   /** Applies on-stuck if the method has not returned since it was stopped. */
-  void checkStuck() {
+  @Override
+  public void checkStuck() {
     String reason;
     long stoppedFor;
     synchronized (this) {

@@ -62,7 +62,7 @@ final class SwitchmanGuard implements AutoCloseable {
   private final Duration stopTimeout;
   private final OnStuck onStuck;
   private final ScheduledThreadPoolExecutor timer;
-  private final Set<GuardedRun> running = ConcurrentHashMap.newKeySet();
+  private final Set<StoppableRun> running = ConcurrentHashMap.newKeySet();
   private final Set<Grant> keptForHoldAtLeast = ConcurrentHashMap.newKeySet();
   private volatile boolean closed;
 
@@ -98,26 +98,50 @@ final class SwitchmanGuard implements AutoCloseable {
             ? AopUtils.getTargetClass(target)
             : invocation.getMethod().getDeclaringClass();
     GuardedMethod method = methods.get(invocation.getMethod(), targetClass);
-    String name = method.request().name();
+    switch (method.kind()) {
+      case MONO, FLUX:
+        return ReactiveGuard.guard(this, method, invocation);
+      case FUTURE:
+        return FutureGuard.guard(this, method, invocation);
+      default:
+        break;
+    }
     long start = System.nanoTime();
+    Grant grant = acquire(method, start);
+    if (grant == null) {
+      return method.skipValue();
+    }
+    return run(invocation::proceed, method, grant, start);
+  }
+
+  /**
+   * Acquires the grant of {@code method}, blocking; null when the call is skipped (logged and told
+   * to the listeners).
+   */
+  @Nullable Grant acquire(GuardedMethod method, long start) {
+    String name = method.request().name();
     if (closed) {
-      return skip(method, SkipReason.ERROR, start, "the application is shutting down");
+      skip(method, SkipReason.ERROR, start, "the application is shutting down");
+      return null;
     }
     Acquisition acquisition;
     try {
       acquisition = engine.acquire(method.request());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return skip(method, SkipReason.ERROR, start, "interrupted while waiting for the grant");
+      skip(method, SkipReason.ERROR, start, "interrupted while waiting for the grant");
+      return null;
     } catch (SwitchmanException e) {
       SkipReason reason =
           e.kind() == SwitchmanException.Kind.LEASE_WAIT_TIMEOUT
               ? SkipReason.TIMEOUT
               : SkipReason.ERROR;
-      return skip(method, reason, start, e.getMessage());
+      skip(method, reason, start, e.getMessage());
+      return null;
     } catch (RuntimeException e) {
       log.warn("Skipped {}: acquiring '{}' failed", method.description(), name, e);
-      return skip(method, SkipReason.ERROR, start, e.toString());
+      skip(method, SkipReason.ERROR, start, e.toString());
+      return null;
     }
     Grant grant = acquisition.grant();
     if (grant == null) {
@@ -127,13 +151,20 @@ final class SwitchmanGuard implements AutoCloseable {
             case TIMEOUT -> SkipReason.TIMEOUT;
             default -> SkipReason.BUSY;
           };
-      return skip(method, reason, start, acquisition.detail());
+      skip(method, reason, start, acquisition.detail());
+      return null;
     }
-    return run(invocation, method, grant, start);
+    return grant;
   }
 
-  private @Nullable Object run(
-      MethodInvocation invocation, GuardedMethod method, Grant grant, long start) throws Throwable {
+  /** The body of a guarded call: the method itself, or a {@link SwitchmanTemplate} callback. */
+  @FunctionalInterface
+  interface Body {
+    @Nullable Object proceed() throws Throwable;
+  }
+
+  /** Runs {@code body} on this thread under {@code grant}, interrupted on loss; then releases. */
+  @Nullable Object run(Body body, GuardedMethod method, Grant grant, long start) throws Throwable {
     String name = method.request().name();
     Duration waited = Duration.ofNanos(System.nanoTime() - start);
     log.debug(
@@ -142,14 +173,7 @@ final class SwitchmanGuard implements AutoCloseable {
         name,
         grant.fencingToken(),
         waited.toMillis());
-    List<SwitchmanRunListener.Run> handles = new ArrayList<>(listeners.size());
-    for (SwitchmanRunListener l : listeners) {
-      try {
-        handles.add(l.started(name, grant, waited));
-      } catch (RuntimeException e) {
-        log.warn("A switchman run listener failed; ignored", e);
-      }
-    }
+    List<SwitchmanRunListener.Run> handles = started(name, grant, waited, false);
     GuardedRun run = new GuardedRun(this, method, grant, Thread.currentThread());
     running.add(run);
     grant.onLoss(reason -> run.stop(reason.name()));
@@ -160,7 +184,7 @@ final class SwitchmanGuard implements AutoCloseable {
     long runStart = System.nanoTime();
     Throwable error = null;
     try (SwitchmanContext.Scope scope = SwitchmanContext.enter(grant)) {
-      return invocation.proceed();
+      return body.proceed();
     } catch (Throwable t) {
       error = t;
       throw t;
@@ -168,19 +192,54 @@ final class SwitchmanGuard implements AutoCloseable {
       run.finish();
       running.remove(run);
       release(method, grant, runStart);
-      Duration ran = Duration.ofNanos(System.nanoTime() - runStart);
-      for (SwitchmanRunListener.Run h : handles) {
-        try {
-          h.finished(ran, error);
-        } catch (RuntimeException e) {
-          log.warn("A switchman run listener failed; ignored", e);
-        }
+      finished(handles, Duration.ofNanos(System.nanoTime() - runStart), error);
+    }
+  }
+
+  /**
+   * Tells the listeners a run started; {@code detached} when it goes on on other threads (a
+   * Publisher, a future).
+   */
+  List<SwitchmanRunListener.Run> started(
+      String name, Grant grant, Duration waited, boolean detached) {
+    List<SwitchmanRunListener.Run> handles = new ArrayList<>(listeners.size());
+    for (SwitchmanRunListener l : listeners) {
+      try {
+        handles.add(
+            detached ? l.startedDetached(name, grant, waited) : l.started(name, grant, waited));
+      } catch (RuntimeException e) {
+        log.warn("A switchman run listener failed; ignored", e);
+      }
+    }
+    return handles;
+  }
+
+  /** Tells the listeners a run ended. */
+  void finished(List<SwitchmanRunListener.Run> handles, Duration ran, @Nullable Throwable error) {
+    for (SwitchmanRunListener.Run h : handles) {
+      try {
+        h.finished(ran, error);
+      } catch (RuntimeException e) {
+        log.warn("A switchman run listener failed; ignored", e);
       }
     }
   }
 
+  /** Tracks a run that is not on a thread of its own, to stop it on close. */
+  boolean track(StoppableRun run) {
+    if (closed) {
+      return false;
+    }
+    running.add(run);
+    return true;
+  }
+
+  void untrack(StoppableRun run) {
+    running.remove(run);
+  }
+
   /** Releases now, or holdAtLeast after the method started ({@code runStart}). */
-  private void release(GuardedMethod method, Grant grant, long runStart) {
+  void release(GuardedMethod method, Grant grant, long runStart) {
     long keepNanos = runStart + method.holdAtLeast().toNanos() - System.nanoTime();
     if (keepNanos > 0 && grant.isHeld() && !closed) {
       keptForHoldAtLeast.add(grant);
@@ -208,8 +267,7 @@ final class SwitchmanGuard implements AutoCloseable {
     grant.release();
   }
 
-  private @Nullable Object skip(
-      GuardedMethod method, SkipReason reason, long start, @Nullable String detail) {
+  private void skip(GuardedMethod method, SkipReason reason, long start, @Nullable String detail) {
     String why = detail == null ? reason.tag() : detail;
     if (reason == SkipReason.ERROR) {
       log.warn("Skipped {}: {}", method.description(), why);
@@ -224,7 +282,6 @@ final class SwitchmanGuard implements AutoCloseable {
         log.warn("A switchman run listener failed; ignored", e);
       }
     }
-    return method.skipValue();
   }
 
   /** Runs {@code task} on the guard's timer after {@code delay}; null once the guard is closed. */
@@ -258,7 +315,7 @@ final class SwitchmanGuard implements AutoCloseable {
       return;
     }
     closed = true;
-    for (GuardedRun run : running) {
+    for (StoppableRun run : running) {
       run.stop(SHUTDOWN);
     }
     long deadline = System.nanoTime() + stopTimeout.toNanos();
@@ -270,7 +327,7 @@ final class SwitchmanGuard implements AutoCloseable {
         break;
       }
     }
-    for (GuardedRun run : running) {
+    for (StoppableRun run : running) {
       run.checkStuck();
     }
     timer.shutdownNow();

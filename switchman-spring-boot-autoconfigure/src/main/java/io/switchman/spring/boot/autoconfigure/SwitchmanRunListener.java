@@ -38,6 +38,21 @@ public interface SwitchmanRunListener {
   }
 
   /**
+   * The grant was acquired for a run that goes on on other threads than this one: a returned {@code
+   * Publisher} while it is subscribed, or a returned {@code CompletableFuture} until it completes.
+   * Thread-bound state (an observation scope, an MDC entry) must not be opened here. Calls {@link
+   * #started} by default.
+   *
+   * @param name the request's name
+   * @param grant the grant it runs under
+   * @param waited how long acquiring took
+   * @return told when the run has ended, on any thread
+   */
+  default Run startedDetached(String name, Grant grant, Duration waited) {
+    return started(name, grant, waited);
+  }
+
+  /**
    * A running method is being stopped: its grant was lost, or it ran longer than its maxDuration.
    *
    * @param name the request's name

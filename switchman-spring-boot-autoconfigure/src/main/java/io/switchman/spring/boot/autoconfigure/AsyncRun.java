@@ -1,0 +1,180 @@
+/*
+ * Copyright 2026 the switchman authors.
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package io.switchman.spring.boot.autoconfigure;
+
+import io.switchman.core.Durations;
+import io.switchman.core.Grant;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ScheduledFuture;
+import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One run of a guarded method that goes on after the method returned: the subscription of a
+ * returned {@code Publisher}, or a returned future until it completes. On loss, at maxDuration and
+ * on shutdown it is cancelled (not interrupted) through the canceller given to {@link #begin}; the
+ * subscriber or caller gets a {@link SwitchmanStoppedException}. {@link #end} releases the grant
+ * (after holdAtLeast) and tells the listeners, once.
+ */
+final class AsyncRun implements StoppableRun {
+
+  private static final Logger log = LoggerFactory.getLogger(SwitchmanGuard.class);
+
+  private final SwitchmanGuard guard;
+  private final GuardedMethod method;
+  private final Grant grant;
+  private final long runStart;
+  private final List<SwitchmanRunListener.Run> handles;
+  private @Nullable Consumer<SwitchmanStoppedException> canceller;
+  private @Nullable SwitchmanStoppedException stopped;
+  private @Nullable ScheduledFuture<?> maxDurationTimer;
+  private boolean ended;
+
+  private AsyncRun(
+      SwitchmanGuard guard,
+      GuardedMethod method,
+      Grant grant,
+      long start,
+      List<SwitchmanRunListener.Run> handles) {
+    this.guard = guard;
+    this.method = method;
+    this.grant = grant;
+    this.runStart = start;
+    this.handles = handles;
+  }
+
+  /**
+   * Starts a run under {@code grant}, acquired for a call that began at {@code start} (nanoTime):
+   * listeners told, loss and maxDuration watched.
+   */
+  static AsyncRun begin(SwitchmanGuard guard, GuardedMethod method, Grant grant, long start) {
+    String name = method.request().name();
+    Duration waited = Duration.ofNanos(System.nanoTime() - start);
+    log.debug(
+        "Running {} under grant '{}' (fencing token {}) after {} ms",
+        method.description(),
+        name,
+        grant.fencingToken(),
+        waited.toMillis());
+    AsyncRun run =
+        new AsyncRun(
+            guard, method, grant, System.nanoTime(), guard.started(name, grant, waited, true));
+    if (!guard.track(run)) {
+      run.stop(SwitchmanGuard.SHUTDOWN);
+      return run;
+    }
+    grant.onLoss(reason -> run.stop(reason.name()));
+    Duration max = method.maxDuration();
+    if (max != null) {
+      ScheduledFuture<?> timer = guard.schedule(() -> run.stop(SwitchmanGuard.MAX_DURATION), max);
+      synchronized (run) {
+        run.maxDurationTimer = timer;
+      }
+    }
+    return run;
+  }
+
+  Grant grant() {
+    return grant;
+  }
+
+  /**
+   * Sets what cancels the run; called at once if it was already stopped.
+   *
+   * @param cancel cancels the subscription or future and hands the error to the subscriber
+   */
+  void canceller(Consumer<SwitchmanStoppedException> cancel) {
+    SwitchmanStoppedException already;
+    synchronized (this) {
+      canceller = cancel;
+      already = ended ? null : stopped;
+    }
+    if (already != null) {
+      cancel.accept(already);
+    }
+  }
+
+  /** The error of a stopped run, or null while it was not stopped. */
+  synchronized @Nullable SwitchmanStoppedException stopped() {
+    return stopped;
+  }
+
+  @Override
+  public void stop(String reason) {
+    SwitchmanStoppedException error;
+    Consumer<SwitchmanStoppedException> cancel;
+    synchronized (this) {
+      if (ended || stopped != null) {
+        return;
+      }
+      error =
+          new SwitchmanStoppedException(
+              "Cancelled "
+                  + method.description()
+                  + " under lock '"
+                  + grant.name()
+                  + "' (fencing token "
+                  + grant.fencingToken()
+                  + "): "
+                  + describe(method, reason),
+              grant.name(),
+              reason,
+              grant.fencingToken());
+      stopped = error;
+      cancel = canceller;
+    }
+    log.warn(
+        "Cancelling {}: {} (grant '{}', fencing token {})",
+        method.description(),
+        describe(method, reason),
+        grant.name(),
+        grant.fencingToken());
+    guard.notifyListeners(l -> l.stopping(grant.name(), reason));
+    if (cancel != null) {
+      try {
+        cancel.accept(error);
+      } catch (RuntimeException e) {
+        log.warn("Cancelling {} failed", method.description(), e);
+      }
+    }
+  }
+
+  /** Cancellation is immediate: nothing is left to escalate. */
+  @Override
+  public void checkStuck() {}
+
+  /**
+   * The run ended (completed, failed or cancelled): releases the grant, now or after holdAtLeast,
+   * and tells the listeners; once. May block on ZooKeeper: not on a non-blocking thread.
+   */
+  void end(@Nullable Throwable error) {
+    synchronized (this) {
+      if (ended) {
+        return;
+      }
+      ended = true;
+      if (maxDurationTimer != null) {
+        maxDurationTimer.cancel(false);
+      }
+    }
+    guard.untrack(this);
+    guard.release(method, grant, runStart);
+    guard.finished(handles, Duration.ofNanos(System.nanoTime() - runStart), error);
+  }
+
+  static String describe(GuardedMethod method, String reason) {
+    Duration max = method.maxDuration();
+    if (SwitchmanGuard.MAX_DURATION.equals(reason) && max != null) {
+      return "it ran longer than its maxDuration of " + Durations.format(max);
+    }
+    if (SwitchmanGuard.SHUTDOWN.equals(reason)) {
+      return "the application is shutting down";
+    }
+    return "its grant was lost (" + reason + ")";
+  }
+}

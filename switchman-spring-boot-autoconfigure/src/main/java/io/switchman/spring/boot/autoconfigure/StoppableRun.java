@@ -1,0 +1,15 @@
+/*
+ * Copyright 2026 the switchman authors.
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package io.switchman.spring.boot.autoconfigure;
+
+/** A running guarded call the guard can stop: interrupt a thread, or cancel a subscription. */
+interface StoppableRun {
+
+  /** Stops the run, once; called on loss, at maxDuration, and on shutdown. */
+  void stop(String reason);
+
+  /** Applies on-stuck if the run has not ended since it was stopped. */
+  void checkStuck();
+}
