@@ -60,8 +60,9 @@ final class FutureGuard {
     CompletableFuture<Object> result = new CompletableFuture<>();
     run.canceller(
         e -> {
-          cancel(stage);
+          // the caller's future fails with the reason before the cancellation completes it
           result.completeExceptionally(e);
+          cancel(stage);
         });
     stage.whenComplete(
         (value, error) -> {
