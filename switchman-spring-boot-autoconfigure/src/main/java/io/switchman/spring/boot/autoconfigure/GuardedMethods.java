@@ -25,6 +25,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
 import org.springframework.aop.support.AopUtils;
+import org.springframework.beans.factory.BeanClassLoaderAware;
 import org.springframework.core.MethodClassKey;
 import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.core.env.PropertyResolver;
@@ -36,7 +37,7 @@ import org.springframework.util.ReflectionUtils;
  * names, durations, lease expressions, capacities and return types. Every problem is reported as
  * one {@link SwitchmanConfigurationException} naming the method, the attribute and the value.
  */
-final class GuardedMethods {
+final class GuardedMethods implements BeanClassLoaderAware {
 
   /** What to do about an invalid annotation. */
   static final String ANNOTATION_ACTION =
@@ -51,10 +52,18 @@ final class GuardedMethods {
   /** Leases whose capacity must come from the cluster data: method description to resource. */
   private final Map<String, String> capacitiesFromClusterData = new ConcurrentHashMap<>();
 
+  private volatile @Nullable ClassLoader beanClassLoader;
+
   GuardedMethods(PropertyResolver environment, SwitchmanProperties properties, HostFacts host) {
     this.environment = environment;
     this.properties = properties;
     this.host = host;
+  }
+
+  /** The class loader that decides whether Reactor and Kotlin coroutines are present. */
+  @Override
+  public void setBeanClassLoader(ClassLoader classLoader) {
+    this.beanClassLoader = classLoader;
   }
 
   /** Whether {@code method} carries {@link SwitchmanLock} or {@link SwitchmanLease}. */
@@ -119,7 +128,7 @@ final class GuardedMethods {
         AnnotatedElementUtils.findMergedRepeatableAnnotations(method, SwitchmanLease.class);
     try {
       Class<?> returnType = method.getReturnType();
-      ResultKind kind = ResultKind.of(method);
+      ResultKind kind = ResultKind.of(method, beanClassLoader);
       String name =
           lock != null && !lock.name().isEmpty()
               ? resolve("name", lock.name())

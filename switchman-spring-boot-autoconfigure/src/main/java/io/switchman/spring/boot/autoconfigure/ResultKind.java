@@ -8,6 +8,7 @@ import java.lang.reflect.Method;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Future;
+import org.jspecify.annotations.Nullable;
 import org.springframework.core.KotlinDetector;
 import org.springframework.core.MethodParameter;
 import org.springframework.util.ClassUtils;
@@ -52,8 +53,9 @@ enum ResultKind {
    * @throws IllegalArgumentException when its return type cannot be guarded for the whole run,
    *     saying what to return instead
    */
-  static ResultKind of(Method method) {
-    ClassLoader loader = method.getDeclaringClass().getClassLoader();
+  static ResultKind of(Method method, @Nullable ClassLoader beanClassLoader) {
+    ClassLoader loader =
+        beanClassLoader != null ? beanClassLoader : method.getDeclaringClass().getClassLoader();
     Class<?> type = method.getReturnType();
     if (KotlinDetector.isKotlinPresent() && KotlinDetector.isSuspendingFunction(method)) {
       if (!ClassUtils.isPresent(COROUTINES_REACTOR, loader)
@@ -123,7 +125,7 @@ enum ResultKind {
     return BLOCKING;
   }
 
-  private static boolean isA(Class<?> type, String className, ClassLoader loader) {
+  private static boolean isA(Class<?> type, String className, @Nullable ClassLoader loader) {
     if (!ClassUtils.isPresent(className, loader)) {
       return false;
     }
