@@ -235,6 +235,19 @@ class ReactiveGuardIntegrationTests {
   }
 
   @Test
+  void blockingWorkSubscribedOnBoundedElasticShouldBeInterruptedOnCancel() {
+    direct("a")
+        .withBean(Jobs.class)
+        .run(
+            context -> {
+              StepVerifier.create(context.getBean(Jobs.class).blockingInside())
+                  .expectError(SwitchmanStoppedException.class)
+                  .verify(Duration.ofSeconds(10));
+              await().atMost(Duration.ofSeconds(5)).until(() -> record.has("blocking interrupted"));
+            });
+  }
+
+  @Test
   void holdAtLeastShouldKeepTheGrantAfterCompletion() {
     direct("a")
         .withBean(Jobs.class)
@@ -306,6 +319,22 @@ class ReactiveGuardIntegrationTests {
     @SwitchmanLock(name = "reactive-slow", maxDuration = "300ms")
     public Mono<String> slow() {
       return Mono.<String>never().doOnCancel(() -> record.event("cancelled slow"));
+    }
+
+    /** Blocking work inside the pipeline, on boundedElastic: interrupted when cancelled. */
+    @SwitchmanLock(name = "reactive-blocking", maxDuration = "300ms")
+    public Mono<String> blockingInside() {
+      return Mono.fromCallable(
+              () -> {
+                try {
+                  Thread.sleep(20_000);
+                  return "slept";
+                } catch (InterruptedException e) {
+                  record.event("blocking interrupted");
+                  return "interrupted";
+                }
+              })
+          .subscribeOn(Schedulers.boundedElastic());
     }
 
     @SwitchmanLock(name = "reactive-quick", holdAtLeast = "1s")
