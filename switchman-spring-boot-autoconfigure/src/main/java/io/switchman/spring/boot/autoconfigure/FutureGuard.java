@@ -32,6 +32,11 @@ final class FutureGuard {
       return CompletableFuture.completedFuture(null);
     }
     AsyncRun run = AsyncRun.begin(guard, method, grant, start);
+    SwitchmanStoppedException stoppedAlready = run.stopped();
+    if (stoppedAlready != null) {
+      run.end(stoppedAlready);
+      return CompletableFuture.failedFuture(stoppedAlready);
+    }
     Thread caller = Thread.currentThread();
     CallerState state = new CallerState();
     run.canceller(

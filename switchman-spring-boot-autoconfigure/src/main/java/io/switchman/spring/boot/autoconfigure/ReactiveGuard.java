@@ -74,6 +74,10 @@ final class ReactiveGuard {
   private static Mono<Object> runMono(AsyncRun run, SwitchmanGuard.Body body) {
     Sinks.One<SwitchmanStoppedException> stop = Sinks.one();
     run.canceller(stop::tryEmitValue);
+    SwitchmanStoppedException stoppedAlready = run.stopped();
+    if (stoppedAlready != null) {
+      return Mono.error(stoppedAlready);
+    }
     Publisher<Object> source;
     try {
       source = call(run.grant(), body);
@@ -92,6 +96,10 @@ final class ReactiveGuard {
   private static Flux<Object> runFlux(AsyncRun run, SwitchmanGuard.Body body) {
     Sinks.One<SwitchmanStoppedException> stop = Sinks.one();
     run.canceller(stop::tryEmitValue);
+    SwitchmanStoppedException stoppedAlready = run.stopped();
+    if (stoppedAlready != null) {
+      return Flux.error(stoppedAlready);
+    }
     Publisher<Object> source;
     try {
       source = call(run.grant(), body);
