@@ -169,6 +169,29 @@ class ReactiveGuardIntegrationTests {
   }
 
   @Test
+  void unreachableZooKeeperShouldGiveAnEmptyPublisherCountedAsAnErrorOffTheSubscribersThread()
+      throws Exception {
+    try (TcpProxy proxy = new TcpProxy(zk.server().getPort())) {
+      proxy.partition();
+      runner
+          .withBean(Jobs.class)
+          .withPropertyValues("switchman.connect-string=" + proxy.connectString())
+          .run(
+              context -> {
+                StepVerifier.create(
+                        context.getBean(Jobs.class).items().subscribeOn(Schedulers.parallel()))
+                    .verifyComplete();
+                assertThat(record.skips("reactive-items", "error")).isEqualTo(1);
+                assertThat(record.skippingThreads)
+                    .singleElement()
+                    .asString()
+                    .startsWith("boundedElastic");
+                assertThat(record.has("items a")).isFalse();
+              });
+    }
+  }
+
+  @Test
   void grantShouldBeHeldUntilCompletionAndAcquiredOffTheNonBlockingThread() {
     direct("a")
         .withBean(Jobs.class)

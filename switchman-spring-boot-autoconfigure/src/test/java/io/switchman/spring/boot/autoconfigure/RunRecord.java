@@ -37,6 +37,7 @@ public final class RunRecord {
   final Map<String, Long> times = new ConcurrentHashMap<>();
   final Map<String, AtomicInteger> skips = new ConcurrentHashMap<>();
   final List<String> acquiringThreads = new CopyOnWriteArrayList<>();
+  final List<String> skippingThreads = new CopyOnWriteArrayList<>();
 
   void interval(String id, long startNanos) {
     intervals.add(new Interval(id, startNanos, System.nanoTime()));
@@ -90,6 +91,7 @@ public final class RunRecord {
         skips
             .computeIfAbsent(name + "/" + outcome.tag(), k -> new AtomicInteger())
             .incrementAndGet();
+        skippingThreads.add(Thread.currentThread().getName());
       }
 
       @Override
