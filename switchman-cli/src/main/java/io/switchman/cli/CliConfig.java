@@ -7,8 +7,8 @@ package io.switchman.cli;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.switchman.core.Durations;
 import io.switchman.core.SwitchmanException;
+import io.switchman.core.internal.Durations;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.file.Files;
@@ -114,6 +114,21 @@ record CliConfig(
     }
     Reader r = new Reader(path, root);
     String zkhosts = r.requiredString("zkhosts", "a ZooKeeper connect string such as zk1:2181");
+    int chroot = zkhosts.indexOf('/');
+    if (chroot >= 0) {
+      // switchman 1.16 refuses a chroot too; the same nodes are reached with the path in prefix
+      String chrootPath = zkhosts.substring(chroot).replaceAll("/+$", "");
+      throw r.bad(
+          "zkhosts",
+          zkhosts,
+          "host:port pairs without a chroot ('"
+              + zkhosts.substring(chroot)
+              + "' is not supported, as in switchman 1.16): write zkhosts '"
+              + zkhosts.substring(0, chroot)
+              + "' and put the path into prefix ('"
+              + chrootPath
+              + "/...')");
+    }
     String prefix = r.requiredString("prefix", "the root znode such as /switchman");
     String levelName = r.optionalString("loglevel");
     CliLog.Level level = CliLog.Level.INFO;
@@ -123,14 +138,15 @@ record CliConfig(
         throw r.bad(
             "loglevel",
             levelName,
-            "debug, info, notice, warning, error, critical, alert or emergency");
+            "debug, info, notice, warning, error, critical, alert or emergency, or their"
+                + " Log::Dispatch numbers 0 to 7");
       }
       level = parsed;
     }
     String logFile = r.optionalString("logfile");
     Duration wait = r.seconds("resources_wait_timeout", Duration.ZERO);
     Duration termination = r.seconds("termination_timeout", Duration.ofSeconds(10));
-    long dataReadLen = r.integer("data_read_len", 65535, 1, Integer.MAX_VALUE);
+    long dataReadLen = r.integer("data_read_len", 65535, 0, Integer.MAX_VALUE);
     int sessionTimeout = (int) r.integer("session_timeout", 10000, 100, 24L * 3600 * 1000);
     String auth = r.optionalString("auth");
     if (auth != null) {

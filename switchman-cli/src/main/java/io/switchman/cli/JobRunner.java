@@ -6,7 +6,6 @@ package io.switchman.cli;
 
 import io.switchman.core.Acquisition;
 import io.switchman.core.Grant;
-import io.switchman.core.GrantRequest;
 import io.switchman.core.LossReason;
 import io.switchman.core.SwitchmanEngine;
 import io.switchman.core.SwitchmanException;
@@ -14,6 +13,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -84,15 +84,19 @@ final class JobRunner {
     }
     try (c) {
       StopBudget budget = StopBudget.of(c.negotiatedSessionTimeoutMs(), cfg.terminationTimeout());
-      // Warned about when termination_timeout is configured; the default of 10 s, which never fits
-      // the default session of 10 s, is only noted in the log file, so that cron sends no mail.
-      budget.warning().ifPresent(cfg.terminationTimeoutSet() ? CliLog::warn : CliLog::info);
+      // A warning in the log file when termination_timeout is configured, never on stderr (cron
+      // would mail it on every run); the default of 10 s, which never fits the default session of
+      // 10 s, is only noted at INFO.
+      budget.warning().ifPresent(cfg.terminationTimeoutSet() ? CliLog::setupWarning : CliLog::info);
       wd.killDelay(budget.killDelayMs());
       SwitchmanEngine engine = c.engine(budget.stopBudget());
-      GrantRequest request = spec.request().leaseWait(cfg.resourcesWaitTimeout()).build();
       Acquisition a;
       try {
-        a = engine.acquire(request);
+        a =
+            spec.groupOnly()
+                ? GroupGrant.acquire(
+                    engine, spec.name(), spec.group(), c.negotiatedSessionTimeoutMs())
+                : engine.acquire(spec.request().leaseWait(cfg.resourcesWaitTimeout()).build());
         CliLog.timing("acquire done");
       } catch (InterruptedException e) {
         return interrupted(wd);
@@ -100,6 +104,10 @@ final class JobRunner {
       Grant grant = a.grant();
       if (grant == null) {
         wd.close();
+        if (a.outcome() == Acquisition.Outcome.LEASE_TIMEOUT) { // switchman fails the job then
+          CliLog.error(a.detail());
+          return ExitCodes.ERROR;
+        }
         CliLog.info("Skipped: " + a.detail());
         return busyExitCode;
       }
@@ -219,13 +227,12 @@ final class JobRunner {
     int status = waitFor(child);
     CliLog.timing("command exited");
     heartbeat.shutdownNow();
-    boolean pastDeadline = System.nanoTime() - grant.safeUntilNanos() >= 0;
+    // The grant's state when the command exited; a passed safety deadline counts even if the
+    // engine's safety monitor has not ticked yet.
+    Optional<LossReason> lostAtExit = grant.checkLoss();
     // Wait for the watchdog to finish a stop it was doing, so no process of the group is left.
     wd.finish(budget.killDelayMs() + 2000);
-    LossReason lost = loss;
-    if (lost == null && pastDeadline) {
-      lost = LossReason.SAFETY_DEADLINE;
-    }
+    LossReason lost = loss != null ? loss : lostAtExit.orElse(null);
     if (lost != null) {
       CliLog.error(
           "The command was stopped because "
@@ -286,7 +293,7 @@ final class JobRunner {
           .append(':')
           .append(l.capacity());
     }
-    return sb.toString();
+    return sb.length() > 0 ? sb.toString() : grant.toString();
   }
 
   private static String describeStatus(int status) {

@@ -82,13 +82,19 @@ abstract class CliTestSupport {
     }
   }
 
-  /** Writes the config with the given extra keys and values (JSON numbers or strings). */
+  /**
+   * Writes the config with the given extra keys and values (JSON numbers or strings); {@code
+   * "fqdn", ""} leaves the key out, so that the tool names the host itself.
+   */
   Path writeConfig(Object... keysAndValues) throws IOException {
     String zkhosts = server.getConnectString();
+    String fqdn = HOST;
     List<Object> rest = new ArrayList<>();
     for (int i = 0; i < keysAndValues.length; i += 2) {
       if (keysAndValues[i].equals("zkhosts")) {
         zkhosts = (String) keysAndValues[i + 1];
+      } else if (keysAndValues[i].equals("fqdn")) {
+        fqdn = (String) keysAndValues[i + 1];
       } else {
         rest.add(keysAndValues[i]);
         rest.add(keysAndValues[i + 1]);
@@ -100,8 +106,7 @@ abstract class CliTestSupport {
         .append(zkhosts)
         .append("\", \"prefix\": \"")
         .append(prefix)
-        .append("\", \"fqdn\": \"")
-        .append(HOST)
+        .append(fqdn.isEmpty() ? "" : "\", \"fqdn\": \"" + fqdn)
         .append("\", \"logfile\": \"")
         .append(logFile)
         .append("\"");
@@ -239,9 +244,13 @@ abstract class CliTestSupport {
     new ProcessBuilder("kill", "-s", signal, Long.toString(pid)).inheritIO().start().waitFor();
   }
 
-  /** A command that records its pid in {@code name} and runs until {@code name.release} exists. */
+  /**
+   * {@code -- COMMAND}: a command that records its pid in {@code name} and runs until {@code
+   * name.release} exists.
+   */
   String[] holdUntilReleased(String name) {
     return new String[] {
+      "--",
       "sh",
       "-c",
       "echo $$ > "

@@ -34,14 +34,20 @@ final class ClusterDataCache implements Watcher {
   record Snapshot(
       long sessionId, ClusterData data, @Nullable SwitchmanException error, long readNumber) {}
 
-  private final SwitchmanEngine engine;
+  private final ZkSession session;
   private final String znode;
   private volatile @Nullable Snapshot snapshot;
+  private volatile Runnable onChange = () -> {};
   private long reads;
 
-  ClusterDataCache(SwitchmanEngine engine, String znode) {
-    this.engine = engine;
+  ClusterDataCache(ZkSession session, String znode) {
+    this.session = session;
     this.znode = znode;
+  }
+
+  /** Sets what to run after the data changed (the grant registry's group recheck). */
+  void onChange(Runnable action) {
+    this.onChange = action;
   }
 
   @Nullable Snapshot current() {
@@ -77,10 +83,10 @@ final class ClusterDataCache implements Watcher {
             return apply(zk.getSessionId(), null, n);
           }
         } catch (KeeperException e2) {
-          throw engine.unavailable("reading the cluster data in " + znode, e2);
+          throw session.unavailable("reading the cluster data in " + znode, e2);
         }
       } catch (KeeperException e) {
-        throw engine.unavailable("reading the cluster data in " + znode, e);
+        throw session.unavailable("reading the cluster data in " + znode, e);
       }
     }
   }
@@ -115,7 +121,7 @@ final class ClusterDataCache implements Watcher {
     }
     ZooKeeper zk;
     try {
-      zk = engine.connectedZooKeeperNow();
+      zk = session.connectedZooKeeperNow();
     } catch (RuntimeException e) {
       invalidate();
       return;
@@ -132,7 +138,7 @@ final class ClusterDataCache implements Watcher {
           Code code = Code.get(rc);
           if (code == Code.OK) {
             apply(zk.getSessionId(), data, n);
-            engine.clusterDataChanged();
+            onChange.run();
           } else if (code == Code.NONODE) {
             zk.exists(
                 znode,
@@ -140,7 +146,7 @@ final class ClusterDataCache implements Watcher {
                 (rc2, p2, c2, st2) -> {
                   if (Code.get(rc2) == Code.NONODE) {
                     apply(zk.getSessionId(), null, n);
-                    engine.clusterDataChanged();
+                    onChange.run();
                   } else {
                     invalidate();
                   }

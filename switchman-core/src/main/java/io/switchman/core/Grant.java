@@ -48,6 +48,15 @@ public interface Grant extends AutoCloseable {
   Optional<LossReason> lossReason();
 
   /**
+   * Why the grant was lost, after declaring it lost ({@link LossReason#SAFETY_DEADLINE}) now if its
+   * safety deadline has passed and the safety monitor has not noticed yet: for an adapter that must
+   * know, when its job has returned, whether the job ran past the deadline.
+   */
+  default Optional<LossReason> checkLoss() {
+    return lossReason();
+  }
+
+  /**
    * The safety deadline on the {@link System#nanoTime()} clock: until then the grant is known to be
    * safe. Refreshed by reads of the grant's own node; when it passes, the grant is lost.
    */

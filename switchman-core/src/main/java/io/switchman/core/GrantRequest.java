@@ -4,6 +4,7 @@
  */
 package io.switchman.core;
 
+import io.switchman.core.internal.Names;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

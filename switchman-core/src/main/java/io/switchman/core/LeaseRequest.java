@@ -4,6 +4,7 @@
  */
 package io.switchman.core;
 
+import io.switchman.core.internal.Names;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 

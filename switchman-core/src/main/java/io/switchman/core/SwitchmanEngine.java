@@ -5,7 +5,6 @@
 package io.switchman.core;
 
 import io.switchman.core.Acquisition.Outcome;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -13,108 +12,51 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import org.apache.curator.framework.CuratorFramework;
-import org.apache.curator.framework.state.ConnectionState;
-import org.apache.curator.framework.state.ConnectionStateListener;
-import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
-import org.apache.zookeeper.KeeperException.Code;
 import org.apache.zookeeper.ZooDefs;
 import org.apache.zookeeper.ZooKeeper;
 import org.apache.zookeeper.data.ACL;
 import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The switchman engine: serves {@link GrantRequest}s on one {@link CuratorFramework} client, with
  * switchman 1.16's znode layout, so Perl switchman hosts and this engine exclude each other.
  *
- * <h2>Guarantees</h2>
- *
- * <ul>
- *   <li><b>Locks</b> are ephemeral nodes {@code P/locks/<name>}: at most one holder per name across
- *       the ensemble. A request either skips at once when the lock is held, or waits in arrival
- *       order (woken by watches, no polling).
- *   <li><b>Leases</b> are switchman's weighted semaphores, served strictly first in, first out per
- *       resource. All queues of one request are joined in a single {@code multi()} transaction, so
- *       every queue orders contenders alike and requests for several resources cannot deadlock.
- *       Only the head of a queue watches the leases.
- *   <li><b>Loss before takeover.</b> Each grant keeps a safety deadline {@code sendTime + S -
- *       stopBudget} (S: negotiated session timeout), refreshed by reading its own node at least
- *       every S/6; a watchdog on the monotonic clock declares the grant lost when it passes. A
- *       suspended connection, an expired session, a deleted or changed own node, and this host
- *       leaving the grant's group declare it lost at once. The holder has {@code stopBudget} left
- *       to stop before the server may expire the session and hand the lock to someone else.
- *   <li><b>Owner-checked release.</b> Nodes are deleted only through the session that created them,
- *       and the lock node only while it is provably this grant's.
- *   <li><b>Fail closed.</b> When ZooKeeper cannot be reached or the prefix znode's data is invalid,
- *       {@link #acquire} throws; it never grants without the nodes.
- * </ul>
+ * <p>Its guarantees (locks, leases, loss before takeover, owner-checked release, fail closed) are
+ * those of the package: see {@link io.switchman.core}.
  *
  * <p>The engine does not start or close the Curator client. It starts two daemon threads: the
- * watchdog and the thread that calls loss listeners. Thread-safe.
+ * safety monitor ({@code switchman-safety-monitor}) and the thread that calls loss listeners
+ * ({@code switchman-loss-notifier}). Thread-safe.
+ *
+ * <p>This class is the facade; see the "Code map" of docs/design.md for the classes behind it.
  */
 public final class SwitchmanEngine implements AutoCloseable {
 
-  private static final Logger log = LoggerFactory.getLogger(SwitchmanEngine.class);
-  private static final byte[] EMPTY = new byte[0];
-
-  private final CuratorFramework client;
   private final Layout layout;
   private final HostFacts host;
   private final Duration stopBudget;
-  private final Duration operationTimeout;
-  private final List<ACL> acl;
-  private final byte[] holderData;
-
-  private final Set<ZkGrant> grants = ConcurrentHashMap.newKeySet();
-  private final Set<String> ensuredParents = ConcurrentHashMap.newKeySet();
-
-  private final ConcurrentHashMap<String, Object> lockClaims = new ConcurrentHashMap<>();
-
-  /** Ephemeral sequential nodes this engine created and has not deleted yet. */
-  private final Set<String> ownNodes = ConcurrentHashMap.newKeySet();
-
-  private final ScheduledExecutorService watchdog;
-  private final ExecutorService notifier;
-  private final ConnectionStateListener connectionListener = this::connectionStateChanged;
+  private final ZkSession session;
+  private final SafetyMonitor monitor;
   private final ClusterDataCache clusterData;
-  private final List<Consumer<Grant>> lossObservers =
-      new java.util.concurrent.CopyOnWriteArrayList<>();
-  private final long tickNanos;
-  private volatile boolean closed;
-  private volatile long warnedForSessionTimeoutMs = -1;
+  private final GrantRegistry grants;
 
   private SwitchmanEngine(Builder b) {
-    this.client = b.client;
+    CuratorFramework client = b.client;
     this.layout = new Layout(b.prefix);
     this.host = b.host != null ? b.host : HostFacts.local();
     this.stopBudget = b.stopBudget;
-    this.operationTimeout = b.operationTimeout;
-    this.acl =
+    List<ACL> acl =
         Collections.unmodifiableList(new ArrayList<>(b.acl)); // ZooKeeper calls contains(null)
-    this.holderData =
-        (host.fqdn() + " " + ProcessHandle.current().pid()).getBytes(StandardCharsets.UTF_8);
-    this.watchdog = new ScheduledThreadPoolExecutor(1, daemon("switchman-watchdog"));
-    this.notifier = Executors.newSingleThreadExecutor(daemon("switchman-loss-notifier"));
-    this.clusterData = new ClusterDataCache(this, layout.prefix());
-    client.getConnectionStateListenable().addListener(connectionListener);
-    long tick = Math.max(10, Math.min(100, b.watchdogTick.toMillis()));
-    this.tickNanos = TimeUnit.MILLISECONDS.toNanos(tick);
-    watchdog.scheduleWithFixedDelay(this::watchdogTick, tick, tick, TimeUnit.MILLISECONDS);
+    this.monitor = new SafetyMonitor(b.safetyMonitorTick);
+    this.session =
+        new ZkSession(client, layout, acl, b.operationTimeout, host, monitor.scheduler());
+    this.clusterData = new ClusterDataCache(session, layout.prefix());
+    this.grants = new GrantRegistry(session, host, stopBudget, clusterData);
+    clusterData.onChange(grants::clusterDataChanged);
+    monitor.start(grants, clusterData, client);
   }
 
   /** A builder for an engine over {@code client}, which the caller starts and closes. */
@@ -129,7 +71,7 @@ public final class SwitchmanEngine implements AutoCloseable {
     private @Nullable HostFacts host;
     private Duration stopBudget = Duration.ofSeconds(2);
     private Duration operationTimeout = Duration.ofSeconds(15);
-    private Duration watchdogTick = Duration.ofMillis(50);
+    private Duration safetyMonitorTick = Duration.ofMillis(50);
     private List<ACL> acl = ZooDefs.Ids.OPEN_ACL_UNSAFE;
 
     private Builder(CuratorFramework client) {
@@ -173,9 +115,9 @@ public final class SwitchmanEngine implements AutoCloseable {
       return this;
     }
 
-    /** How often the watchdog compares deadlines with the clock; 10 to 100 ms, default 50. */
-    public Builder watchdogTick(Duration tick) {
-      this.watchdogTick = tick;
+    /** How often the safety monitor compares deadlines with the clock; 10 to 100 ms, default 50. */
+    public Builder safetyMonitorTick(Duration tick) {
+      this.safetyMonitorTick = tick;
       return this;
     }
 
@@ -191,14 +133,6 @@ public final class SwitchmanEngine implements AutoCloseable {
     public SwitchmanEngine build() {
       return new SwitchmanEngine(this);
     }
-  }
-
-  private static ThreadFactory daemon(String name) {
-    return r -> {
-      Thread t = new Thread(r, name);
-      t.setDaemon(true);
-      return t;
-    };
   }
 
   // ---------------------------------------------------------------- accessors
@@ -218,21 +152,9 @@ public final class SwitchmanEngine implements AutoCloseable {
     return stopBudget;
   }
 
-  Duration operationTimeout() {
-    return operationTimeout;
-  }
-
-  List<ACL> acl() {
-    return acl;
-  }
-
-  Layout layout() {
-    return layout;
-  }
-
   /** The grants this engine holds now. */
   public List<Grant> grants() {
-    return List.copyOf(grants);
+    return List.copyOf(grants.held());
   }
 
   /**
@@ -240,92 +162,76 @@ public final class SwitchmanEngine implements AutoCloseable {
    * for, is the S of the safety deadline.
    */
   public int negotiatedSessionTimeoutMs() {
-    return client.getZookeeperClient().getLastNegotiatedSessionTimeoutMs();
+    return session.negotiatedSessionTimeoutMs();
   }
 
   /** The current session's id, or 0 when not connected. */
   public long sessionId() {
-    try {
-      return client.getZookeeperClient().isConnected()
-          ? client.getZookeeperClient().getZooKeeper().getSessionId()
-          : 0;
-    } catch (Exception e) {
-      return 0;
-    }
+    return session.sessionId();
   }
 
   /** Whether the client is connected to ZooKeeper now. */
   public boolean isConnected() {
-    return client.getZookeeperClient().isConnected();
+    return session.isConnected();
   }
 
   /**
-   * A warning when the stop budget does not fit the safety budget of the negotiated session timeout
-   * S: the deadline must leave room for several refreshes (at most S/2 for stopping).
+   * A warning when the stop budget does not fit the negotiated session timeout S ({@link
+   * StopBudget}: at most S/2, the rest leaves room for the safety deadline's refreshes).
    */
   public Optional<String> safetyBudgetWarning() {
     int s = negotiatedSessionTimeoutMs();
     if (s <= 0) {
       return Optional.empty();
     }
-    if (stopBudget.toMillis() * 2 > s) {
-      return Optional.of(
-          String.format(
-              "The stop budget of %d ms does not fit the negotiated session timeout of %d ms:"
-                  + " at most %d ms (S/2) leaves room for the safety deadline's refreshes, so"
-                  + " grants will be declared lost early or at once. Lower the stop timeout or"
-                  + " raise the session timeout.",
-              stopBudget.toMillis(), s, s / 2));
-    }
-    return Optional.empty();
+    return StopBudget.warning(stopBudget, Duration.ofMillis(s));
   }
 
   /** Registers an observer told of every loss (for metrics); it must not block. */
   public void addLossObserver(Consumer<Grant> observer) {
-    lossObservers.add(observer);
+    grants.addLossObserver(observer);
   }
 
   // ---------------------------------------------------------------- acquire
 
   /**
-   * Serves a request: checks the group, takes the leases (all queues joined atomically, strict FIFO
-   * per resource), then the lock.
+   * Serves a request: checks it ({@link RequestPlan}), checks the group, takes the leases (all
+   * queues joined atomically, strict FIFO per resource), then the lock.
    *
-   * @return the grant, or why the job is skipped (busy, not in group, lock wait timed out)
-   * @throws SwitchmanException when the request is invalid, the cluster data is invalid or names no
-   *     such resource or group, a lease does not fit, the lease wait timed out, or ZooKeeper is
-   *     unreachable; nothing is held then
+   * @return the grant, or why the job is skipped (busy, not in group, lock or lease wait ran out)
+   * @throws SwitchmanException when the request is invalid (see {@link RequestPlan}), the cluster
+   *     data is invalid or names no such resource or group, or ZooKeeper is unreachable; nothing is
+   *     held then
    * @throws InterruptedException when interrupted while waiting; nothing is held then
    */
   public Acquisition acquire(GrantRequest request) throws InterruptedException {
     // Values that need no cluster data are checked before ZooKeeper is asked, so a bad amount
     // is reported as such even when ZooKeeper is unreachable.
-    for (LeaseRequest l : request.leases()) {
-      String resource = Names.checkResourceName(host.expand(l.resource()));
-      long amount = amount(l, resource);
-      if (l.capacity() != null) {
-        lease(resource, amount, l.capacity());
-      }
-    }
-    ZooKeeper zk = connectedZooKeeper();
+    RequestPlan plan = RequestPlan.of(request, host);
+    ZooKeeper zk = session.connectedZooKeeper();
     ClusterData data = clusterData.get(zk);
     if (request.group() != null && !data.isMember(request.group(), host.fqdn())) {
       return Acquisition.skipped(
           Outcome.NOT_IN_GROUP,
           "host " + host.fqdn() + " is not in group '" + request.group() + "'");
     }
-    List<Acquirer.Lease> leases = resolveLeases(request, data);
-    Acquirer acquirer = new Acquirer(this, zk, request, leases);
+    Acquirer acquirer =
+        new Acquirer(
+            session,
+            grants,
+            monitor.reservedNanos(stopBudget),
+            zk,
+            request,
+            plan.resolve(data, layout.prefix()));
     Acquisition result;
     try {
       result = acquirer.run();
     } catch (KeeperException e) {
       acquirer.abandon();
       if (e instanceof KeeperException.NoNodeException) {
-        // A parent was removed (an operator's clean-up): create the parents again next time.
-        ensuredParents.clear();
+        session.forgetAllParents();
       }
-      throw unavailable("while serving '" + request.name() + "'", e);
+      throw session.unavailable("while serving '" + request.name() + "'", e);
     } catch (InterruptedException | RuntimeException e) {
       acquirer.abandon();
       throw e;
@@ -333,515 +239,14 @@ public final class SwitchmanEngine implements AutoCloseable {
       acquirer.removeWatches();
     }
     if (result.grant() instanceof ZkGrant g) {
-      register(g);
+      grants.register(g);
     }
     return result;
   }
 
-  /** Validates, expands and orders the leases of a request (in the order of the resources list). */
-  private List<Acquirer.Lease> resolveLeases(GrantRequest request, ClusterData data) {
-    if (request.leases().isEmpty()) {
-      return List.of();
-    }
-    List<String> known = new ArrayList<>();
-    for (String r : data.resources()) {
-      known.add(host.expand(r));
-    }
-    List<Acquirer.Lease> out = new ArrayList<>();
-    List<String> unknown = new ArrayList<>();
-    for (LeaseRequest l : request.leases()) {
-      String resource = Names.checkResourceName(host.expand(l.resource()));
-      long amount = amount(l, resource);
-      String capExpr = l.capacity();
-      if (capExpr == null) {
-        capExpr = data.capacities().get(l.resource());
-        if (capExpr == null) {
-          capExpr = capacityByExpandedName(data, resource);
-        }
-      }
-      if (capExpr == null) {
-        throw new SwitchmanException(
-            SwitchmanException.Kind.CAPACITY_UNKNOWN,
-            "No capacity for resource '"
-                + resource
-                + "': give one with the lease, or add it to the \"capacities\" of znode "
-                + layout.prefix());
-      }
-      Acquirer.Lease lease = lease(resource, amount, capExpr);
-      for (Acquirer.Lease other : out) {
-        if (other.resource().equals(resource)) {
-          throw SwitchmanException.invalid(
-              "Resource " + resource + " is leased twice in request '" + request.name() + "'");
-        }
-      }
-      if (!known.contains(resource)) {
-        unknown.add(resource);
-      }
-      out.add(lease);
-    }
-    if (!unknown.isEmpty()) {
-      throw new SwitchmanException(
-          SwitchmanException.Kind.UNKNOWN_RESOURCE,
-          "Unknown resources "
-              + unknown
-              + ": the \"resources\" of znode "
-              + layout.prefix()
-              + " list "
-              + known);
-    }
-    out.sort((a, b) -> Integer.compare(known.indexOf(a.resource()), known.indexOf(b.resource())));
-    return out;
-  }
-
-  /** The lease's amount, a whole number of at least 1. */
-  private long amount(LeaseRequest l, String resource) {
-    long amount = LeaseExpression.evaluate("amount of lease " + resource, l.amount(), host);
-    if (amount < 1) {
-      throw SwitchmanException.invalid(
-          "Invalid amount " + amount + " for resource " + resource + ": must be at least 1");
-    }
-    return amount;
-  }
-
-  /** A lease whose capacity is at least 1 and at least its amount. */
-  private Acquirer.Lease lease(String resource, long amount, String capacityExpression) {
-    long capacity =
-        LeaseExpression.evaluate("capacity of resource " + resource, capacityExpression, host);
-    if (capacity < 1) {
-      throw SwitchmanException.invalid(
-          "Invalid capacity " + capacity + " for resource " + resource + ": must be at least 1");
-    }
-    if (amount > capacity) {
-      throw new SwitchmanException(
-          SwitchmanException.Kind.AMOUNT_ABOVE_CAPACITY,
-          "Lease of "
-              + amount
-              + " units of resource "
-              + resource
-              + " can never be granted: its capacity is "
-              + capacity);
-    }
-    return new Acquirer.Lease(resource, amount, capacity);
-  }
-
-  private @Nullable String capacityByExpandedName(ClusterData data, String resource) {
-    for (var e : data.capacities().entrySet()) {
-      if (host.expand(e.getKey()).equals(resource)) {
-        return e.getValue();
-      }
-    }
-    return null;
-  }
-
-  /** The handle of a connected session, waiting up to the operation timeout for one. */
-  ZooKeeper connectedZooKeeper() throws InterruptedException {
-    if (closed) {
-      throw new SwitchmanException(
-          SwitchmanException.Kind.CLOSED, "The switchman engine is closed");
-    }
-    try {
-      if (!client.getZookeeperClient().isConnected()
-          && !client.blockUntilConnected(
-              (int) operationTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
-        throw new SwitchmanException(
-            SwitchmanException.Kind.UNAVAILABLE,
-            "ZooKeeper at "
-                + client.getZookeeperClient().getCurrentConnectionString()
-                + " is unreachable: no connection within "
-                + Durations.format(operationTimeout));
-      }
-      return client.getZookeeperClient().getZooKeeper();
-    } catch (InterruptedException | SwitchmanException e) {
-      throw e;
-    } catch (Exception e) {
-      throw unavailable("while connecting", e);
-    }
-  }
-
-  /** The current handle if connected now, without waiting; else null. */
-  @Nullable ZooKeeper connectedZooKeeperNow() {
-    if (closed || !client.getZookeeperClient().isConnected()) {
-      return null;
-    }
-    try {
-      return client.getZookeeperClient().getZooKeeper();
-    } catch (Exception e) {
-      return null;
-    }
-  }
-
-  SwitchmanException unavailable(String when, Exception e) {
-    String what =
-        e instanceof KeeperException ke
-            ? ke.code() + (ke.getPath() != null ? " on " + ke.getPath() : "")
-            : e.toString();
-    return new SwitchmanException(
-        SwitchmanException.Kind.UNAVAILABLE,
-        "ZooKeeper at "
-            + client.getZookeeperClient().getCurrentConnectionString()
-            + " failed "
-            + when
-            + ": "
-            + what,
-        e);
-  }
-
-  byte[] holderData() {
-    return holderData;
-  }
-
-  /** Creates the persistent parents of {@code path} (switchman never deletes them). */
-  void ensureParents(ZooKeeper zk, String dir) throws KeeperException, InterruptedException {
-    if (ensuredParents.contains(dir)) {
-      return;
-    }
-    mkdirs(zk, dir);
-    ensuredParents.add(dir);
-  }
-
-  void forgetParents(String dir) {
-    ensuredParents.remove(dir);
-  }
-
-  void mkdirs(ZooKeeper zk, String dir) throws KeeperException, InterruptedException {
-    if (zk.exists(dir, false) != null) {
-      return;
-    }
-    int slash = dir.lastIndexOf('/');
-    if (slash > 0) {
-      mkdirs(zk, dir.substring(0, slash));
-    }
-    try {
-      zk.create(dir, EMPTY, acl, CreateMode.PERSISTENT);
-    } catch (KeeperException.NodeExistsException e) {
-      // created concurrently: fine
-    }
-  }
-
-  // ---------------------------------------------------------------- grant life cycle
-
-  private void register(ZkGrant g) {
-    grants.add(g);
-    if (closed) {
-      g.lose(LossReason.ENGINE_CLOSED);
-      g.release();
-      return;
-    }
-    warnOnceIfBudgetTooLarge(g);
-    // A cluster data change between the group check and now must not go unnoticed.
-    recheckGroup(g);
-  }
-
-  private void warnOnceIfBudgetTooLarge(ZkGrant g) {
-    long s = TimeUnit.NANOSECONDS.toMillis(g.sessionTimeoutNanos());
-    if (s != warnedForSessionTimeoutMs) {
-      warnedForSessionTimeoutMs = s;
-      safetyBudgetWarning().ifPresent(log::warn);
-    }
-  }
-
-  void unregister(ZkGrant g) {
-    grants.remove(g);
-  }
-
-  Set<String> ownNodes() {
-    return ownNodes;
-  }
-
-  /**
-   * Deletes, in {@code dirs}, the nodes of this session that no request of this engine knows: a
-   * create whose reply was lost to a connection loss may have left one, which would otherwise block
-   * a queue or hold capacity for as long as the session lives. Runs in the background once the
-   * session is reachable again, and gives up when it has ended (its nodes are gone then). Replies
-   * come in request order on a session, so a node listed here was either known to its request by
-   * then or is an orphan.
-   */
+  /** For tests: sweeps {@code dirs} for orphans of {@code zk}'s session. */
   void sweepOrphans(ZooKeeper zk, Set<String> dirs) {
-    if (closed || !zk.getState().isAlive()) {
-      return;
-    }
-    try {
-      watchdog.schedule(() -> sweepNow(zk, dirs), 200, TimeUnit.MILLISECONDS);
-    } catch (RejectedExecutionException e) {
-      // engine closing: the nodes go with the session
-    }
-  }
-
-  private void sweepNow(ZooKeeper zk, Set<String> dirs) {
-    for (String dir : dirs) {
-      zk.getChildren(
-          dir,
-          false,
-          (rc, p, ctx, children) -> {
-            Code code = Code.get(rc);
-            if (code == Code.CONNECTIONLOSS) {
-              sweepOrphans(zk, Set.of(dir));
-              return;
-            }
-            if (code != Code.OK) {
-              return;
-            }
-            for (String child : children) {
-              String path = dir + "/" + child;
-              if (ownNodes.contains(path)) {
-                continue;
-              }
-              zk.exists(
-                  path,
-                  false,
-                  (rc2, p2, c2, stat) -> {
-                    if (Code.get(rc2) == Code.OK
-                        && stat.getEphemeralOwner() == zk.getSessionId()
-                        && !ownNodes.contains(path)) {
-                      log.info("Deleting {}: a create whose reply was lost left it behind", path);
-                      zk.delete(
-                          path,
-                          -1,
-                          (rc3, p3, c3) -> {
-                            if (Code.get(rc3) == Code.CONNECTIONLOSS) {
-                              retryDeleteLater(zk, path, -1);
-                            }
-                          },
-                          null);
-                    }
-                  },
-                  null);
-            }
-          },
-          null);
-    }
-  }
-
-  void lost(ZkGrant g, LossReason reason) {
-    log.info(
-        "Grant '{}' (fencing token {}) lost: {}; its holder must stop now",
-        g.name(),
-        g.fencingToken(),
-        reason);
-    for (Consumer<Grant> o : lossObservers) {
-      try {
-        o.accept(g);
-      } catch (RuntimeException | Error e) {
-        log.warn("A loss observer failed; ignored", e);
-      }
-    }
-  }
-
-  void dispatch(ZkGrant g, Consumer<LossReason> listener, LossReason reason) {
-    try {
-      notifier.execute(() -> callListener(g, listener, reason));
-    } catch (RejectedExecutionException e) {
-      callListener(g, listener, reason);
-    }
-  }
-
-  private static void callListener(ZkGrant g, Consumer<LossReason> listener, LossReason reason) {
-    try {
-      listener.accept(reason);
-    } catch (RuntimeException e) {
-      log.warn("A loss listener of grant '{}' failed; ignored", g.name(), e);
-    }
-  }
-
-  <T> T awaitUninterruptibly(CompletableFuture<T> future) throws TimeoutException {
-    boolean interrupted = false;
-    long deadline = System.nanoTime() + operationTimeout.toNanos();
-    try {
-      while (true) {
-        try {
-          return future.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-        } catch (InterruptedException e) {
-          interrupted = true;
-        } catch (ExecutionException e) {
-          throw new IllegalStateException(e.getCause());
-        }
-      }
-    } finally {
-      if (interrupted) {
-        Thread.currentThread().interrupt();
-      }
-    }
-  }
-
-  /**
-   * Retries a delete that failed with connection loss, on the same session handle only, until it
-   * succeeds or the session ends. {@code czxid >= 0} requires the node to be ours first.
-   */
-  void retryDeleteLater(ZooKeeper zk, String path, long czxid) {
-    retryDeleteLater(zk, path, czxid, () -> {});
-  }
-
-  /**
-   * As {@link #retryDeleteLater(ZooKeeper, String, long)}; {@code czxid} -2 deletes the node only
-   * if it is this session's, whatever its czxid. {@code done} runs once the question is settled
-   * (deleted, gone, not ours, or the session ended).
-   */
-  void retryDeleteLater(ZooKeeper zk, String path, long czxid, Runnable done) {
-    if (closed || !zk.getState().isAlive()) {
-      done.run();
-      return;
-    }
-    try {
-      watchdog.schedule(
-          () ->
-              zk.exists(
-                  path,
-                  false,
-                  (rc, p, ctx, stat) -> {
-                    Code code = Code.get(rc);
-                    if (code == Code.CONNECTIONLOSS) {
-                      retryDeleteLater(zk, path, czxid, done);
-                    } else if (code == Code.OK
-                        && stat.getEphemeralOwner() == zk.getSessionId()
-                        && (czxid < 0 || stat.getCzxid() == czxid)) {
-                      zk.delete(
-                          path,
-                          stat.getVersion(),
-                          (rc2, p2, c2) -> {
-                            if (Code.get(rc2) == Code.CONNECTIONLOSS) {
-                              retryDeleteLater(zk, path, czxid, done);
-                            } else {
-                              done.run();
-                            }
-                          },
-                          null);
-                    } else {
-                      done.run();
-                    }
-                  },
-                  null),
-          500,
-          TimeUnit.MILLISECONDS);
-    } catch (RejectedExecutionException e) {
-      done.run(); // engine closing: the nodes go with the session
-    }
-  }
-
-  /**
-   * Lock paths that a request or grant of this engine is creating or holds, with their claimant.
-   * All requests of an engine share one session, so without claims a request could not tell its own
-   * lock node from another request's; with them, a node of this session at a claimed path is the
-   * claimant's, and a second request of this JVM for a held lock is busy at once.
-   */
-  ConcurrentHashMap<String, Object> lockClaims() {
-    return lockClaims;
-  }
-
-  /**
-   * The time a grant's deadline reserves for its holder: the stop budget plus one watchdog tick,
-   * the most the watchdog may notice a passed deadline late.
-   */
-  long reservedNanos() {
-    return stopBudget.toNanos() + tickNanos;
-  }
-
-  private void watchdogTick() {
-    try {
-      checkGrants();
-    } catch (Throwable t) {
-      // A task that throws is cancelled for good: never let the safety deadline stop.
-      log.error("The switchman watchdog failed; it goes on", t);
-    }
-  }
-
-  private void checkGrants() {
-    long now = System.nanoTime();
-    for (ZkGrant g : grants) {
-      g.checkDeadline(now);
-    }
-    // Refresh every S/6 at least: a read of the own node proves the session alive.
-    for (ZkGrant g : grants) {
-      if (g.refreshDue(now) && g.isHeld()) {
-        refresh(g);
-      }
-    }
-  }
-
-  /**
-   * Proves the grant's session alive: {@code sync} (which goes through the leader, so a follower
-   * cut off from the leader cannot answer it from stale state), then a read of the grant's own node
-   * checking its owner and czxid. Success moves the safety deadline to the send time + S - reserve.
-   */
-  private void refresh(ZkGrant g) {
-    long sentAt = System.nanoTime();
-    ZooKeeper zk = g.zk();
-    zk.sync(
-        g.primaryPath(),
-        (rc, path, ctx) -> {
-          if (Code.get(rc) != Code.OK) {
-            refreshFailed(g, Code.get(rc));
-            return;
-          }
-          zk.exists(
-              g.primaryPath(),
-              false,
-              (rc2, p2, c2, stat) -> {
-                if (Code.get(rc2) != Code.OK) {
-                  refreshFailed(g, Code.get(rc2));
-                } else if (stat.getEphemeralOwner() == g.sessionId()
-                    && stat.getCzxid() == g.primaryCzxid()) {
-                  g.provenAlive(sentAt);
-                } else {
-                  g.lose(LossReason.NODE_CHANGED);
-                }
-              },
-              null);
-        },
-        null);
-  }
-
-  private static void refreshFailed(ZkGrant g, Code code) {
-    switch (code) {
-      case NONODE -> g.lose(LossReason.NODE_DELETED);
-      case SESSIONEXPIRED, SESSIONMOVED, AUTHFAILED -> g.lose(LossReason.SESSION_LOST);
-      default -> {
-        // connection loss: the deadline decides
-      }
-    }
-  }
-
-  private void connectionStateChanged(CuratorFramework c, ConnectionState state) {
-    switch (state) {
-      case SUSPENDED -> loseAll(LossReason.CONNECTION_SUSPENDED);
-      case LOST -> loseAll(LossReason.SESSION_LOST);
-      case RECONNECTED, CONNECTED -> clusterData.invalidate();
-      default -> {}
-    }
-  }
-
-  private void loseAll(LossReason reason) {
-    for (ZkGrant g : grants) {
-      g.lose(reason);
-    }
-  }
-
-  /** Called when the cluster data changed: grants with a group this host left are lost. */
-  void clusterDataChanged() {
-    for (ZkGrant g : grants) {
-      recheckGroup(g);
-    }
-  }
-
-  private void recheckGroup(ZkGrant g) {
-    String group = g.group();
-    if (group == null || !g.isHeld()) {
-      return;
-    }
-    ClusterDataCache.Snapshot s = clusterData.current();
-    if (s == null) {
-      return;
-    }
-    if (s.error() != null) {
-      g.lose(LossReason.CLUSTER_DATA_INVALID);
-      return;
-    }
-    try {
-      if (!s.data().isMember(group, host.fqdn())) {
-        g.lose(LossReason.LEFT_GROUP);
-      }
-    } catch (SwitchmanException e) {
-      g.lose(LossReason.LEFT_GROUP);
-    }
+    session.sweepOrphans(zk, dirs);
   }
 
   // ---------------------------------------------------------------- cluster data and status
@@ -852,7 +257,7 @@ public final class SwitchmanEngine implements AutoCloseable {
    * @throws SwitchmanException when ZooKeeper is unreachable or the data is invalid
    */
   public ClusterData clusterData() throws InterruptedException {
-    return clusterData.get(connectedZooKeeper());
+    return clusterData.get(session.connectedZooKeeper());
   }
 
   /**
@@ -861,35 +266,17 @@ public final class SwitchmanEngine implements AutoCloseable {
    */
   public void writeClusterData(ClusterData data) throws InterruptedException {
     data.validate(host);
-    ZooKeeper zk = connectedZooKeeper();
-    byte[] json = data.toJson();
-    try {
-      try {
-        zk.setData(layout.prefix(), json, -1);
-      } catch (KeeperException.NoNodeException e) {
-        int slash = layout.prefix().lastIndexOf('/');
-        if (slash > 0) {
-          mkdirs(zk, layout.prefix().substring(0, slash));
-        }
-        try {
-          zk.create(layout.prefix(), json, acl, CreateMode.PERSISTENT);
-        } catch (KeeperException.NodeExistsException race) {
-          zk.setData(layout.prefix(), json, -1);
-        }
-      }
-    } catch (KeeperException e) {
-      throw unavailable("writing the cluster data to " + layout.prefix(), e);
-    }
+    session.writePersistent(session.connectedZooKeeper(), layout.prefix(), data.toJson());
     clusterData.invalidate();
   }
 
   /** Everything under the prefix: locks with holders and tokens, queues, leases, own grants. */
   public ClusterStatus status() throws InterruptedException {
-    ZooKeeper zk = connectedZooKeeper();
+    ZooKeeper zk = session.connectedZooKeeper();
     try {
       return StatusReader.read(zk, layout, grants());
     } catch (KeeperException e) {
-      throw unavailable("reading the status under " + layout.prefix(), e);
+      throw session.unavailable("reading the status under " + layout.prefix(), e);
     }
   }
 
@@ -901,25 +288,13 @@ public final class SwitchmanEngine implements AutoCloseable {
    */
   @Override
   public void close() {
-    if (closed) {
+    if (session.isClosed()) {
       return;
     }
-    closed = true;
-    client.getConnectionStateListenable().removeListener(connectionListener);
-    List<ZkGrant> held = new ArrayList<>(grants);
-    Collections.reverse(held);
-    for (ZkGrant g : held) {
-      g.lose(LossReason.ENGINE_CLOSED);
-    }
-    for (ZkGrant g : held) {
-      g.release();
-    }
-    watchdog.shutdownNow();
-    notifier.shutdown();
-    try {
-      notifier.awaitTermination(operationTimeout.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    session.close();
+    monitor.stopListening(session.client());
+    grants.closeAll();
+    monitor.shutdown();
+    grants.shutdownNotifier(session.operationTimeout());
   }
 }

@@ -4,6 +4,8 @@
  */
 package io.switchman.core;
 
+import io.switchman.core.internal.Durations;
+import java.time.Duration;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
@@ -32,8 +34,6 @@ public class SwitchmanException extends RuntimeException {
     CAPACITY_UNKNOWN,
     /** The prefix znode's data is not valid JSON of the expected shape. */
     INVALID_CLUSTER_DATA,
-    /** The leases were not granted within the request's lease wait timeout. */
-    LEASE_WAIT_TIMEOUT,
     /** ZooKeeper could not be reached, or the session ended while the request was served. */
     UNAVAILABLE,
     /** The engine is closed. */
@@ -55,6 +55,27 @@ public class SwitchmanException extends RuntimeException {
   /** Which failure this is. */
   public Kind kind() {
     return kind;
+  }
+
+  /**
+   * The one "unreachable" failure: {@code ZooKeeper at <connect string> is unreachable: no
+   * connection within <waited>}.
+   */
+  public static SwitchmanException unreachable(String connectString, Duration waited) {
+    return new SwitchmanException(Kind.UNAVAILABLE, unreachableMessage(connectString, waited));
+  }
+
+  /** The message of {@link #unreachable}, for adapters that log it with their own ending. */
+  public static String unreachableMessage(String connectString, Duration waited) {
+    return unreachableMessage(connectString, "no connection within " + Durations.format(waited));
+  }
+
+  /**
+   * The message of {@link #unreachable} with another reason than the wait, e.g. {@code every server
+   * refused the connection}.
+   */
+  public static String unreachableMessage(String connectString, String why) {
+    return "ZooKeeper at " + connectString + " is unreachable: " + why;
   }
 
   static SwitchmanException invalid(String message) {

@@ -8,15 +8,12 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import org.apache.zookeeper.KeeperException.Code;
 import org.apache.zookeeper.WatchedEvent;
 import org.apache.zookeeper.Watcher;
 import org.apache.zookeeper.ZooKeeper;
-import org.apache.zookeeper.data.Stat;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * the session that created the nodes, so nothing is ever retried on a later session: after expiry,
  * the old handle only answers "session expired", and the nodes are gone with it.
  */
-final class ZkGrant implements Grant, Watcher {
+final class ZkGrant implements Grant, Watcher, GrantRegistry.LockClaimant {
 
   private static final Logger log = LoggerFactory.getLogger(ZkGrant.class);
 
@@ -36,7 +33,8 @@ final class ZkGrant implements Grant, Watcher {
     RELEASED
   }
 
-  private final SwitchmanEngine engine;
+  private final ZkSession session;
+  private final GrantRegistry registry;
   private final ZooKeeper zk;
   private final long sessionId;
   private final long sessionTimeoutNanos;
@@ -59,8 +57,13 @@ final class ZkGrant implements Grant, Watcher {
 
   private final List<Consumer<LossReason>> listeners = new ArrayList<>();
 
+  /**
+   * @param reservedNanos the stop budget plus one safety-monitor tick
+   */
   ZkGrant(
-      SwitchmanEngine engine,
+      ZkSession session,
+      GrantRegistry registry,
+      long reservedNanos,
       ZooKeeper zk,
       String name,
       @Nullable String lockPath,
@@ -68,11 +71,12 @@ final class ZkGrant implements Grant, Watcher {
       List<HeldLease> leases,
       @Nullable String group,
       long provenAliveAtNanos) {
-    this.engine = engine;
+    this.session = session;
+    this.registry = registry;
     this.zk = zk;
     this.sessionId = zk.getSessionId();
     this.sessionTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(zk.getSessionTimeout());
-    this.stopBudgetNanos = engine.reservedNanos();
+    this.stopBudgetNanos = reservedNanos;
     this.name = name;
     this.lockPath = lockPath;
     this.lockCzxid = lockCzxid;
@@ -83,7 +87,10 @@ final class ZkGrant implements Grant, Watcher {
     this.nextRefreshNanos = provenAliveAtNanos + sessionTimeoutNanos / 6;
   }
 
-  /** Whether the safety deadline is due for a refresh (every S/6); called by the watchdog only. */
+  /**
+   * Whether the safety deadline is due for a refresh (every S/6); called by the safety monitor
+   * only.
+   */
   boolean refreshDue(long nowNanos) {
     if (nowNanos - nextRefreshNanos >= 0) {
       nextRefreshNanos = nowNanos + sessionTimeoutNanos / 6;
@@ -145,6 +152,12 @@ final class ZkGrant implements Grant, Watcher {
   }
 
   @Override
+  public Optional<LossReason> checkLoss() {
+    checkDeadline(System.nanoTime());
+    return lossReason();
+  }
+
+  @Override
   public long safeUntilNanos() {
     return safeUntilNanos;
   }
@@ -162,7 +175,7 @@ final class ZkGrant implements Grant, Watcher {
         return;
       }
     }
-    engine.dispatch(this, listener, already);
+    registry.dispatch(this, listener, already);
   }
 
   /** Marks the grant lost and tells the listeners once; later reasons are ignored. */
@@ -177,9 +190,9 @@ final class ZkGrant implements Grant, Watcher {
       toTell = List.copyOf(listeners);
       listeners.clear();
     }
-    engine.lost(this, reason);
+    registry.lost(this, reason);
     for (Consumer<LossReason> l : toTell) {
-      engine.dispatch(this, l, reason);
+      registry.dispatch(this, l, reason);
     }
   }
 
@@ -216,12 +229,13 @@ final class ZkGrant implements Grant, Watcher {
                 provenAlive(sentAt);
               }
             }
-            case NONODE -> {
-              nodesTouched = true;
-              lose(LossReason.NODE_DELETED);
+            default -> {
+              LossReason reason = SafetyMonitor.lossOf(Code.get(rc));
+              if (reason == LossReason.NODE_DELETED) {
+                nodesTouched = true;
+              }
+              lose(reason != null ? reason : LossReason.CONNECTION_SUSPENDED);
             }
-            case SESSIONEXPIRED, SESSIONMOVED, AUTHFAILED -> lose(LossReason.SESSION_LOST);
-            default -> lose(LossReason.CONNECTION_SUSPENDED);
           }
         },
         null);
@@ -249,7 +263,7 @@ final class ZkGrant implements Grant, Watcher {
     }
   }
 
-  /** Called by the watchdog: loses the grant if its safety deadline has passed. */
+  /** Called by the safety monitor: loses the grant if its safety deadline has passed. */
   void checkDeadline(long nowNanos) {
     if (nowNanos - safeUntilNanos >= 0) {
       lose(LossReason.SAFETY_DEADLINE);
@@ -259,23 +273,12 @@ final class ZkGrant implements Grant, Watcher {
   /** Watches on own nodes, set when the grant is created, and session events on them. */
   @Override
   public void process(WatchedEvent event) {
-    switch (event.getType()) {
-      case NodeDeleted -> {
-        nodesTouched = true;
-        lose(LossReason.NODE_DELETED);
-      }
-      case NodeDataChanged, NodeCreated -> {
-        nodesTouched = true;
-        lose(LossReason.NODE_CHANGED);
-      }
-      case None -> {
-        switch (event.getState()) {
-          case Disconnected -> lose(LossReason.CONNECTION_SUSPENDED);
-          case Expired, Closed, AuthFailed -> lose(LossReason.SESSION_LOST);
-          default -> {}
-        }
-      }
-      default -> {}
+    LossReason reason = SafetyMonitor.lossOf(event);
+    if (reason == LossReason.NODE_DELETED || reason == LossReason.NODE_CHANGED) {
+      nodesTouched = true;
+    }
+    if (reason != null) {
+      lose(reason);
     }
   }
 
@@ -288,112 +291,8 @@ final class ZkGrant implements Grant, Watcher {
       state = State.RELEASED;
       listeners.clear();
     }
-    engine.unregister(this);
-    List<CompletableFuture<Void>> deletes = new ArrayList<>();
-    if (lockPath != null) {
-      deletes.add(deleteLockNode(lockPath));
-    }
-    for (HeldLease l : leases) {
-      deletes.add(deleteSequential(l.path()));
-      engine.ownNodes().remove(l.path());
-    }
-    CompletableFuture<Void> all =
-        CompletableFuture.allOf(deletes.toArray(CompletableFuture[]::new));
-    try {
-      engine.awaitUninterruptibly(all);
-    } catch (TimeoutException e) {
-      log.warn(
-          "Release of grant '{}' (fencing token {}) not confirmed within {} ms; its nodes will"
-              + " go with the session if the retry fails",
-          name,
-          token,
-          engine.operationTimeout().toMillis());
-    }
-  }
-
-  /**
-   * Deletes the lock node only if it is still this grant's: the node was never seen deleted or
-   * changed (our watch stands), or a fresh read shows our session and our czxid.
-   */
-  private CompletableFuture<Void> deleteLockNode(String path) {
-    CompletableFuture<Void> done = new CompletableFuture<>();
-    if (!nodesTouched) {
-      zk.delete(
-          path,
-          0,
-          (rc, p, ctx) -> {
-            Code code = Code.get(rc);
-            if (code == Code.BADVERSION) {
-              checkedDelete(path, done);
-            } else {
-              finish(code, path, done);
-            }
-          },
-          null);
-    } else {
-      checkedDelete(path, done);
-    }
-    return done;
-  }
-
-  private void checkedDelete(String path, CompletableFuture<Void> done) {
-    zk.exists(
-        path,
-        false,
-        (rc, p, ctx, stat) -> {
-          Code code = Code.get(rc);
-          if (code != Code.OK) {
-            finish(code, path, done);
-          } else if (!ours(stat)) {
-            log.info(
-                "Not deleting {}: it belongs to session 0x{} (czxid {}), not to this grant",
-                path,
-                Long.toHexString(stat.getEphemeralOwner()),
-                stat.getCzxid());
-            settled(path);
-            done.complete(null);
-          } else {
-            zk.delete(
-                path, stat.getVersion(), (rc2, p2, c2) -> finish(Code.get(rc2), path, done), null);
-          }
-        },
-        null);
-  }
-
-  private boolean ours(Stat stat) {
-    return stat.getEphemeralOwner() == sessionId && stat.getCzxid() == lockCzxid;
-  }
-
-  /** Sequential lease nodes have unique names: deleting by path on our own session is safe. */
-  private CompletableFuture<Void> deleteSequential(String path) {
-    CompletableFuture<Void> done = new CompletableFuture<>();
-    zk.delete(path, -1, (rc, p, ctx) -> finish(Code.get(rc), path, done), null);
-    return done;
-  }
-
-  private void finish(Code code, String path, CompletableFuture<Void> done) {
-    switch (code) {
-      case OK, NONODE, SESSIONEXPIRED, SESSIONMOVED -> settled(path);
-      case BADVERSION -> {
-        log.info("Not deleting {}: it was replaced", path);
-        settled(path);
-      }
-      default ->
-          // Connection loss: the same session may still come back; retry on this handle only.
-          engine.retryDeleteLater(zk, path, ownerCheckFor(path), () -> settled(path));
-    }
-    done.complete(null);
-  }
-
-  /** The node is deleted or provably not ours: this JVM's requests may take the lock again. */
-  private void settled(String path) {
-    if (path.equals(lockPath)) {
-      engine.lockClaims().remove(path, this);
-    }
-  }
-
-  private long ownerCheckFor(String path) {
-    return path.equals(lockPath) ? lockCzxid : -1;
+    registry.unregister(this);
+    new GrantRelease(this, session, registry, zk, lockPath, lockCzxid, leases).run(nodesTouched);
   }
 
   @Override

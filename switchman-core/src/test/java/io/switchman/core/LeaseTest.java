@@ -239,7 +239,7 @@ class LeaseTest extends EngineTestBase {
   }
 
   @Test
-  void leaseWaitTimeoutIsAnErrorAndLeavesNoNodes() throws Exception {
+  void leaseWaitTimeoutIsAnOutcomeAndLeavesNoNodes() throws Exception {
     engine("a").acquire(lease("hog", "db", "5", "5"));
     GrantRequest req =
         GrantRequest.builder("job")
@@ -247,11 +247,10 @@ class LeaseTest extends EngineTestBase {
             .lease("db", "1", "5")
             .leaseWait(Duration.ofMillis(400))
             .build();
-    assertThatThrownBy(() -> engine("b").acquire(req))
-        .isInstanceOf(SwitchmanException.class)
-        .hasMessage("Timed out after 400ms waiting for 1 units of resource db (request 'job')")
-        .extracting(x -> ((SwitchmanException) x).kind())
-        .isEqualTo(Kind.LEASE_WAIT_TIMEOUT);
+    Acquisition timedOut = engine("b").acquire(req);
+    assertThat(timedOut.outcome()).isEqualTo(Outcome.LEASE_TIMEOUT);
+    assertThat(timedOut.detail())
+        .isEqualTo("Timed out after 400ms waiting for 1 units of resource db (request 'job')");
     await()
         .atMost(Duration.ofSeconds(2))
         .until(() -> zk.client(SESSION).getChildren().forPath("/switchman/queues/db").isEmpty());

@@ -4,8 +4,9 @@
  */
 package io.switchman.spring.boot.autoconfigure;
 
-import io.switchman.core.Durations;
 import io.switchman.core.Grant;
+import io.switchman.core.StopReason;
+import io.switchman.core.internal.Durations;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ScheduledFuture;
@@ -34,6 +35,7 @@ final class AsyncRun implements StoppableRun {
   private @Nullable SwitchmanStoppedException stopped;
   private @Nullable ScheduledFuture<?> maxDurationTimer;
   private boolean ended;
+  private volatile long lostAtNanos;
 
   private AsyncRun(
       SwitchmanGuard guard,
@@ -65,18 +67,29 @@ final class AsyncRun implements StoppableRun {
         new AsyncRun(
             guard, method, grant, System.nanoTime(), guard.started(name, grant, waited, true));
     if (!guard.track(run)) {
-      run.stop(SwitchmanGuard.SHUTDOWN);
+      run.stop(StopReason.SHUTDOWN);
       return run;
     }
-    grant.onLoss(reason -> run.stop(reason.name()));
+    grant.onLoss(
+        reason -> {
+          run.lost();
+          run.stop(StopReason.of(reason));
+        });
     Duration max = method.maxDuration();
     if (max != null) {
-      ScheduledFuture<?> timer = guard.schedule(() -> run.stop(SwitchmanGuard.MAX_DURATION), max);
+      ScheduledFuture<?> timer = guard.schedule(() -> run.stop(StopReason.MAX_DURATION), max);
       synchronized (run) {
         run.maxDurationTimer = timer;
       }
     }
     return run;
+  }
+
+  /** Notes that the grant was lost now (the first call counts). */
+  void lost() {
+    if (lostAtNanos == 0) {
+      lostAtNanos = System.nanoTime();
+    }
   }
 
   Grant grant() {
@@ -105,7 +118,7 @@ final class AsyncRun implements StoppableRun {
   }
 
   @Override
-  public void stop(String reason) {
+  public void stop(StopReason reason) {
     SwitchmanStoppedException error;
     Consumer<SwitchmanStoppedException> cancel;
     synchronized (this) {
@@ -163,16 +176,23 @@ final class AsyncRun implements StoppableRun {
       }
     }
     guard.untrack(this);
-    guard.release(method, grant, runStart);
-    guard.finished(handles, Duration.ofNanos(System.nanoTime() - runStart), error);
+    SwitchmanGuard.finished(handles, Duration.ofNanos(System.nanoTime() - runStart), error);
+    guard.release(method, grant, runStart, () -> SwitchmanGuard.released(handles, held()));
   }
 
-  static String describe(GuardedMethod method, String reason) {
+  /** From the grant until now (its release) or until it was lost, whichever came first. */
+  private Duration held() {
+    long lost = lostAtNanos;
+    long end = lost != 0 ? lost : System.nanoTime();
+    return Duration.ofNanos(Math.max(0, end - runStart));
+  }
+
+  static String describe(GuardedMethod method, StopReason reason) {
     Duration max = method.maxDuration();
-    if (SwitchmanGuard.MAX_DURATION.equals(reason) && max != null) {
+    if (reason == StopReason.MAX_DURATION && max != null) {
       return "it ran longer than its maxDuration of " + Durations.format(max);
     }
-    if (SwitchmanGuard.SHUTDOWN.equals(reason)) {
+    if (reason == StopReason.SHUTDOWN) {
       return "the application is shutting down";
     }
     return "its grant was lost (" + reason + ")";

@@ -5,15 +5,17 @@
 package io.switchman.spring.boot.autoconfigure;
 
 import io.switchman.core.Acquisition;
+import io.switchman.core.Acquisition.Outcome;
 import io.switchman.core.Grant;
+import io.switchman.core.StopReason;
 import io.switchman.core.SwitchmanContext;
 import io.switchman.core.SwitchmanEngine;
 import io.switchman.core.SwitchmanException;
 import io.switchman.spring.boot.autoconfigure.SwitchmanProperties.OnStuck;
-import io.switchman.spring.boot.autoconfigure.SwitchmanRunListener.SkipReason;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
@@ -35,25 +37,19 @@ import org.springframework.aop.support.AopUtils;
  *   <li>When the lock is busy, this host is not in the group, the wait ran out, or ZooKeeper cannot
  *       be reached, the method does not run: the call returns null (or {@code Optional.empty()}).
  *   <li>On loss of the grant, or when {@code maxDuration} passes, the thread running the method is
- *       interrupted; if the method has not returned after the stop timeout, {@code on-stuck}
- *       applies. An interrupt caused by the guard is cleared when the method returns, so the
- *       scheduler's thread is not left interrupted.
+ *       interrupted; if the method has not returned after the stop time, {@code on-stuck} applies.
+ *       An interrupt caused by the guard is cleared when the method returns, so the scheduler's
+ *       thread is not left interrupted.
  *   <li>The grant is released when the method returns or throws, or {@code holdAtLeast} after it
  *       started, whichever is later.
  * </ul>
  *
- * <p>On close (application shutdown), running methods are interrupted and given the stop timeout to
+ * <p>On close (application shutdown), running methods are interrupted and given the stop time to
  * return, and grants kept for holdAtLeast are released.
  */
 final class SwitchmanGuard implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(SwitchmanGuard.class);
-
-  /** The loss reason reported when a method runs longer than its maxDuration. */
-  static final String MAX_DURATION = "MAX_DURATION";
-
-  /** The reason reported when the application shuts down while a method runs. */
-  static final String SHUTDOWN = "SHUTDOWN";
 
   private final SwitchmanEngine engine;
   private final GuardedMethods methods;
@@ -63,7 +59,10 @@ final class SwitchmanGuard implements AutoCloseable {
   private final OnStuck onStuck;
   private final ScheduledThreadPoolExecutor timer;
   private final Set<StoppableRun> running = ConcurrentHashMap.newKeySet();
-  private final Set<Grant> keptForHoldAtLeast = ConcurrentHashMap.newKeySet();
+
+  /** Grants kept for holdAtLeast, each with what to run once it is released. */
+  private final Map<Grant, Runnable> keptForHoldAtLeast = new ConcurrentHashMap<>();
+
   private volatile boolean closed;
 
   SwitchmanGuard(
@@ -121,7 +120,7 @@ final class SwitchmanGuard implements AutoCloseable {
   @Nullable Grant acquire(GuardedMethod method, long start) {
     String name = method.request().name();
     if (closed) {
-      skip(method, SkipReason.ERROR, start, "the application is shutting down");
+      skip(method, Outcome.ERROR, start, "the application is shutting down");
       return null;
     }
     Acquisition acquisition;
@@ -129,29 +128,19 @@ final class SwitchmanGuard implements AutoCloseable {
       acquisition = engine.acquire(method.request());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      skip(method, SkipReason.ERROR, start, "interrupted while waiting for the grant");
+      skip(method, Outcome.ERROR, start, "interrupted while waiting for the grant");
       return null;
     } catch (SwitchmanException e) {
-      SkipReason reason =
-          e.kind() == SwitchmanException.Kind.LEASE_WAIT_TIMEOUT
-              ? SkipReason.TIMEOUT
-              : SkipReason.ERROR;
-      skip(method, reason, start, e.getMessage());
+      skip(method, Outcome.ERROR, start, e.getMessage());
       return null;
     } catch (RuntimeException e) {
       log.warn("Skipped {}: acquiring '{}' failed", method.description(), name, e);
-      skip(method, SkipReason.ERROR, start, e.toString());
+      skip(method, Outcome.ERROR, start, e.toString());
       return null;
     }
     Grant grant = acquisition.grant();
     if (grant == null) {
-      SkipReason reason =
-          switch (acquisition.outcome()) {
-            case NOT_IN_GROUP -> SkipReason.NOT_IN_GROUP;
-            case TIMEOUT -> SkipReason.TIMEOUT;
-            default -> SkipReason.BUSY;
-          };
-      skip(method, reason, start, acquisition.detail());
+      skip(method, acquisition.outcome(), start, acquisition.detail());
       return null;
     }
     return grant;
@@ -166,7 +155,8 @@ final class SwitchmanGuard implements AutoCloseable {
   /** Runs {@code body} on this thread under {@code grant}, interrupted on loss; then releases. */
   @Nullable Object run(Body body, GuardedMethod method, Grant grant, long start) throws Throwable {
     String name = method.request().name();
-    Duration waited = Duration.ofNanos(System.nanoTime() - start);
+    long grantedAt = System.nanoTime();
+    Duration waited = Duration.ofNanos(grantedAt - start);
     log.debug(
         "Running {} under grant '{}' (fencing token {}) after {} ms",
         method.description(),
@@ -174,12 +164,16 @@ final class SwitchmanGuard implements AutoCloseable {
         grant.fencingToken(),
         waited.toMillis());
     List<SwitchmanRunListener.Run> handles = started(name, grant, waited, false);
-    GuardedRun run = new GuardedRun(this, method, grant, Thread.currentThread());
+    GuardedRun run = new GuardedRun(this, method, grant, Thread.currentThread(), grantedAt);
     running.add(run);
-    grant.onLoss(reason -> run.stop(reason.name()));
+    grant.onLoss(
+        reason -> {
+          run.lost();
+          run.stop(StopReason.of(reason));
+        });
     Duration max = method.maxDuration();
     if (max != null) {
-      run.maxDurationTimer(schedule(() -> run.stop(MAX_DURATION), max));
+      run.maxDurationTimer(schedule(() -> run.stop(StopReason.MAX_DURATION), max));
     }
     long runStart = System.nanoTime();
     Throwable error = null;
@@ -191,8 +185,8 @@ final class SwitchmanGuard implements AutoCloseable {
     } finally {
       run.finish();
       running.remove(run);
-      release(method, grant, runStart);
       finished(handles, Duration.ofNanos(System.nanoTime() - runStart), error);
+      release(method, grant, runStart, () -> released(handles, run.held()));
     }
   }
 
@@ -203,25 +197,20 @@ final class SwitchmanGuard implements AutoCloseable {
   List<SwitchmanRunListener.Run> started(
       String name, Grant grant, Duration waited, boolean detached) {
     List<SwitchmanRunListener.Run> handles = new ArrayList<>(listeners.size());
-    for (SwitchmanRunListener l : listeners) {
-      try {
-        handles.add(
-            detached ? l.startedDetached(name, grant, waited) : l.started(name, grant, waited));
-      } catch (RuntimeException e) {
-        log.warn("A switchman run listener failed; ignored", e);
-      }
-    }
+    notifyListeners(
+        l ->
+            handles.add(
+                detached
+                    ? l.startedDetached(name, grant, waited)
+                    : l.started(name, grant, waited)));
     return handles;
   }
 
   /** Tells the listeners a run ended. */
-  void finished(List<SwitchmanRunListener.Run> handles, Duration ran, @Nullable Throwable error) {
+  static void finished(
+      List<SwitchmanRunListener.Run> handles, Duration ran, @Nullable Throwable error) {
     for (SwitchmanRunListener.Run h : handles) {
-      try {
-        h.finished(ran, error);
-      } catch (RuntimeException e) {
-        log.warn("A switchman run listener failed; ignored", e);
-      }
+      safely(() -> h.finished(ran, error));
     }
   }
 
@@ -238,11 +227,21 @@ final class SwitchmanGuard implements AutoCloseable {
     running.remove(run);
   }
 
-  /** Releases now, or holdAtLeast after the method started ({@code runStart}). */
-  void release(GuardedMethod method, Grant grant, long runStart) {
+  /** Tells the listeners how long the grant was held, once it is released. */
+  static void released(List<SwitchmanRunListener.Run> handles, Duration held) {
+    for (SwitchmanRunListener.Run h : handles) {
+      safely(() -> h.released(held));
+    }
+  }
+
+  /**
+   * Releases now, or holdAtLeast after the method started ({@code runStart}); then runs {@code
+   * released}.
+   */
+  void release(GuardedMethod method, Grant grant, long runStart, Runnable released) {
     long keepNanos = runStart + method.holdAtLeast().toNanos() - System.nanoTime();
     if (keepNanos > 0 && grant.isHeld() && !closed) {
-      keptForHoldAtLeast.add(grant);
+      keptForHoldAtLeast.put(grant, released);
       log.debug(
           "Keeping grant '{}' for {} ms more (holdAtLeast)",
           grant.name(),
@@ -250,9 +249,15 @@ final class SwitchmanGuard implements AutoCloseable {
       try {
         timer.schedule(
             () -> {
-              if (keptForHoldAtLeast.remove(grant)) {
+              if (keptForHoldAtLeast.remove(grant) != null) {
                 // release() may wait for ZooKeeper: not on the timer thread
-                Thread t = new Thread(grant::release, "switchman-release");
+                Thread t =
+                    new Thread(
+                        () -> {
+                          grant.release();
+                          released.run();
+                        },
+                        "switchman-release");
                 t.setDaemon(true);
                 t.start();
               }
@@ -265,23 +270,18 @@ final class SwitchmanGuard implements AutoCloseable {
       }
     }
     grant.release();
+    released.run();
   }
 
-  private void skip(GuardedMethod method, SkipReason reason, long start, @Nullable String detail) {
+  private void skip(GuardedMethod method, Outcome reason, long start, @Nullable String detail) {
     String why = detail == null ? reason.tag() : detail;
-    if (reason == SkipReason.ERROR) {
+    if (reason == Outcome.ERROR) {
       log.warn("Skipped {}: {}", method.description(), why);
     } else {
       log.debug("Skipped {}: {}", method.description(), why);
     }
     Duration waited = Duration.ofNanos(System.nanoTime() - start);
-    for (SwitchmanRunListener l : listeners) {
-      try {
-        l.skipped(method.request().name(), reason, waited, why);
-      } catch (RuntimeException e) {
-        log.warn("A switchman run listener failed; ignored", e);
-      }
-    }
+    notifyListeners(l -> l.skipped(method.request().name(), reason, waited, why));
   }
 
   /** Runs {@code task} on the guard's timer after {@code delay}; null once the guard is closed. */
@@ -306,8 +306,8 @@ final class SwitchmanGuard implements AutoCloseable {
   }
 
   /**
-   * Interrupts every running guarded method, waits up to the stop timeout for them to return
-   * (applying on-stuck to any that does not), then releases grants kept for holdAtLeast.
+   * Interrupts every running guarded method, waits up to the stop time for them to return (applying
+   * on-stuck to any that does not), then releases grants kept for holdAtLeast.
    */
   @Override
   public void close() {
@@ -316,7 +316,7 @@ final class SwitchmanGuard implements AutoCloseable {
     }
     closed = true;
     for (StoppableRun run : running) {
-      run.stop(SHUTDOWN);
+      run.stop(StopReason.SHUTDOWN);
     }
     long deadline = System.nanoTime() + stopTimeout.toNanos();
     while (!running.isEmpty() && System.nanoTime() - deadline < 0) {
@@ -331,9 +331,11 @@ final class SwitchmanGuard implements AutoCloseable {
       run.checkStuck();
     }
     timer.shutdownNow();
-    for (Grant g : keptForHoldAtLeast) {
-      if (keptForHoldAtLeast.remove(g)) {
+    for (Grant g : keptForHoldAtLeast.keySet()) {
+      Runnable released = keptForHoldAtLeast.remove(g);
+      if (released != null) {
         g.release();
+        released.run();
       }
     }
   }
@@ -341,11 +343,20 @@ final class SwitchmanGuard implements AutoCloseable {
   /** Calls every listener, ignoring (and logging) failures. */
   void notifyListeners(Consumer<SwitchmanRunListener> call) {
     for (SwitchmanRunListener l : listeners) {
-      try {
-        call.accept(l);
-      } catch (RuntimeException e) {
-        log.warn("A switchman run listener failed; ignored", e);
-      }
+      safely(() -> call.accept(l));
+    }
+  }
+
+  /**
+   * Makes one call of a listener (or of a run it returned): an exception it throws is logged and
+   * ignored, so that it never breaks the guarded method. The one place listener failures are
+   * caught.
+   */
+  static void safely(Runnable listenerCall) {
+    try {
+      listenerCall.run();
+    } catch (RuntimeException e) {
+      log.warn("A switchman run listener failed; ignored", e);
     }
   }
 }

@@ -4,6 +4,8 @@
  */
 package io.switchman.spring.boot.autoconfigure;
 
+import io.switchman.core.StopReason;
+
 /**
  * The error a subscriber of a guarded {@code Publisher}, or a caller waiting on a guarded {@code
  * CompletableFuture}, gets when the guard cancelled the run: its grant was lost, it ran longer than
@@ -15,10 +17,10 @@ public final class SwitchmanStoppedException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
   private final String lockName;
-  private final String reason;
+  private final StopReason reason;
   private final long fencingToken;
 
-  SwitchmanStoppedException(String message, String lockName, String reason, long fencingToken) {
+  SwitchmanStoppedException(String message, String lockName, StopReason reason, long fencingToken) {
     super(message);
     this.lockName = lockName;
     this.reason = reason;
@@ -30,11 +32,8 @@ public final class SwitchmanStoppedException extends RuntimeException {
     return lockName;
   }
 
-  /**
-   * Why the run was stopped: a {@link io.switchman.core.LossReason} name, {@code MAX_DURATION} or
-   * {@code SHUTDOWN}.
-   */
-  public String reason() {
+  /** Why the run was stopped: a loss ({@link StopReason#isLoss()}), maxDuration or shutdown. */
+  public StopReason reason() {
     return reason;
   }
 

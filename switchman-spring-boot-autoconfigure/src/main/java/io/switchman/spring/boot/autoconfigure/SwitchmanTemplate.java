@@ -4,13 +4,13 @@
  */
 package io.switchman.spring.boot.autoconfigure;
 
-import io.switchman.core.Durations;
 import io.switchman.core.Grant;
 import io.switchman.core.GrantRequest;
 import io.switchman.core.HostFacts;
 import io.switchman.core.LeaseRequest;
-import io.switchman.core.Names;
 import io.switchman.core.SwitchmanException;
+import io.switchman.core.internal.Durations;
+import io.switchman.core.internal.Names;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -7,6 +7,7 @@ package io.switchman.spring.boot.autoconfigure;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.switchman.core.Acquisition.Outcome;
 import io.switchman.core.Grant;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -87,7 +88,7 @@ public final class RunRecord {
   SwitchmanRunListener listener() {
     return new SwitchmanRunListener() {
       @Override
-      public void skipped(String name, SkipReason outcome, Duration waited, String detail) {
+      public void skipped(String name, Outcome outcome, Duration waited, String detail) {
         skips
             .computeIfAbsent(name + "/" + outcome.tag(), k -> new AtomicInteger())
             .incrementAndGet();

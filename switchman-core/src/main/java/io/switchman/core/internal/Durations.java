@@ -2,8 +2,9 @@
  * Copyright 2026 the switchman authors.
  * SPDX-License-Identifier: Apache-2.0
  */
-package io.switchman.core;
+package io.switchman.core.internal;
 
+import io.switchman.core.SwitchmanException;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.Locale;
@@ -15,6 +16,8 @@ import org.jspecify.annotations.Nullable;
  * Parses the durations used in annotations, properties and command-line options: {@code 0}, a
  * number with a unit ({@code 500ms}, {@code 10s}, {@code 5m}, {@code 1h}, {@code 1d}) or ISO-8601
  * ({@code PT10S}).
+ *
+ * <p>Internal: for switchman's own modules only, not API; see {@link io.switchman.core.internal}.
  */
 public final class Durations {
 
@@ -54,8 +57,7 @@ public final class Durations {
         throw invalid(what, value, null);
       }
       if (d.isNegative()) {
-        throw SwitchmanException.invalid(
-            "Invalid " + what + " '" + value + "': must not be negative");
+        throw invalidArgument("Invalid " + what + " '" + value + "': must not be negative");
       }
       return d;
     } catch (DateTimeParseException | ArithmeticException e) {
@@ -81,5 +83,9 @@ public final class Durations {
       return ms + "ms";
     }
     return (ms / 1000) + "s";
+  }
+
+  private static SwitchmanException invalidArgument(String message) {
+    return new SwitchmanException(SwitchmanException.Kind.INVALID_ARGUMENT, message);
   }
 }

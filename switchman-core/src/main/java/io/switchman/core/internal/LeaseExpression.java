@@ -2,8 +2,10 @@
  * Copyright 2026 the switchman authors.
  * SPDX-License-Identifier: Apache-2.0
  */
-package io.switchman.core;
+package io.switchman.core.internal;
 
+import io.switchman.core.HostFacts;
+import io.switchman.core.SwitchmanException;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.math.RoundingMode;
@@ -13,6 +15,8 @@ import java.math.RoundingMode;
  * parentheses, unary minus and {@code int()} (truncation toward zero), nothing else. Division is
  * exact as in switchman's Perl ({@code 7/2} is 3.5), so a result that is not a whole number is an
  * error unless wrapped in {@code int()}.
+ *
+ * <p>Internal: for switchman's own modules only, not API; see {@link io.switchman.core.internal}.
  */
 public final class LeaseExpression {
 
@@ -41,7 +45,7 @@ public final class LeaseExpression {
   }
 
   /** Evaluates an expression without macros; {@code what} as for the method above. */
-  static long evaluate(String what, String expression) {
+  public static long evaluate(String what, String expression) {
     return evaluateText(what + " '" + Names.printable(expression) + "'", expression);
   }
 
@@ -80,7 +84,7 @@ public final class LeaseExpression {
   }
 
   private static SwitchmanException invalid(String subject, String problem) {
-    return SwitchmanException.invalid("Invalid " + subject + ": " + problem);
+    return invalidArgument("Invalid " + subject + ": " + problem);
   }
 
   private static final class ParseError extends Exception {
@@ -189,5 +193,9 @@ public final class LeaseExpression {
     while (pos < text.length() && Character.isWhitespace(text.charAt(pos))) {
       pos++;
     }
+  }
+
+  private static SwitchmanException invalidArgument(String message) {
+    return new SwitchmanException(SwitchmanException.Kind.INVALID_ARGUMENT, message);
   }
 }

@@ -2,12 +2,16 @@
  * Copyright 2026 the switchman authors.
  * SPDX-License-Identifier: Apache-2.0
  */
-package io.switchman.core;
+package io.switchman.core.internal;
+
+import io.switchman.core.SwitchmanException;
 
 /**
  * Validation of lock and resource names: each becomes one znode name, so it must be a single path
  * element that ZooKeeper accepts. Limits as switchman 1.16 (no {@code /}, at most 512 characters),
  * plus what ZooKeeper itself rejects.
+ *
+ * <p>Internal: for switchman's own modules only, not API; see {@link io.switchman.core.internal}.
  */
 public final class Names {
 
@@ -41,17 +45,17 @@ public final class Names {
    */
   public static String checkGroupName(String name) {
     if (name.isEmpty()) {
-      throw SwitchmanException.invalid("Invalid group name '': must not be empty");
+      throw invalidArgument("Invalid group name '': must not be empty");
     }
     return name;
   }
 
   private static String check(String what, String name) {
     if (name.isEmpty()) {
-      throw SwitchmanException.invalid("Invalid " + what + " '': must not be empty");
+      throw invalidArgument("Invalid " + what + " '': must not be empty");
     }
     if (name.length() > MAX_LENGTH) {
-      throw SwitchmanException.invalid(
+      throw invalidArgument(
           "Invalid "
               + what
               + " '"
@@ -63,17 +67,16 @@ public final class Names {
               + " are allowed");
     }
     if (name.equals(".") || name.equals("..")) {
-      throw SwitchmanException.invalid(
-          "Invalid " + what + " '" + name + "': '.' and '..' are not allowed");
+      throw invalidArgument("Invalid " + what + " '" + name + "': '.' and '..' are not allowed");
     }
     if (name.indexOf('/') >= 0) {
-      throw SwitchmanException.invalid(
+      throw invalidArgument(
           "Invalid " + what + " '" + name + "': '/' is not allowed (it must be one znode name)");
     }
     for (int i = 0; i < name.length(); i++) {
       char c = name.charAt(i);
       if (!allowedByZooKeeper(c)) {
-        throw SwitchmanException.invalid(
+        throw invalidArgument(
             String.format(
                 "Invalid %s '%s': character U+%04X at position %d is not allowed in a znode name"
                     + " (no control characters, surrogates or private-use characters)",
@@ -92,7 +95,7 @@ public final class Names {
   }
 
   /** The value with control characters escaped, safe to print on one line. */
-  static String printable(String value) {
+  public static String printable(String value) {
     StringBuilder sb = new StringBuilder(value.length());
     for (int i = 0; i < value.length(); i++) {
       char c = value.charAt(i);
@@ -103,5 +106,9 @@ public final class Names {
       }
     }
     return sb.toString();
+  }
+
+  private static SwitchmanException invalidArgument(String message) {
+    return new SwitchmanException(SwitchmanException.Kind.INVALID_ARGUMENT, message);
   }
 }

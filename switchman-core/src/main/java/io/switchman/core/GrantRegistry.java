@@ -1,0 +1,217 @@
+/*
+ * Copyright 2026 the switchman authors.
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package io.switchman.core;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The grants an engine holds, the lock claims of its requests and grants, the group recheck, and
+ * the dispatch of losses to observers and listeners (on the {@code switchman-loss-notifier}
+ * thread).
+ */
+final class GrantRegistry {
+
+  private static final Logger log = LoggerFactory.getLogger(GrantRegistry.class);
+
+  /**
+   * What may claim a lock path: the lock queue of a request taking it, then the grant holding it.
+   */
+  sealed interface LockClaimant permits LockQueue, ZkGrant {}
+
+  private final ZkSession session;
+  private final HostFacts host;
+  private final Duration stopBudget;
+  private final ClusterDataCache clusterData;
+  private final Set<ZkGrant> grants = ConcurrentHashMap.newKeySet();
+
+  /**
+   * Lock paths that a request or grant of this engine is creating or holds, with their claimant.
+   * All requests of an engine share one session, so without claims a request could not tell its own
+   * lock node from another request's; with them, a node of this session at a claimed path is the
+   * claimant's, and a second request of this JVM for a held lock is busy at once.
+   */
+  private final ConcurrentHashMap<String, LockClaimant> lockClaims = new ConcurrentHashMap<>();
+
+  private final List<Consumer<Grant>> lossObservers = new CopyOnWriteArrayList<>();
+  private final ExecutorService notifier =
+      Executors.newSingleThreadExecutor(
+          r -> {
+            Thread t = new Thread(r, "switchman-loss-notifier");
+            t.setDaemon(true);
+            return t;
+          });
+  private volatile long warnedForSessionTimeoutMs = -1;
+
+  GrantRegistry(
+      ZkSession session, HostFacts host, Duration stopBudget, ClusterDataCache clusterData) {
+    this.session = session;
+    this.host = host;
+    this.stopBudget = stopBudget;
+    this.clusterData = clusterData;
+  }
+
+  /** The grants held now. */
+  Set<ZkGrant> held() {
+    return grants;
+  }
+
+  // ---------------------------------------------------------------- lock claims
+
+  /** Claims {@code path} for {@code claimant}; false when another claimant has it. */
+  boolean claim(String path, LockClaimant claimant) {
+    return lockClaims.putIfAbsent(path, claimant) == null;
+  }
+
+  /** Hands the claim of {@code path} from the request to the grant it became. */
+  void handOver(String path, LockClaimant from, LockClaimant to) {
+    lockClaims.replace(path, from, to);
+  }
+
+  /** Drops the claim of {@code path} if {@code claimant} has it. */
+  void unclaim(String path, LockClaimant claimant) {
+    lockClaims.remove(path, claimant);
+  }
+
+  // ---------------------------------------------------------------- life cycle
+
+  /** Registers a new grant; loses and releases it at once if the engine closed meanwhile. */
+  void register(ZkGrant g) {
+    grants.add(g);
+    if (session.isClosed()) {
+      g.lose(LossReason.ENGINE_CLOSED);
+      g.release();
+      return;
+    }
+    warnOnceIfBudgetTooLarge(g);
+    // A cluster data change between the group check and now must not go unnoticed.
+    recheckGroup(g);
+  }
+
+  private void warnOnceIfBudgetTooLarge(ZkGrant g) {
+    long s = TimeUnit.NANOSECONDS.toMillis(g.sessionTimeoutNanos());
+    if (s != warnedForSessionTimeoutMs) {
+      warnedForSessionTimeoutMs = s;
+      int negotiated = session.negotiatedSessionTimeoutMs();
+      if (negotiated > 0) {
+        StopBudget.warning(stopBudget, Duration.ofMillis(negotiated)).ifPresent(log::warn);
+      }
+    }
+  }
+
+  void unregister(ZkGrant g) {
+    grants.remove(g);
+  }
+
+  /** Loses every grant for {@code reason} (a connection state). */
+  void loseAll(LossReason reason) {
+    for (ZkGrant g : grants) {
+      g.lose(reason);
+    }
+  }
+
+  /** Called when the cluster data changed: grants with a group this host left are lost. */
+  void clusterDataChanged() {
+    for (ZkGrant g : grants) {
+      recheckGroup(g);
+    }
+  }
+
+  private void recheckGroup(ZkGrant g) {
+    String group = g.group();
+    if (group == null || !g.isHeld()) {
+      return;
+    }
+    ClusterDataCache.Snapshot s = clusterData.current();
+    if (s == null) {
+      return;
+    }
+    if (s.error() != null) {
+      g.lose(LossReason.CLUSTER_DATA_INVALID);
+      return;
+    }
+    try {
+      if (!s.data().isMember(group, host.fqdn())) {
+        g.lose(LossReason.LEFT_GROUP);
+      }
+    } catch (SwitchmanException e) {
+      g.lose(LossReason.LEFT_GROUP);
+    }
+  }
+
+  /** Loses every grant ({@link LossReason#ENGINE_CLOSED}), newest first, then releases them. */
+  void closeAll() {
+    List<ZkGrant> held = new ArrayList<>(grants);
+    Collections.reverse(held);
+    for (ZkGrant g : held) {
+      g.lose(LossReason.ENGINE_CLOSED);
+    }
+    for (ZkGrant g : held) {
+      g.release();
+    }
+  }
+
+  /** Stops the notifier once it has told what it was given, waiting up to {@code timeout}. */
+  void shutdownNotifier(Duration timeout) {
+    notifier.shutdown();
+    try {
+      notifier.awaitTermination(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  // ---------------------------------------------------------------- loss dispatch
+
+  /** Registers an observer told of every loss (for metrics); it must not block. */
+  void addLossObserver(Consumer<Grant> observer) {
+    lossObservers.add(observer);
+  }
+
+  /** Logs a loss and tells the observers, on the thread that noticed it. */
+  void lost(ZkGrant g, LossReason reason) {
+    log.info(
+        "Grant '{}' (fencing token {}) lost: {}; its holder must stop now",
+        g.name(),
+        g.fencingToken(),
+        reason);
+    for (Consumer<Grant> o : lossObservers) {
+      try {
+        o.accept(g);
+      } catch (RuntimeException | Error e) {
+        log.warn("A loss observer failed; ignored", e);
+      }
+    }
+  }
+
+  /** Tells a grant's loss listener, on the notifier thread (or this one once it has stopped). */
+  void dispatch(ZkGrant g, Consumer<LossReason> listener, LossReason reason) {
+    try {
+      notifier.execute(() -> callListener(g, listener, reason));
+    } catch (RejectedExecutionException e) {
+      callListener(g, listener, reason);
+    }
+  }
+
+  private static void callListener(ZkGrant g, Consumer<LossReason> listener, LossReason reason) {
+    try {
+      listener.accept(reason);
+    } catch (RuntimeException e) {
+      log.warn("A loss listener of grant '{}' failed; ignored", g.name(), e);
+    }
+  }
+}

@@ -1,0 +1,187 @@
+/*
+ * Copyright 2026 the switchman authors.
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package io.switchman.core;
+
+import io.switchman.core.Acquisition.Outcome;
+import io.switchman.core.internal.Durations;
+import java.util.List;
+import org.apache.zookeeper.CreateMode;
+import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.data.Stat;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The lock protocol for one request: the ephemeral lock node {@code P/locks/<name>}, created at
+ * once or, with a lock wait, in arrival order behind the waiter nodes {@code
+ * P/waiters/<name>/waiter-<seq>} (each waiter watches only its predecessor, the head watches the
+ * lock node). While it creates the node, the request claims the lock path in the {@link
+ * GrantRegistry}, so a node of this session there is known to be this request's.
+ */
+final class LockQueue implements GrantRegistry.LockClaimant {
+
+  private final Attempt attempt;
+  private final GrantRegistry registry;
+  private final String path;
+  private final long deadline;
+  private @Nullable String lockPath;
+  private long lockCzxid;
+  private long lastProofNanos;
+  private boolean claimed;
+
+  LockQueue(Attempt attempt, GrantRegistry registry, long startNanos) {
+    this.attempt = attempt;
+    this.registry = registry;
+    this.path = attempt.layout().lock(attempt.request().name());
+    this.deadline = startNanos + attempt.request().lockWait().toNanos();
+  }
+
+  /** The lock node once created, else null. */
+  @Nullable String lockPath() {
+    return lockPath;
+  }
+
+  long lockCzxid() {
+    return lockCzxid;
+  }
+
+  /** When the create of the lock node was sent (its reply proved the session alive). */
+  long lastProofNanos() {
+    return lastProofNanos;
+  }
+
+  /** Whether the lock is held by someone now; watches it, so its appearance wakes the request. */
+  boolean isHeld() throws KeeperException, InterruptedException {
+    return attempt.exists(path, true) != null;
+  }
+
+  /**
+   * Takes the lock; null when held, else why the request is skipped.
+   *
+   * @param afterLeases whether leases were taken first (for the message)
+   */
+  @Nullable Acquisition take(boolean afterLeases) throws KeeperException, InterruptedException {
+    GrantRequest request = attempt.request();
+    String name = request.name();
+    if (request.lockWait().isZero()) {
+      return tryCreate()
+          ? null
+          : Acquisition.skipped(
+              Outcome.BUSY,
+              afterLeases
+                  ? "lock '" + name + "' appeared while waiting for leases"
+                  : "lock '" + name + "' is held");
+    }
+    ZkSession session = attempt.session();
+    String waitersDir = attempt.layout().waiters(name);
+    session.ensureParents(attempt.zk(), waitersDir);
+    if (attempt.children(waitersDir, false).isEmpty() && tryCreate()) {
+      return null;
+    }
+    String waiter =
+        attempt.createSequential(waitersDir + "/waiter-", session.holderData(), new Stat());
+    String own = waiter.substring(waitersDir.length() + 1);
+    while (true) {
+      long seen = attempt.signalCount();
+      List<String> children = Layout.sorted(attempt.children(waitersDir, false));
+      int i = children.indexOf(own);
+      if (i < 0) {
+        throw new SwitchmanException(
+            SwitchmanException.Kind.UNAVAILABLE,
+            "Lost queue position: node " + waiter + " disappeared while waiting for the lock");
+      }
+      String watched = i == 0 ? path : waitersDir + "/" + children.get(i - 1);
+      if (i == 0 && tryCreate()) {
+        attempt.delete(waiter);
+        return null;
+      }
+      if (attempt.exists(watched, true) == null) {
+        continue;
+      }
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        return Acquisition.skipped(
+            Outcome.TIMEOUT,
+            "lock '" + name + "' still held after waiting " + Durations.format(request.lockWait()));
+      }
+      attempt.awaitSignal(seen, left);
+    }
+  }
+
+  private boolean tryCreate() throws KeeperException, InterruptedException {
+    if (!claimed) {
+      if (!registry.claim(path, this)) {
+        return false; // another request of this JVM holds or is taking it
+      }
+      claimed = true;
+    }
+    ZkSession session = attempt.session();
+    Stat stat = new Stat();
+    long sentAt = System.nanoTime();
+    try {
+      attempt.zk().create(path, session.holderData(), session.acl(), CreateMode.EPHEMERAL, stat);
+    } catch (KeeperException.NodeExistsException e) {
+      unclaim();
+      return false;
+    } catch (KeeperException.NoNodeException e) {
+      session.forgetParents(attempt.layout().locksDir());
+      session.ensureParents(attempt.zk(), attempt.layout().locksDir());
+      return tryCreate();
+    } catch (KeeperException.ConnectionLossException e) {
+      // The create may have happened. This request alone claims the path in this session, so a
+      // node of this session there is its own.
+      Stat existing;
+      try {
+        existing = attempt.exists(path, false);
+      } catch (KeeperException | InterruptedException unknown) {
+        resolveLater();
+        throw unknown;
+      }
+      if (existing == null || existing.getEphemeralOwner() != attempt.zk().getSessionId()) {
+        unclaim();
+        throw e;
+      }
+      stat = existing;
+    } catch (InterruptedException e) {
+      resolveLater(); // the create may still happen: delete it then
+      throw e;
+    }
+    lockPath = path;
+    lockCzxid = stat.getCzxid();
+    attempt.createdLockNode(path);
+    lastProofNanos = sentAt;
+    return true;
+  }
+
+  private void unclaim() {
+    registry.unclaim(path, this);
+    claimed = false;
+  }
+
+  /**
+   * A create of the lock node whose outcome is unknown: delete the node if it is this session's.
+   */
+  private void resolveLater() {
+    claimed = false;
+    attempt.session().retryDeleteLater(attempt.zk(), path, -2, () -> registry.unclaim(path, this));
+  }
+
+  /** The lock node became {@code grant}'s: so does the claim. */
+  void handOver(ZkGrant grant) {
+    if (lockPath != null) {
+      registry.handOver(lockPath, this, grant);
+      claimed = false;
+    }
+    lockPath = null;
+  }
+
+  /** The request ended without a grant: drop the claim (the node is deleted by the attempt). */
+  void abandon() {
+    if (claimed) {
+      registry.unclaim(path, this);
+      claimed = false;
+    }
+    lockPath = null;
+  }
+}

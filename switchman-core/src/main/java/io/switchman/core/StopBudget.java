@@ -1,0 +1,120 @@
+/*
+ * Copyright 2026 the switchman authors.
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package io.switchman.core;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The one stop-budget rule against the negotiated session timeout S, used by the engine and both
+ * adapters.
+ *
+ * <p>The <b>stop budget</b> is the time a grant's safety deadline reserves before the earliest
+ * moment the server may expire the session: the holder's <b>stop time</b> (Spring's {@code
+ * stop-timeout}, the CLI's {@code termination_timeout}) plus a <b>margin</b> of S/10, at least 100
+ * ms and at most 500 ms (for the last messages and the clock's granularity). The budget fits when
+ * it is at most S/2: the other half is needed to refresh the safety deadline (every S/6) before it
+ * passes.
+ *
+ * <p>An adapter that enforces the stop itself (the CLI sends SIGKILL) may use {@link #capped()}:
+ * the stop time shortened so the budget fits. One that cannot force a stop (a Spring method is only
+ * interrupted) keeps the full budget and warns when it does not fit.
+ *
+ * @param sessionTimeout S: the negotiated session timeout (or, before connecting, the one asked
+ *     for)
+ * @param stopTime the time the holder needs to stop once told of a loss
+ */
+public record StopBudget(Duration sessionTimeout, Duration stopTime) {
+
+  /** The least margin, and the least stop time {@link #capped()} leaves. */
+  public static final Duration MIN_MARGIN = Duration.ofMillis(100);
+
+  /** The greatest margin. */
+  public static final Duration MAX_MARGIN = Duration.ofMillis(500);
+
+  public StopBudget {
+    Objects.requireNonNull(sessionTimeout, "sessionTimeout");
+    Objects.requireNonNull(stopTime, "stopTime");
+    if (sessionTimeout.isNegative() || sessionTimeout.isZero()) {
+      throw SwitchmanException.invalid(
+          "Invalid session timeout " + sessionTimeout + ": must be positive");
+    }
+    if (stopTime.isNegative()) {
+      throw SwitchmanException.invalid("Invalid stop time " + stopTime + ": must not be negative");
+    }
+  }
+
+  /** The rule for a session timeout and a stop time in milliseconds. */
+  public static StopBudget of(long sessionTimeoutMs, Duration stopTime) {
+    return new StopBudget(Duration.ofMillis(sessionTimeoutMs), stopTime);
+  }
+
+  /** The margin for a session timeout S: S/10, at least 100 ms, at most 500 ms. */
+  public static Duration margin(Duration sessionTimeout) {
+    long ms = sessionTimeout.toMillis() / 10;
+    return Duration.ofMillis(Math.max(MIN_MARGIN.toMillis(), Math.min(MAX_MARGIN.toMillis(), ms)));
+  }
+
+  /** Whether a full stop budget fits S: at most S/2. */
+  public static boolean fits(Duration budget, Duration sessionTimeout) {
+    return budget.toMillis() * 2 <= sessionTimeout.toMillis();
+  }
+
+  /** This rule's margin. */
+  public Duration margin() {
+    return margin(sessionTimeout);
+  }
+
+  /**
+   * The stop budget: stop time plus margin; what {@link SwitchmanEngine.Builder#stopBudget} takes.
+   */
+  public Duration budget() {
+    return stopTime.plus(margin());
+  }
+
+  /** Whether the budget fits S (at most S/2). */
+  public boolean fits() {
+    return fits(budget(), sessionTimeout);
+  }
+
+  /** The longest stop time that fits S: S/2 minus the margin, at least 100 ms. */
+  public Duration maxStopTime() {
+    long ms = sessionTimeout.toMillis() / 2 - margin().toMillis();
+    return Duration.ofMillis(Math.max(MIN_MARGIN.toMillis(), ms));
+  }
+
+  /** This rule with the stop time shortened to {@link #maxStopTime()} when it does not fit. */
+  public StopBudget capped() {
+    Duration max = maxStopTime();
+    return stopTime.compareTo(max) <= 0 ? this : new StopBudget(sessionTimeout, max);
+  }
+
+  /** The least session timeout, in steps of 100 ms, that this stop time fits. */
+  public Duration minimumSessionTimeout() {
+    long needed = Math.max(100, 2 * stopTime.toMillis());
+    while (of(needed, stopTime).maxStopTime().compareTo(stopTime) < 0) {
+      needed += 100;
+    }
+    return Duration.ofMillis(needed);
+  }
+
+  /**
+   * The engine's warning when a stop budget does not fit the negotiated session timeout, or empty.
+   */
+  public static Optional<String> warning(Duration budget, Duration sessionTimeout) {
+    if (fits(budget, sessionTimeout)) {
+      return Optional.empty();
+    }
+    long s = sessionTimeout.toMillis();
+    return Optional.of(
+        String.format(
+            "The stop budget of %d ms does not fit the negotiated session timeout of %d ms:"
+                + " at most %d ms (S/2) leaves room for the safety deadline's refreshes, so"
+                + " grants will be declared lost early or at once. Lower the stop timeout or"
+                + " raise the session timeout.",
+            budget.toMillis(), s, s / 2));
+  }
+}
