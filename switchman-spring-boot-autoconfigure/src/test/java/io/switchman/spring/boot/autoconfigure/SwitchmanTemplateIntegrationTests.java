@@ -83,6 +83,26 @@ class SwitchmanTemplateIntegrationTests {
   }
 
   @Test
+  void groupShouldSkipHostsOutsideIt() {
+    direct()
+        .withPropertyValues("switchman.host=tpl-host")
+        .run(
+            context -> {
+              context
+                  .getBean(SwitchmanEngine.class)
+                  .writeClusterData(
+                      new ClusterData(
+                          Map.of("others", List.of("elsewhere"), "mine", List.of("tpl-host")),
+                          List.of(),
+                          Map.of()));
+              SwitchmanTemplate switchman = context.getBean(SwitchmanTemplate.class);
+              assertThat(switchman.lock("tpl-group").group("others").run(() -> {})).isFalse();
+              assertThat(record.skips("tpl-group", "not-in-group")).isEqualTo(1);
+              assertThat(switchman.lock("tpl-group").group("mine").run(() -> {})).isTrue();
+            });
+  }
+
+  @Test
   void busyLockShouldSkipAndSayItDidNotRun() throws Exception {
     direct()
         .run(
