@@ -248,10 +248,10 @@ class SwitchmanTemplateIntegrationTests {
               assertThat(interrupted).isTrue();
               assertThat(Thread.currentThread().isInterrupted()).isFalse();
               SwitchmanTemplate.Spec kept =
-                  switchman.lock("tpl-kept").holdAtLeast(Duration.ofSeconds(1));
+                  switchman.lock("tpl-kept").holdAtLeast(Duration.ofSeconds(3));
               assertThat(kept.run(() -> {})).isTrue();
               assertThat(kept.run(() -> {})).isFalse();
-              await().atMost(Duration.ofSeconds(10)).until(() -> kept.run(() -> {}));
+              await().atMost(Duration.ofSeconds(15)).until(() -> kept.run(() -> {}));
             });
   }
 
