@@ -40,6 +40,9 @@ public final class RunRecord {
   final List<String> acquiringThreads = new CopyOnWriteArrayList<>();
   final List<String> skippingThreads = new CopyOnWriteArrayList<>();
 
+  /** Completes the Publisher of a job that waits for the test. */
+  final reactor.core.publisher.Sinks.One<Integer> gate = reactor.core.publisher.Sinks.one();
+
   void interval(String id, long startNanos) {
     intervals.add(new Interval(id, startNanos, System.nanoTime()));
   }
