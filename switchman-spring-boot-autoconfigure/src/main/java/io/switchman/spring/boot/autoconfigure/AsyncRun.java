@@ -75,6 +75,14 @@ final class AsyncRun implements StoppableRun {
           run.lost();
           run.stop(StopReason.of(reason));
         });
+    // never start the method on a grant lost since it was acquired (a pause, slow listeners)
+    grant
+        .checkLoss()
+        .ifPresent(
+            reason -> {
+              run.lost();
+              run.stop(StopReason.of(reason));
+            });
     Duration max = method.maxDuration();
     if (max != null) {
       ScheduledFuture<?> timer = guard.schedule(() -> run.stop(StopReason.MAX_DURATION), max);
@@ -141,13 +149,6 @@ final class AsyncRun implements StoppableRun {
       stopped = error;
       cancel = canceller;
     }
-    log.warn(
-        "Cancelling {}: {} (grant '{}', fencing token {})",
-        method.description(),
-        describe(method, reason),
-        grant.name(),
-        grant.fencingToken());
-    guard.notifyListeners(l -> l.stopping(grant.name(), reason));
     if (cancel != null) {
       try {
         cancel.accept(error);
@@ -155,6 +156,22 @@ final class AsyncRun implements StoppableRun {
         log.warn("Cancelling {} failed", method.description(), e);
       }
     }
+    // the log and the listeners after the cancellation, off the thread that stops the run
+    guard.notifyLater(
+        () -> {
+          log.warn(
+              "Cancelling {}: {} (grant '{}', fencing token {})",
+              method.description(),
+              describe(method, reason),
+              grant.name(),
+              grant.fencingToken());
+          guard.notifyListeners(l -> l.stopping(grant.name(), reason));
+        });
+  }
+
+  @Override
+  public synchronized boolean isRunning() {
+    return !ended;
   }
 
   /** Cancellation is immediate: nothing is left to escalate. */

@@ -12,6 +12,9 @@ interface StoppableRun {
   /** Stops the run, once; called on loss, at maxDuration, and on shutdown. */
   void stop(StopReason reason);
 
+  /** Whether the run has not ended yet. */
+  boolean isRunning();
+
   /** Applies on-stuck if the run has not ended since it was stopped. */
   void checkStuck();
 }
