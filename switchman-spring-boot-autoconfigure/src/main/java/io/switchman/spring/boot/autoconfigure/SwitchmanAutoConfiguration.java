@@ -68,7 +68,7 @@ public final class SwitchmanAutoConfiguration {
             .sessionTimeout(
                 Duration.ofMillis(millis("session-timeout", properties.getSessionTimeout())))
             .connectionTimeout(
-                Duration.ofMillis(millis("connection-timeout", properties.getConnectionTimeout())))
+                Duration.ofMillis(millis("connection-timeout", connectionTimeout(properties))))
             .retryPolicy(
                 new ExponentialBackoffRetry(
                     millis("retry.base-sleep", retry.getBaseSleep()),
@@ -114,7 +114,7 @@ public final class SwitchmanAutoConfiguration {
         .prefix(properties.getPrefix())
         .host(host)
         .stopBudget(stopBudget(properties).budget())
-        .operationTimeout(positive("connection-timeout", properties.getConnectionTimeout()))
+        .operationTimeout(positive("connection-timeout", connectionTimeout(properties)))
         .acl(acl)
         .build();
   }
@@ -150,15 +150,26 @@ public final class SwitchmanAutoConfiguration {
   }
 
   @Bean
+  @Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+  SwitchmanStartupReport switchmanStartupReport(
+      GuardedMethods methods,
+      Environment environment,
+      ListableBeanFactory beanFactory,
+      SwitchmanProperties properties) {
+    return new SwitchmanStartupReport(methods, environment, beanFactory, properties);
+  }
+
+  @Bean
   @ConditionalOnBean(SwitchmanEngine.class)
   SwitchmanStartupChecks switchmanStartupChecks(
       SwitchmanEngine engine,
       CuratorFramework client,
       GuardedMethods methods,
       SwitchmanProperties properties,
-      ListableBeanFactory beanFactory) {
+      ListableBeanFactory beanFactory,
+      HostFacts host) {
     boolean ownClient = beanFactory.containsBean("switchmanCuratorFramework");
-    return new SwitchmanStartupChecks(engine, client, methods, properties, ownClient);
+    return new SwitchmanStartupChecks(engine, client, methods, properties, ownClient, host);
   }
 
   @Bean
@@ -178,6 +189,24 @@ public final class SwitchmanAutoConfiguration {
       return SwitchmanEmbeddedZooKeeper.start(
           properties.getEmbedded().getPort(), properties.getEmbedded().getDataDir());
     }
+  }
+
+  /** The longest default connection timeout. */
+  static final Duration MAX_DEFAULT_CONNECTION_TIMEOUT = Duration.ofSeconds(15);
+
+  /**
+   * {@code switchman.connection-timeout}, by default the session timeout, at most 15 s: Curator
+   * warns at every start when the connection timeout is above the session timeout.
+   */
+  static Duration connectionTimeout(SwitchmanProperties properties) {
+    Duration set = properties.getConnectionTimeout();
+    if (set != null) {
+      return set;
+    }
+    Duration session = properties.getSessionTimeout();
+    return session.compareTo(MAX_DEFAULT_CONNECTION_TIMEOUT) < 0 && !session.isNegative()
+        ? session
+        : MAX_DEFAULT_CONNECTION_TIMEOUT;
   }
 
   /**
