@@ -54,7 +54,10 @@ class SwitchmanPropertiesTests {
     assertThat(p.getConnectString()).isEqualTo("localhost:2181");
     assertThat(p.getPrefix()).isEqualTo("/switchman");
     assertThat(p.getSessionTimeout()).isEqualTo(Duration.ofSeconds(30));
-    assertThat(p.getConnectionTimeout()).isEqualTo(Duration.ofSeconds(15));
+    assertThat(p.getConnectionTimeout()).isNull(); // the session timeout, at most 15 s
+    assertThat(SwitchmanAutoConfiguration.connectionTimeout(p)).isEqualTo(Duration.ofSeconds(15));
+    assertThat(p.getClusterData().isDeclared()).isFalse();
+    assertThat(p.getClusterData().isOverwrite()).isFalse();
     assertThat(p.getRetry().getBaseSleep()).isEqualTo(Duration.ofSeconds(1));
     assertThat(p.getRetry().getMaxSleep()).isEqualTo(Duration.ofSeconds(10));
     assertThat(p.getRetry().getMaxRetries()).isEqualTo(3);
