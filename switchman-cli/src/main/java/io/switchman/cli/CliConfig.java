@@ -5,8 +5,10 @@
 package io.switchman.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.switchman.core.SwitchmanException;
 import io.switchman.core.internal.Durations;
 import java.io.IOException;
@@ -66,6 +68,17 @@ record CliConfig(
           "auth",
           "fqdn");
 
+  /**
+   * JSON, plus comments ({@code //}, {@code #} and block comments) and trailing commas, so that the
+   * packaged {@code /etc/switchman.conf} can document every key and be edited by uncommenting.
+   */
+  private static final ObjectMapper READER =
+      JsonMapper.builder()
+          .enable(JsonReadFeature.ALLOW_JAVA_COMMENTS)
+          .enable(JsonReadFeature.ALLOW_YAML_COMMENTS)
+          .enable(JsonReadFeature.ALLOW_TRAILING_COMMA)
+          .build();
+
   /** A config file problem; the message names the file, the key and the value. */
   static final class ConfigException extends Exception {
     private static final long serialVersionUID = 1L;
@@ -86,7 +99,7 @@ record CliConfig(
     }
     JsonNode root;
     try {
-      root = new ObjectMapper().readTree(bytes);
+      root = READER.readTree(bytes);
     } catch (JsonProcessingException e) {
       throw new ConfigException(
           "Config file " + path + " is not valid JSON: " + firstLine(e.getOriginalMessage()));
