@@ -49,6 +49,23 @@ class SwitchmanPropertiesTests {
     assertThat(bound.getCapacities()).containsExactly(Map.entry("FQDN_cpu", "CPU"));
   }
 
+  @Test
+  void metadataShouldDescribeEveryPropertyIncludingTheHealthToggleAndTheClusterData()
+      throws Exception {
+    String metadata;
+    try (var in = getClass().getResourceAsStream("/META-INF/spring-configuration-metadata.json")) {
+      assertThat(in).isNotNull();
+      metadata = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+    assertThat(metadata)
+        .contains("\"management.health.switchman.enabled\"")
+        .contains("\"switchman.cluster-data.groups\"")
+        .contains("\"switchman.cluster-data.resources\"")
+        .contains("\"switchman.cluster-data.capacities\"")
+        .contains("\"switchman.cluster-data.overwrite\"")
+        .contains("\"switchman.connection-timeout\"");
+  }
+
   private static void assertDefaults(SwitchmanProperties p) {
     assertThat(p.isEnabled()).isTrue();
     assertThat(p.getConnectString()).isEqualTo("localhost:2181");
