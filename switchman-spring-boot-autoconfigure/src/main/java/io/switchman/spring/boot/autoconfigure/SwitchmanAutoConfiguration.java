@@ -49,7 +49,8 @@ public final class SwitchmanAutoConfiguration {
   private static final Logger log = LoggerFactory.getLogger(SwitchmanAutoConfiguration.class);
 
   private static final String PROPERTY_ACTION =
-      "Fix the switchman.* property named above (see docs/spring-boot.md, section Properties).";
+      "Fix the switchman.* property named above: each is described in the configuration metadata"
+          + " (your IDE shows it) and in the Properties section of switchman's Spring Boot guide.";
 
   @Bean
   @ConditionalOnMissingBean

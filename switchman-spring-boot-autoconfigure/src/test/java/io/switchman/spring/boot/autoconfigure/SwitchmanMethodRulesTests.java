@@ -104,6 +104,23 @@ class SwitchmanMethodRulesTests {
   }
 
   @Test
+  void propertyProblemShouldGetAPropertyAction() {
+    runner
+        .withPropertyValues("switchman.session-timeout=0s")
+        .run(
+            context -> {
+              FailureAnalysis analysis =
+                  new SwitchmanFailureAnalyzer().analyze(context.getStartupFailure());
+              assertThat(analysis).isNotNull();
+              assertThat(analysis.getDescription())
+                  .contains("Invalid switchman.session-timeout PT0S");
+              assertThat(analysis.getAction())
+                  .startsWith("Fix the switchman.* property named above")
+                  .doesNotContain("docs/");
+            });
+  }
+
+  @Test
   void selfInvokedMethodShouldSeeTheGrantOfTheMethodTheGuardRan() {
     runner
         .withBean(SelfInvoking.class)
