@@ -134,6 +134,16 @@ public final class SwitchmanAutoConfiguration {
     return new GuardedMethods(environment, properties, host);
   }
 
+  @Bean
+  @Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+  SwitchmanStartupReport switchmanStartupReport(
+      GuardedMethods methods,
+      Environment environment,
+      ListableBeanFactory beanFactory,
+      SwitchmanProperties properties) {
+    return new SwitchmanStartupReport(methods, environment, beanFactory, properties);
+  }
+
   @Bean(destroyMethod = "close")
   @ConditionalOnBean(SwitchmanEngine.class)
   SwitchmanGuard switchmanGuard(
@@ -171,16 +181,6 @@ public final class SwitchmanAutoConfiguration {
     } catch (Exception e) {
       throw new IllegalStateException("Cannot abandon the ZooKeeper session: " + e, e);
     }
-  }
-
-  @Bean
-  @Role(BeanDefinition.ROLE_INFRASTRUCTURE)
-  SwitchmanStartupReport switchmanStartupReport(
-      GuardedMethods methods,
-      Environment environment,
-      ListableBeanFactory beanFactory,
-      SwitchmanProperties properties) {
-    return new SwitchmanStartupReport(methods, environment, beanFactory, properties);
   }
 
   @Bean

@@ -16,6 +16,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.state.ConnectionState;
@@ -42,10 +43,15 @@ final class SwitchmanStartupChecks implements SmartInitializingSingleton, Dispos
   private final boolean ownClient;
   private final HostFacts host;
   private final AtomicInteger warnedFor = new AtomicInteger(-1);
+
+  /** switchman.cluster-data, validated, while it could not be written for want of ZooKeeper. */
+  private final AtomicReference<@Nullable ClusterData> pendingClusterData = new AtomicReference<>();
+
   private final ConnectionStateListener listener =
       (c, state) -> {
         if (state == ConnectionState.CONNECTED || state == ConnectionState.RECONNECTED) {
           checkNegotiatedTimeout();
+          writePendingClusterData();
         }
       };
 
@@ -131,22 +137,55 @@ final class SwitchmanStartupChecks implements SmartInitializingSingleton, Dispos
               + " listed resource and is an integer expression of at least 1.",
           e);
     }
+    if (!write(data)) {
+      pendingClusterData.set(data);
+      // it may have connected meanwhile, before the listener saw it pending
+      if (engine.isConnected()) {
+        writePendingClusterData();
+      }
+    }
+  }
+
+  /** Writes the pending switchman.cluster-data once connected, off Curator's event thread. */
+  private void writePendingClusterData() {
+    ClusterData data = pendingClusterData.getAndSet(null);
+    if (data == null) {
+      return;
+    }
+    Thread t =
+        new Thread(
+            () -> {
+              if (!write(data)) {
+                pendingClusterData.compareAndSet(null, data);
+              }
+            },
+            "switchman-cluster-data");
+    t.setDaemon(true);
+    t.start();
+  }
+
+  /**
+   * Writes {@code data} unless the znode has it already, or has other data and overwrite is off.
+   *
+   * @return false when ZooKeeper could not be reached (to try again once connected)
+   */
+  private boolean write(ClusterData data) {
     try {
       ClusterData current = engine.clusterData();
       if (current.equals(data)) {
         log.debug(
             "The cluster data of znode {} is already switchman.cluster-data", engine.prefix());
-        return;
+        return true;
       }
       boolean empty = current.equals(ClusterData.EMPTY);
-      if (!empty && !declared.isOverwrite()) {
+      if (!empty && !properties.getClusterData().isOverwrite()) {
         log.warn(
             "Not writing switchman.cluster-data: znode {} already has other cluster data ({}),"
                 + " which every host sharing the prefix uses. Set"
                 + " switchman.cluster-data.overwrite=true to replace it.",
             engine.prefix(),
             new String(current.toJson(), StandardCharsets.UTF_8));
-        return;
+        return true;
       }
       engine.writeClusterData(data);
       log.info(
@@ -154,14 +193,24 @@ final class SwitchmanStartupChecks implements SmartInitializingSingleton, Dispos
           engine.prefix(),
           empty ? "" : " (overwrite, replacing its data)",
           new String(data.toJson(), StandardCharsets.UTF_8));
+      return true;
     } catch (SwitchmanException e) {
+      if (e.kind() != SwitchmanException.Kind.UNAVAILABLE) {
+        log.warn(
+            "Cannot write switchman.cluster-data into znode {}: {}",
+            engine.prefix(),
+            e.getMessage());
+        return true;
+      }
       log.warn(
-          "Cannot write switchman.cluster-data into znode {} now: {}. Guarded methods that need"
-              + " it are skipped until the data is there.",
+          "Cannot write switchman.cluster-data into znode {} now: {}. It is written once"
+              + " connected; guarded methods that need it are skipped until it is there.",
           engine.prefix(),
           e.getMessage());
+      return false;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+      return true;
     }
   }
 

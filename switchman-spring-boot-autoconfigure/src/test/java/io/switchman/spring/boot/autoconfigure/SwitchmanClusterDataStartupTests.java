@@ -11,9 +11,13 @@ import io.switchman.annotation.SwitchmanLock;
 import io.switchman.core.ClusterData;
 import io.switchman.core.SwitchmanEngine;
 import io.switchman.core.testing.ZooKeeperServerExtension;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.apache.curator.test.InstanceSpec;
+import org.apache.curator.test.TestingServer;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -144,6 +148,35 @@ class SwitchmanClusterDataStartupTests {
             context ->
                 assertThat(context.getBean(SwitchmanEngine.class).clusterData().resources())
                     .containsExactly("db"));
+  }
+
+  @Test
+  void declaredClusterDataShouldBeWrittenOnceZooKeeperIsReachable(CapturedOutput output)
+      throws Exception {
+    int port = InstanceSpec.getRandomPort();
+    try (TestingServer late = new TestingServer(port, false)) {
+      runner
+          .withPropertyValues(
+              "switchman.connect-string=127.0.0.1:" + port,
+              "switchman.connection-timeout=1s",
+              "switchman.cluster-data.resources=db")
+          .withBean(BigLease.class)
+          .run(
+              context -> {
+                // started although ZooKeeper is down: nothing could be checked or written
+                assertThat(context).hasNotFailed();
+                assertThat(output)
+                    .contains("Cannot write switchman.cluster-data into znode " + prefix + " now")
+                    .contains("Cannot check the guarded methods against the cluster data now");
+                late.start();
+                SwitchmanEngine engine = context.getBean(SwitchmanEngine.class);
+                Awaitility.await()
+                    .atMost(Duration.ofSeconds(60))
+                    .untilAsserted(
+                        () -> assertThat(engine.clusterData().resources()).containsExactly("db"));
+                assertThat(output).contains("Wrote switchman.cluster-data into znode " + prefix);
+              });
+    }
   }
 
   @Test
