@@ -26,6 +26,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.jspecify.annotations.Nullable;
 import org.springframework.aop.support.AopUtils;
+import org.springframework.beans.factory.BeanClassLoaderAware;
 import org.springframework.core.MethodClassKey;
 import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.core.env.PropertyResolver;
@@ -37,7 +38,7 @@ import org.springframework.util.ReflectionUtils;
  * names, durations, lease expressions, capacities and return types. Every problem is reported as
  * one {@link SwitchmanConfigurationException} naming the method, the attribute and the value.
  */
-final class GuardedMethods {
+final class GuardedMethods implements BeanClassLoaderAware {
 
   /** What to do about an invalid annotation attribute. */
   static final String ANNOTATION_ACTION =
@@ -47,9 +48,10 @@ final class GuardedMethods {
 
   /** What to do about a return type that cannot be skipped. */
   static final String RETURN_TYPE_ACTION =
-      "Change the return type of the method named above: a guarded method may be skipped, so it"
-          + " must return void, an object (null when skipped) or an Optional (empty when skipped),"
-          + " not a primitive.";
+      "Change the return type of the method named above, or add the library the description"
+          + " names: a guarded call may be skipped or stopped, so the guard must be able to"
+          + " return for it (null, Optional.empty(), an empty Mono or Flux, a failed future) and"
+          + " to see when its work ends; a primitive cannot be skipped.";
 
   /**
    * A guarded method of one bean, as validated when the bean was created.
@@ -71,10 +73,18 @@ final class GuardedMethods {
   /** Methods with leases whose capacity must come from the cluster data: description to plan. */
   private final Map<String, RequestPlan> capacitiesFromClusterData = new ConcurrentHashMap<>();
 
+  private volatile @Nullable ClassLoader beanClassLoader;
+
   GuardedMethods(PropertyResolver environment, SwitchmanProperties properties, HostFacts host) {
     this.environment = environment;
     this.properties = properties;
     this.host = host;
+  }
+
+  /** The class loader that decides whether Reactor and Kotlin coroutines are present. */
+  @Override
+  public void setBeanClassLoader(ClassLoader classLoader) {
+    this.beanClassLoader = classLoader;
   }
 
   /** Whether {@code method} carries {@link SwitchmanLock} or {@link SwitchmanLease}. */
@@ -218,13 +228,7 @@ final class GuardedMethods {
     boolean returnTypeChecked = false;
     try {
       Class<?> returnType = method.getReturnType();
-      if (returnType.isPrimitive() && returnType != void.class) {
-        throw new IllegalArgumentException(
-            "it returns "
-                + returnType.getName()
-                + ", which cannot be skipped: return void, an object (null when skipped) or an"
-                + " Optional (empty when skipped)");
-      }
+      ResultKind kind = ResultKind.of(method, beanClassLoader);
       returnTypeChecked = true;
       String name =
           lock != null && !lock.name().isEmpty()
@@ -263,7 +267,8 @@ final class GuardedMethods {
           plan.request(),
           holdAtLeast,
           maxDuration,
-          Optional.class.isAssignableFrom(returnType));
+          Optional.class.isAssignableFrom(returnType),
+          kind);
     } catch (IllegalArgumentException | SwitchmanException e) {
       throw new SwitchmanConfigurationException(
           "Invalid switchman annotation on " + description + ": " + e.getMessage(),
