@@ -32,13 +32,15 @@ final class StatusReader {
       Stat stat = new Stat();
       String holder = r.data(layout.lock(name), stat);
       if (holder != null) {
+        Instant since = Instant.ofEpochMilli(stat.getCtime());
         locks.add(
             new ClusterStatus.LockInfo(
                 name,
                 holder,
-                Instant.ofEpochMilli(stat.getCtime()),
+                since,
                 stat.getCzxid(),
-                stat.getEphemeralOwner()));
+                stat.getEphemeralOwner(),
+                stat.getEphemeralOwner() == 0 ? Pause.parse(holder, since) : null));
       }
     }
     Map<String, List<ClusterStatus.QueueEntry>> queues = new LinkedHashMap<>();
