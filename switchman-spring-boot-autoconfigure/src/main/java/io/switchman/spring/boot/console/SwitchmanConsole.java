@@ -8,6 +8,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.switchman.core.ClusterData;
 import io.switchman.core.ClusterStatus;
+import io.switchman.core.Pause;
 import io.switchman.core.SwitchmanEngine;
 import io.switchman.core.SwitchmanException;
 import java.io.IOException;
@@ -427,6 +428,18 @@ public final class SwitchmanConsole implements AutoCloseable {
       @Nullable String reason) {
 
     static LockView of(ClusterStatus.LockInfo l) {
+      Pause pause = l.pause();
+      if (pause != null) {
+        return new LockView(
+            l.name(),
+            pause.host(),
+            pause.pid(),
+            iso(pause.since()),
+            l.fencingToken(),
+            true,
+            pause.who(),
+            pause.reason().isEmpty() ? null : pause.reason());
+      }
       Holder h = Holder.parse(l.holder());
       return new LockView(
           l.name(), h.host(), h.pid(), iso(l.since()), l.fencingToken(), false, null, null);

@@ -10,18 +10,21 @@ import io.switchman.core.ClusterStatus.GrantInfo;
 import io.switchman.core.ClusterStatus.LeaseInfo;
 import io.switchman.core.ClusterStatus.LockInfo;
 import io.switchman.core.ClusterStatus.QueueEntry;
+import io.switchman.core.Pause;
 import io.switchman.core.SwitchmanEngine;
 import io.switchman.core.SwitchmanException;
 import io.switchman.core.internal.Names;
 import io.switchman.spring.boot.autoconfigure.SwitchmanRunner;
 import io.switchman.spring.boot.autoconfigure.SwitchmanRunner.RunResult;
 import java.nio.charset.StandardCharsets;
+import java.security.Principal;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.actuate.endpoint.Access;
+import org.springframework.boot.actuate.endpoint.SecurityContext;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
@@ -68,12 +71,16 @@ public final class SwitchmanEndpoint {
    * @param name the lock name
    * @param action {@code pause}, {@code resume}, {@code abort} or {@code run}
    * @param reason why (shown with the pause), optional
+   * @param security who asks: the authenticated user is recorded as the operator
    * @return 200 with what was done; 400 naming a bad value; 409 when the lock's state refuses it;
    *     503 when ZooKeeper cannot be reached
    */
   @WriteOperation
   public WebEndpointResponse<ActionDescriptor> act(
-      @Selector String name, String action, @Nullable String reason) {
+      @Selector String name,
+      String action,
+      @Nullable String reason,
+      @Nullable SecurityContext security) {
     String a = action.trim().toLowerCase(Locale.ROOT);
     if (!ACTIONS.contains(a)) {
       return error(
@@ -92,7 +99,8 @@ public final class SwitchmanEndpoint {
       return run(name);
     }
     try {
-      String message = LockActions.act(engine, name, a, why);
+      Principal user = security == null ? null : security.getPrincipal();
+      String message = LockActions.act(engine, name, a, why, user == null ? null : user.getName());
       return new WebEndpointResponse<>(new ActionDescriptor(name, a, true, message, null), 200);
     } catch (SwitchmanException e) {
       return error(name, a, LockActions.status(e), e.getMessage());
@@ -253,13 +261,32 @@ public final class SwitchmanEndpoint {
    * @param since when it was created
    * @param fencingToken the lock node's czxid
    * @param sessionId the owning session in hex ({@code 0x...}), as {@code sessionId} at the top
+   *     ({@code 0x0} for a pause: its node is persistent)
+   * @param paused whether the node is a pause (an operator's persistent node), not a running holder
+   * @param pausedBy who paused it ({@code operator@host} or the host), for a pause
+   * @param reason why it was paused, or null
    */
   public record LockDescriptor(
-      String name, String holder, Instant since, long fencingToken, String sessionId) {
+      String name,
+      String holder,
+      Instant since,
+      long fencingToken,
+      String sessionId,
+      boolean paused,
+      @Nullable String pausedBy,
+      @Nullable String reason) {
 
     static LockDescriptor of(LockInfo l) {
+      Pause p = l.pause();
       return new LockDescriptor(
-          l.name(), l.holder(), l.since(), l.fencingToken(), hex(l.sessionId()));
+          l.name(),
+          l.holder(),
+          l.since(),
+          l.fencingToken(),
+          hex(l.sessionId()),
+          p != null,
+          p == null ? null : p.who(),
+          p == null || p.reason().isEmpty() ? null : p.reason());
     }
   }
 }
