@@ -14,6 +14,7 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.http.CacheControl;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import org.springframework.stereotype.Controller;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.ResponseBody;
@@ -24,6 +25,7 @@ import org.springframework.web.util.HtmlUtils;
  * Serves the console at {@code switchman.console.path}: the page, its script and style (shipped in
  * the jar, no CDN), and the event stream {@code <path>/events}.
  */
+@Controller
 @RequestMapping("${switchman.console.path:/switchman}")
 public class SwitchmanConsoleController {
 

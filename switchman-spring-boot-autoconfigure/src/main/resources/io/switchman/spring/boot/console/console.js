@@ -61,7 +61,20 @@
     $(emptyId).hidden = items.length !== 0;
   }
 
+  /** Re-renders, keeping the keyboard focus on the same button (or field) across the update. */
   function render(v) {
+    var f = document.activeElement;
+    var focus = f && f.getAttribute && f.getAttribute('data-action') ?
+      [f.getAttribute('data-action'), f.getAttribute('data-name')] : null;
+    draw(v);
+    if (focus) {
+      var again = document.querySelector('button[data-action="' + focus[0] + '"][data-name="' +
+        (window.CSS && CSS.escape ? CSS.escape(focus[1]) : focus[1]) + '"]');
+      if (again) { again.focus(); }
+    }
+  }
+
+  function draw(v) {
     lastView = v;
     $('host').textContent = v.host + ' \u00b7 ' + v.prefix;
     var conn = $('connection');
