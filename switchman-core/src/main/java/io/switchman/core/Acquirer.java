@@ -68,6 +68,13 @@ final class Acquirer {
       Acquisition skipped = leaseQueue.take();
       if (skipped != null) {
         abandon();
+        if (skipped.outcome() == Outcome.BUSY && request.lock()) {
+          // the lock appeared while waiting for leases: say so if it is a pause
+          Acquisition paused = lockQueue.skipIfHeld();
+          if (paused != null && paused.outcome() == Outcome.PAUSED) {
+            return paused;
+          }
+        }
         return skipped;
       }
     }
