@@ -39,7 +39,7 @@ final class GuardedBeans implements SwitchmanRunner, SwitchmanRunListener {
   private final Map<String, List<Target>> byName = new ConcurrentHashMap<>();
 
   /** A guarded method of a bean, called on its proxy. */
-  private record Target(Object proxy, Method method, String description) {}
+  private record Target(Object proxy, Method method, String description, ResultKind kind) {}
 
   GuardedBeans(GuardedMethods methods, Duration wait) {
     this.methods = methods;
@@ -56,7 +56,7 @@ final class GuardedBeans implements SwitchmanRunner, SwitchmanRunListener {
             GuardedMethod g = methods.get(m, userClass);
             byName
                 .computeIfAbsent(g.request().name(), n -> new CopyOnWriteArrayList<>())
-                .add(new Target(proxy, m, g.description()));
+                .add(new Target(proxy, m, g.description(), g.kind()));
           }
         });
   }
@@ -98,6 +98,17 @@ final class GuardedBeans implements SwitchmanRunner, SwitchmanRunListener {
               + "': "
               + t.description()
               + " takes parameters; run calls methods without parameters only");
+    }
+    if (t.kind() != ResultKind.BLOCKING) {
+      throw new IllegalArgumentException(
+          "Cannot run '"
+              + name
+              + "': "
+              + t.description()
+              + " returns a "
+              + t.method().getReturnType().getSimpleName()
+              + ", whose run is its subscription or completion; run calls methods that run when"
+              + " called only");
     }
     Report report = new Report();
     Thread thread =
