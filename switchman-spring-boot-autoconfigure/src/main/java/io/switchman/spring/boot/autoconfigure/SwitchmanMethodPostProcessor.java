@@ -51,7 +51,7 @@ final class SwitchmanMethodPostProcessor extends AbstractBeanFactoryAwareAdvisin
     boolean guarded = isEligible(bean, beanName);
     if (guarded) {
       BeanFactory bf = requireBeanFactory();
-      bf.getBean(GuardedMethods.class).validate(AopUtils.getTargetClass(bean));
+      bf.getBean(GuardedMethods.class).validate(beanName, AopUtils.getTargetClass(bean));
       // Only whether the guard is defined: creating it here would create the engine and the
       // ZooKeeper client in the middle of creating the first guarded bean.
       if (!isGuardDefined(bf)) {
