@@ -136,6 +136,16 @@ public final class SwitchmanAutoConfiguration {
     return new GuardedMethods(environment, properties, host);
   }
 
+  /**
+   * The registry lock name to guarded method, and the runner of the endpoint's {@code run} action:
+   * it waits up to 10 s for the method to return.
+   */
+  @Bean
+  @Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+  GuardedBeans switchmanGuardedBeans(GuardedMethods methods) {
+    return new GuardedBeans(methods, Duration.ofSeconds(10));
+  }
+
   @Bean
   @Role(BeanDefinition.ROLE_INFRASTRUCTURE)
   SwitchmanStartupReport switchmanStartupReport(

@@ -48,7 +48,8 @@ final class SwitchmanMethodPostProcessor extends AbstractBeanFactoryAwareAdvisin
 
   @Override
   public Object postProcessAfterInitialization(Object bean, String beanName) {
-    if (isEligible(bean, beanName)) {
+    boolean guarded = isEligible(bean, beanName);
+    if (guarded) {
       BeanFactory bf = requireBeanFactory();
       bf.getBean(GuardedMethods.class).validate(beanName, AopUtils.getTargetClass(bean));
       // Only whether the guard is defined: creating it here would create the engine and the
@@ -63,7 +64,19 @@ final class SwitchmanMethodPostProcessor extends AbstractBeanFactoryAwareAdvisin
             "Mark one CuratorFramework bean @Primary, or remove the extra ones.");
       }
     }
-    return super.postProcessAfterInitialization(bean, beanName);
+    Object proxied = super.postProcessAfterInitialization(bean, beanName);
+    if (guarded) {
+      registerForRunNow(proxied, bean, beanName);
+    }
+    return proxied;
+  }
+
+  /** Registers a singleton's guarded methods for run now (the endpoint's {@code run} action). */
+  private void registerForRunNow(Object proxy, Object bean, String beanName) {
+    BeanFactory bf = requireBeanFactory();
+    if (bf.containsBean(beanName) && bf.isSingleton(beanName)) {
+      bf.getBean(GuardedBeans.class).register(proxy, AopUtils.getTargetClass(bean));
+    }
   }
 
   private static boolean isGuardDefined(BeanFactory bf) {
