@@ -156,16 +156,18 @@ final class SwitchmanCli {
 
   /** The busy exit code. */
   int busyExitCode() throws GetoptArgs.UsageException {
-    try {
-      int code = Integer.parseInt(busyExitCode.trim());
-      if (code >= 0 && code <= 255) {
+    String v = busyExitCode.trim();
+    // ASCII digits only: Integer.parseInt would take other scripts' digits too
+    if (v.matches("[0-9]{1,9}")) {
+      int code = Integer.parseInt(v);
+      if (code <= 255) {
         return code;
       }
-    } catch (NumberFormatException e) {
-      // reported below
     }
     throw new GetoptArgs.UsageException(
-        "Invalid --busy-exit-code " + busyExitCode + ": expected 0 to 255");
+        "Invalid --busy-exit-code "
+            + io.switchman.core.internal.Names.printable(busyExitCode)
+            + ": expected 0 to 255");
   }
 
   static void usage(PrintStream out) {
