@@ -9,6 +9,8 @@ import io.switchman.core.HostFacts;
 import io.switchman.core.StopBudget;
 import io.switchman.core.SwitchmanEngine;
 import io.switchman.core.SwitchmanException;
+import io.switchman.core.internal.Durations;
+import io.switchman.core.internal.Names;
 import io.switchman.spring.boot.autoconfigure.SwitchmanProperties.Acl;
 import java.time.Duration;
 import java.util.List;
@@ -53,7 +55,15 @@ public final class SwitchmanAutoConfiguration {
   @Bean
   @ConditionalOnMissingBean
   HostFacts switchmanHostFacts(SwitchmanProperties properties) {
-    return HostFacts.local(properties.getHost());
+    String host = properties.getHost();
+    if (host != null && !host.isEmpty()) {
+      try {
+        Names.checkHostName("switchman.host", host);
+      } catch (SwitchmanException e) {
+        throw new SwitchmanConfigurationException(e.getMessage(), PROPERTY_ACTION);
+      }
+    }
+    return HostFacts.local(host);
   }
 
   @Bean(destroyMethod = "close")
@@ -110,6 +120,12 @@ public final class SwitchmanAutoConfiguration {
             ? ZooDefs.Ids.CREATOR_ALL_ACL
             : ZooDefs.Ids.OPEN_ACL_UNSAFE;
     millis("stop-timeout", properties.getStopTimeout());
+    try {
+      Names.checkPrefix(properties.getPrefix());
+    } catch (SwitchmanException e) {
+      throw new SwitchmanConfigurationException(
+          "Invalid switchman.prefix: " + e.getMessage(), PROPERTY_ACTION);
+    }
     return SwitchmanEngine.builder(client)
         .prefix(properties.getPrefix())
         .host(host)
@@ -193,6 +209,19 @@ public final class SwitchmanAutoConfiguration {
     if (value.isNegative() || value.isZero()) {
       throw new SwitchmanConfigurationException(
           "Invalid switchman." + property + " " + value + ": must be positive", PROPERTY_ACTION);
+    }
+    if (value.compareTo(Durations.MAX) > 0) {
+      throw new SwitchmanConfigurationException(
+          "Invalid switchman."
+              + property
+              + " "
+              + value
+              + ": too long, at most "
+              + Durations.MAX_TEXT
+              + " ("
+              + Durations.MAX
+              + ")",
+          PROPERTY_ACTION);
     }
     return value;
   }
