@@ -60,16 +60,6 @@ public final class Names {
               + "': /zookeeper and the znodes under it are ZooKeeper's own; use another path such"
               + " as /switchman");
     }
-    if (prefix.length() > MAX_PREFIX_LENGTH) {
-      throw invalidArgument(
-          "Invalid prefix '"
-              + shown
-              + "': "
-              + prefix.length()
-              + " characters, at most "
-              + MAX_PREFIX_LENGTH
-              + " are allowed");
-    }
     String[] parts = prefix.substring(1).split("/");
     if (parts.length > MAX_PREFIX_DEPTH) {
       throw invalidArgument(
@@ -79,6 +69,16 @@ public final class Names {
               + parts.length
               + " levels, at most "
               + MAX_PREFIX_DEPTH
+              + " are allowed");
+    }
+    if (prefix.length() > MAX_PREFIX_LENGTH) {
+      throw invalidArgument(
+          "Invalid prefix '"
+              + shown
+              + "': "
+              + prefix.length()
+              + " characters, at most "
+              + MAX_PREFIX_LENGTH
               + " are allowed");
     }
     for (String part : parts) {
