@@ -169,9 +169,9 @@ class SwitchmanBadInputTests {
                     + " the ASCII digits 0-9 are numbers)",
                 "t.capacity=\u0662"),
             c(
-                "lock name with NUL",
-                "Invalid lock name 'a\\u0000': character U+0000 at position 1 is not allowed",
-                "t.name=a\u0000"))
+                "lock name with a control character",
+                "Invalid lock name 'a\\u0007b': character U+0007 at position 1 is not allowed",
+                "t.name=a\u0007b"))
         .map(Arguments::of);
   }
 
