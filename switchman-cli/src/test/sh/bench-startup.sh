@@ -37,7 +37,10 @@ zk_pid=$!
 printf '{"zkhosts": "127.0.0.1:%s", "prefix": "/bench"}\n' "$port" >"$work/switchman.conf"
 
 # Each launcher's cache is made by its first run (a training run of a few seconds); the caches
-# live next to the jar: target/switchman.jsa (Java 17) and target/switchman.aot (Java 25).
+# live in the user's cache at the jar's path (here a fresh one in $work): switchman.jsa (Java 17)
+# and switchman.aot (Java 25).
+export XDG_CACHE_HOME=$work/cache
+caches=$XDG_CACHE_HOME/switchman$PWD/target
 for home in "$java17" "$java25"; do
   [ -x "$home/bin/java" ] || continue
   for _ in $(seq 50); do
@@ -45,7 +48,7 @@ for home in "$java17" "$java25"; do
     sleep 0.2
   done
 done
-ls -l target/switchman.jsa target/switchman.aot 2>/dev/null | sed 's/^/cache: /'
+ls -l "$caches/switchman.jsa" "$caches/switchman.aot" 2>/dev/null | sed 's/^/cache: /'
 
 python3 - "$rounds" "$work" "$java17" "$java25" <<'PY'
 import os, statistics, subprocess, sys, time

@@ -28,7 +28,10 @@ public class SwitchmanException extends RuntimeException {
     UNKNOWN_GROUP,
     /** A lease asks for more units than the resource's capacity. */
     AMOUNT_ABOVE_CAPACITY,
-    /** Lease nodes of one resource disagree on its capacity ("Totals mismatch"). */
+    /**
+     * Lease nodes of one resource disagree on its capacity, or one cannot be counted (its name is
+     * not {@code <count>_<total>_<sequence>}): "Totals mismatch".
+     */
     TOTALS_MISMATCH,
     /** No capacity was given for a resource, and the prefix znode's data names none. */
     CAPACITY_UNKNOWN,
@@ -37,7 +40,9 @@ public class SwitchmanException extends RuntimeException {
     /** ZooKeeper could not be reached, or the session ended while the request was served. */
     UNAVAILABLE,
     /** The engine is closed. */
-    CLOSED
+    CLOSED,
+    /** {@link Grant#ensureHeld()}: the grant was lost or released before the job started. */
+    GRANT_LOST
   }
 
   private final Kind kind;

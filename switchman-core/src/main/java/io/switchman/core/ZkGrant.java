@@ -141,9 +141,22 @@ final class ZkGrant implements Grant, Watcher, GrantRegistry.LockClaimant {
     return sessionTimeoutNanos;
   }
 
+  /**
+   * Held: not released, not lost, and the safety deadline not passed. A passed deadline is declared
+   * here at once ({@link LossReason#SAFETY_DEADLINE}), so the answer does not depend on when the
+   * safety monitor's thread gets to run.
+   */
   @Override
-  public synchronized boolean isHeld() {
-    return state == State.HELD;
+  public boolean isHeld() {
+    synchronized (this) {
+      if (state != State.HELD) {
+        return false;
+      }
+    }
+    checkDeadline(System.nanoTime());
+    synchronized (this) {
+      return state == State.HELD;
+    }
   }
 
   @Override
@@ -190,17 +203,14 @@ final class ZkGrant implements Grant, Watcher, GrantRegistry.LockClaimant {
       toTell = List.copyOf(listeners);
       listeners.clear();
     }
-    registry.lost(this, reason);
-    for (Consumer<LossReason> l : toTell) {
-      registry.dispatch(this, l, reason);
-    }
+    registry.lost(this, reason, toTell);
   }
 
   /**
    * Sets a watch on every own node (lock and leases): deletion or change by anyone else is a loss.
    * Sent without waiting: this session runs requests in order, so each read runs after the create
    * of its node, and checks that the node is still this grant's; the job need not wait one more
-   * round trip to start. The reads also prove the session alive.
+   * round trip to start. The reads are not a proof of life (see {@link SafetyMonitor}).
    */
   void watchOwnNodes() {
     if (lockPath != null) {
@@ -212,7 +222,6 @@ final class ZkGrant implements Grant, Watcher, GrantRegistry.LockClaimant {
   }
 
   private void watch(String path, long czxid) {
-    long sentAt = System.nanoTime();
     zk.exists(
         path,
         this,
@@ -225,9 +234,9 @@ final class ZkGrant implements Grant, Watcher, GrantRegistry.LockClaimant {
               } else if (stat.getVersion() != 0) {
                 nodesTouched = true;
                 lose(LossReason.NODE_CHANGED);
-              } else if (path.equals(primaryPath())) {
-                provenAlive(sentAt);
               }
+              // Not a proof of life: a plain read may be answered by a follower cut off from the
+              // leader. The create (a write) was the proof; refreshes sync first.
             }
             default -> {
               LossReason reason = SafetyMonitor.lossOf(Code.get(rc));

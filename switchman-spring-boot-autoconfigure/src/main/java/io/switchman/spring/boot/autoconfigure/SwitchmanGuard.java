@@ -7,6 +7,7 @@ package io.switchman.spring.boot.autoconfigure;
 import io.switchman.core.Acquisition;
 import io.switchman.core.Acquisition.Outcome;
 import io.switchman.core.Grant;
+import io.switchman.core.LossReason;
 import io.switchman.core.StopReason;
 import io.switchman.core.SwitchmanContext;
 import io.switchman.core.SwitchmanEngine;
@@ -16,8 +17,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -45,7 +49,12 @@ import org.springframework.aop.support.AopUtils;
  * </ul>
  *
  * <p>On close (application shutdown), running methods are interrupted and given the stop time to
- * return, and grants kept for holdAtLeast are released.
+ * return, and grants kept for holdAtLeast are released. The grant of a method still running then is
+ * never released: on-stuck applies (halt, or log), and the session is abandoned so that its nodes
+ * stay until the server expires it.
+ *
+ * <p>Stops never wait for run listeners: the interrupt and the on-stuck timer are set on the thread
+ * that learnt of the loss, the listeners are told on {@code switchman-guard-listeners}.
  */
 final class SwitchmanGuard implements AutoCloseable {
 
@@ -57,7 +66,9 @@ final class SwitchmanGuard implements AutoCloseable {
   private final SwitchmanHalter halter;
   private final Duration stopTimeout;
   private final OnStuck onStuck;
+  private final Runnable abandonSession;
   private final ScheduledThreadPoolExecutor timer;
+  private final ExecutorService listenerThread;
   private final Set<GuardedRun> running = ConcurrentHashMap.newKeySet();
 
   /** Grants kept for holdAtLeast, each with what to run once it is released. */
@@ -71,13 +82,22 @@ final class SwitchmanGuard implements AutoCloseable {
       List<SwitchmanRunListener> listeners,
       SwitchmanHalter halter,
       Duration stopTimeout,
-      OnStuck onStuck) {
+      OnStuck onStuck,
+      Runnable abandonSession) {
     this.engine = engine;
     this.methods = methods;
     this.listeners = List.copyOf(listeners);
     this.halter = halter;
     this.stopTimeout = stopTimeout;
     this.onStuck = onStuck;
+    this.abandonSession = abandonSession;
+    this.listenerThread =
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, "switchman-guard-listeners");
+              t.setDaemon(true);
+              return t;
+            });
     this.timer =
         new ScheduledThreadPoolExecutor(
             1,
@@ -136,11 +156,7 @@ final class SwitchmanGuard implements AutoCloseable {
     notifyListeners(l -> handles.add(l.started(name, grant, waited)));
     GuardedRun run = new GuardedRun(this, method, grant, Thread.currentThread(), grantedAt);
     running.add(run);
-    grant.onLoss(
-        reason -> {
-          run.lost();
-          run.stop(StopReason.of(reason));
-        });
+    grant.onLoss(reason -> run.lost(StopReason.of(reason)));
     Duration max = method.maxDuration();
     if (max != null) {
       run.maxDurationTimer(schedule(() -> run.stop(StopReason.MAX_DURATION), max));
@@ -148,6 +164,17 @@ final class SwitchmanGuard implements AutoCloseable {
     long runStart = System.nanoTime();
     Throwable error = null;
     try (SwitchmanContext.Scope scope = SwitchmanContext.enter(grant)) {
+      // The grant may have been lost since it was acquired (a pause, slow listeners): never start
+      // the method on a lost grant.
+      Optional<LossReason> lost = grant.checkLoss();
+      if (lost.isPresent()) {
+        log.warn(
+            "Skipped {}: its grant '{}' was lost ({}) before the method was called",
+            method.description(),
+            name,
+            lost.get());
+        return method.skipValue();
+      }
       return invocation.proceed();
     } catch (Throwable t) {
       error = t;
@@ -224,6 +251,18 @@ final class SwitchmanGuard implements AutoCloseable {
     return method.skipValue();
   }
 
+  /**
+   * Runs {@code task} on the listener thread, never on the thread that stops a run (it runs on this
+   * thread once the guard is closed).
+   */
+  void notifyLater(Runnable task) {
+    try {
+      listenerThread.execute(task);
+    } catch (RejectedExecutionException e) {
+      task.run();
+    }
+  }
+
   /** Runs {@code task} on the guard's timer after {@code delay}; null once the guard is closed. */
   @Nullable ScheduledFuture<?> schedule(Runnable task, Duration delay) {
     try {
@@ -246,8 +285,10 @@ final class SwitchmanGuard implements AutoCloseable {
   }
 
   /**
-   * Interrupts every running guarded method, waits up to the stop time for them to return (applying
-   * on-stuck to any that does not), then releases grants kept for holdAtLeast.
+   * Interrupts every running guarded method and waits up to the stop time for them to return. To
+   * any that has not, on-stuck applies (halt, or an ERROR line), and the ZooKeeper session is then
+   * abandoned, not closed: a node of a grant whose method still runs is never deleted, it stays
+   * until the server expires the session. Then releases grants kept for holdAtLeast.
    */
   @Override
   public void close() {
@@ -267,8 +308,27 @@ final class SwitchmanGuard implements AutoCloseable {
         break;
       }
     }
+    List<GuardedRun> stuck = new ArrayList<>();
     for (GuardedRun run : running) {
-      run.checkStuck();
+      if (run.isRunning()) {
+        stuck.add(run);
+      }
+    }
+    for (GuardedRun run : stuck) {
+      run.checkStuck(); // halts with on-stuck=halt
+    }
+    if (!stuck.isEmpty()) {
+      // on-stuck=log, or a halter that returned: the method may still run
+      log.error(
+          "{} guarded method(s) still running at shutdown: the ZooKeeper session is abandoned, not"
+              + " closed, so its node is left to the session's expiry: it is not deleted while the"
+              + " method runs",
+          stuck.size());
+      try {
+        abandonSession.run();
+      } catch (RuntimeException e) {
+        log.error("Abandoning the ZooKeeper session failed", e);
+      }
     }
     timer.shutdownNow();
     for (Grant g : keptForHoldAtLeast.keySet()) {
@@ -278,6 +338,7 @@ final class SwitchmanGuard implements AutoCloseable {
         released.run();
       }
     }
+    listenerThread.shutdown();
   }
 
   /** Calls every listener, ignoring (and logging) failures. */

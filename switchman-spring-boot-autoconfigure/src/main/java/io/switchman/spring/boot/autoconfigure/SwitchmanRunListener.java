@@ -44,7 +44,9 @@ public interface SwitchmanRunListener {
 
   /**
    * A running method is being stopped (interrupted): its grant was lost, it ran longer than its
-   * maxDuration, or the application is shutting down.
+   * maxDuration, or the application is shutting down. Told on the guard's listener thread ({@code
+   * switchman-guard-listeners}) after the interrupt, so that a slow listener delays no stop; it may
+   * therefore come after {@link Run#finished} of the same run.
    *
    * @param name the request's name
    * @param reason why; {@link StopReason#isLoss()} tells a lost grant from a maxDuration or
