@@ -611,4 +611,34 @@ class CliBadInputTest {
       owner.delete().forPath(path);
     }
   }
+
+  /**
+   * A server that accepts TCP connections and never answers (a hung ensemble), with the largest
+   * session_timeout: the run fails within the connection wait (at most 30 s), not after a day.
+   */
+  @org.junit.jupiter.api.Test
+  void aSilentEnsembleFailsWithinTheConnectionWait(@TempDir Path dir) throws Exception {
+    try (java.net.ServerSocket silent =
+        new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+      String hosts = "127.0.0.1:" + silent.getLocalPort();
+      Path config = dir.resolve("silent.conf");
+      Files.writeString(
+          config,
+          "{\"zkhosts\": \""
+              + hosts
+              + "\", \"prefix\": \"/switchman\", \"session_timeout\": 86400000}");
+      Path marker = dir.resolve("ran");
+      Process p = run(dir, List.of("-c", config.toString(), "--", "touch", marker.toString()));
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(p.waitFor(90, TimeUnit.SECONDS)).as("still waiting after 90 s").isTrue();
+      assertThat(p.exitValue()).as(out).isEqualTo(69);
+      assertThat(out)
+          .contains(
+              "ZooKeeper at "
+                  + hosts
+                  + " is unreachable: no connection within 30s; nothing"
+                  + " was run");
+      assertThat(marker).doesNotExist();
+    }
+  }
 }
