@@ -216,6 +216,7 @@ final class SwitchmanCli {
           69     ZooKeeper unreachable; nothing was run
           75     the command was stopped because the lock or a lease was lost
           78     config file error: missing file, invalid JSON, missing or invalid key
+          126    the command is not executable; 127: it was not found (as sh reports it)
           255    other errors: unknown resource or group, totals mismatch, invalid cluster data,
                  lease wait timeout
 

@@ -99,6 +99,26 @@ final class ClusterDataCache implements Watcher {
     }
   }
 
+  /**
+   * Why a znode of this {@code stat} cannot be read by this client ({@code it holds N bytes, too
+   * large ...}), or null when its data fits the client's {@code jute.maxbuffer}.
+   */
+  static @Nullable String tooLargeProblem(ZooKeeper zk, Stat stat) {
+    int limit =
+        zk.getClientConfig()
+            .getInt(ZKConfig.JUTE_MAXBUFFER, ZKClientConfig.CLIENT_MAX_PACKET_LENGTH_DEFAULT);
+    if (stat.getDataLength() + REPLY_OVERHEAD <= limit) {
+      return null;
+    }
+    return "it holds "
+        + stat.getDataLength()
+        + " bytes, too large for this ZooKeeper client, whose jute.maxbuffer allows replies of at"
+        + " most "
+        + limit
+        + " bytes (Java system property jute.maxbuffer, default 1048575); write smaller cluster"
+        + " data, or raise jute.maxbuffer on every client";
+  }
+
   /** The bytes of a getData reply besides the data: reply header 16, data length 4, stat 68. */
   private static final int REPLY_OVERHEAD = 88;
 
@@ -109,30 +129,20 @@ final class ClusterDataCache implements Watcher {
    * (with a watch, so that fixing the data is seen) until the data changes.
    */
   private @Nullable Snapshot tooLarge(ZooKeeper zk, long readNumber) throws InterruptedException {
-    int limit =
-        zk.getClientConfig()
-            .getInt(ZKConfig.JUTE_MAXBUFFER, ZKClientConfig.CLIENT_MAX_PACKET_LENGTH_DEFAULT);
     Stat stat;
     try {
       stat = zk.exists(znode, this);
     } catch (KeeperException e) {
       return null;
     }
-    if (stat == null || stat.getDataLength() + REPLY_OVERHEAD <= limit) {
+    String problem = stat == null ? null : tooLargeProblem(zk, stat);
+    if (problem == null) {
       return null;
     }
     SwitchmanException e =
         new SwitchmanException(
             SwitchmanException.Kind.INVALID_CLUSTER_DATA,
-            "Invalid cluster data in znode "
-                + znode
-                + ": it holds "
-                + stat.getDataLength()
-                + " bytes, too large for this ZooKeeper client, whose jute.maxbuffer allows"
-                + " replies of at most "
-                + limit
-                + " bytes (Java system property jute.maxbuffer, default 1048575); write smaller"
-                + " cluster data, or raise jute.maxbuffer on every client");
+            "Invalid cluster data in znode " + znode + ": " + problem);
     log.error("{}; guarded jobs are skipped until it is fixed", e.getMessage());
     Snapshot next = new Snapshot(zk.getSessionId(), ClusterData.EMPTY, e, readNumber);
     synchronized (this) {

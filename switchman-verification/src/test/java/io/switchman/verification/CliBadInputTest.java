@@ -533,6 +533,10 @@ class CliBadInputTest {
   }
 
   private static Process run(Path dir, List<String> args) throws Exception {
+    return run(dir, List.of(), args);
+  }
+
+  private static Process run(Path dir, List<String> jvm, List<String> args) throws Exception {
     Path jar =
         Path.of(System.getProperty("switchman.cli.jar", "../switchman-cli/target/switchman.jar"));
     assumeTrue(Files.isRegularFile(jar), "the CLI jar is built by the package phase: " + jar);
@@ -540,7 +544,9 @@ class CliBadInputTest {
     Files.writeString(config, GOOD.replace("ZK", server.getConnectString()));
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.addAll(List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-jar", jar.toString()));
+    cmd.addAll(List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"));
+    cmd.addAll(jvm);
+    cmd.addAll(List.of("-jar", jar.toString()));
     cmd.addAll(List.of("-c", config.toString()));
     cmd.addAll(args);
     return new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
@@ -640,5 +646,21 @@ class CliBadInputTest {
                   + " was run");
       assertThat(marker).doesNotExist();
     }
+  }
+
+  /** --status of a prefix znode above jute.maxbuffer: shown as too large, not "unreachable". */
+  @org.junit.jupiter.api.Test
+  void statusOfATooLargePrefixZnodeSaysSo(@TempDir Path dir) throws Exception {
+    Path config = dir.resolve("large.conf");
+    Files.writeString(config, prefix("/large").replace("ZK", server.getConnectString()));
+    Process p =
+        run(dir, List.of("-Djute.maxbuffer=100000"), List.of("-c", config.toString(), "--status"));
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).as(out).isZero();
+    assertThat(out)
+        .contains(
+            "cluster data: (not shown: it holds 200019 bytes, too large for this ZooKeeper client,"
+                + " whose jute.maxbuffer allows replies of at most 100000 bytes");
   }
 }
