@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.switchman.core.SwitchmanException;
+import io.switchman.core.internal.ConnectStrings;
 import io.switchman.core.internal.Durations;
 import io.switchman.core.internal.Names;
 import java.io.IOException;
@@ -149,7 +150,8 @@ record CliConfig(
     Reader r = new Reader(path, root);
     String zkhosts = r.requiredString("zkhosts", "a ZooKeeper connect string such as zk1:2181");
     if (zkhosts.contains("://")) {
-      throw r.bad("zkhosts", zkhosts, ZkHosts.RULE + " (no scheme such as http:// is allowed)");
+      throw r.bad(
+          "zkhosts", zkhosts, ConnectStrings.RULE + " (no scheme such as http:// is allowed)");
     }
     int chroot = zkhosts.indexOf('/');
     if (chroot >= 0) {
@@ -166,9 +168,9 @@ record CliConfig(
               + chrootPath
               + "/...')");
     }
-    String badHost = ZkHosts.problem(zkhosts);
+    String badHost = ConnectStrings.problem(zkhosts);
     if (badHost != null) {
-      throw r.bad("zkhosts", zkhosts, ZkHosts.RULE + " (" + badHost + ")");
+      throw r.bad("zkhosts", zkhosts, ConnectStrings.RULE + " (" + badHost + ")");
     }
     String prefix = r.requiredString("prefix", "the root znode such as /switchman");
     try {

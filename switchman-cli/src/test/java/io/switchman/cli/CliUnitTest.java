@@ -7,6 +7,7 @@ package io.switchman.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.switchman.core.internal.ConnectStrings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -155,14 +156,15 @@ class CliUnitTest {
             "[fe80::1%eth0]:2181".replace("%eth0", ""),
             " zk1:2181 , zk-2.example.com:2182 ",
             "zk_1.internal:65535")) {
-      assertThat(ZkHosts.problem(ok)).as(ok).isNull();
+      assertThat(ConnectStrings.problem(ok)).as(ok).isNull();
     }
-    assertThat(ZkHosts.problem("127.0.0.1:99999")).contains("port 99999 is out of range");
-    assertThat(ZkHosts.problem(":abc")).contains("the host is missing");
-    assertThat(ZkHosts.problem(",,,")).isEqualTo("server 1 of 4 is empty");
-    assertThat(ZkHosts.problem("123")).contains("'123' is a number");
-    assertThat(ZkHosts.problem("1.2.3.400")).contains("is not an IPv4 address");
-    assertThat(ZkHosts.problem("::1")).contains("in brackets");
-    assertThat(ZkHosts.problem("zk1:\u0662\u0661")).contains("is not a number from 1 to 65535");
+    assertThat(ConnectStrings.problem("127.0.0.1:99999")).contains("port 99999 is out of range");
+    assertThat(ConnectStrings.problem(":abc")).contains("the host is missing");
+    assertThat(ConnectStrings.problem(",,,")).isEqualTo("server 1 of 4 is empty");
+    assertThat(ConnectStrings.problem("123")).contains("'123' is a number");
+    assertThat(ConnectStrings.problem("1.2.3.400")).contains("is not an IPv4 address");
+    assertThat(ConnectStrings.problem("::1")).contains("in brackets");
+    assertThat(ConnectStrings.problem("zk1:\u0662\u0661"))
+        .contains("is not a number from 1 to 65535");
   }
 }

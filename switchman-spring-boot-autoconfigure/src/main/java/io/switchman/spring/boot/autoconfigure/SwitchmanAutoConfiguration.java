@@ -9,6 +9,7 @@ import io.switchman.core.HostFacts;
 import io.switchman.core.StopBudget;
 import io.switchman.core.SwitchmanEngine;
 import io.switchman.core.SwitchmanException;
+import io.switchman.core.internal.ConnectStrings;
 import io.switchman.core.internal.Durations;
 import io.switchman.core.internal.Names;
 import io.switchman.spring.boot.autoconfigure.SwitchmanProperties.Acl;
@@ -73,6 +74,25 @@ public final class SwitchmanAutoConfiguration {
       SwitchmanProperties properties, ObjectProvider<SwitchmanEmbeddedZooKeeper> embedded) {
     SwitchmanEmbeddedZooKeeper server = embedded.getIfAvailable();
     String connectString = server != null ? server.connectString() : properties.getConnectString();
+    if (server == null) {
+      int chroot = connectString.indexOf('/');
+      String problem =
+          ConnectStrings.problem(
+              chroot < 0 || connectString.contains("://")
+                  ? connectString
+                  : connectString.substring(0, chroot));
+      if (problem != null) {
+        throw new SwitchmanConfigurationException(
+            "Invalid switchman.connect-string '"
+                + Names.printable(connectString)
+                + "': expected "
+                + ConnectStrings.RULE
+                + ", optionally followed by a chroot path ("
+                + problem
+                + ")",
+            PROPERTY_ACTION);
+      }
+    }
     SwitchmanProperties.Retry retry = properties.getRetry();
     CuratorClients.Builder builder =
         CuratorClients.builder(connectString)

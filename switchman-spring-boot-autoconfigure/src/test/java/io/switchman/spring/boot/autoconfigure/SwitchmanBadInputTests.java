@@ -107,6 +107,19 @@ class SwitchmanBadInputTests {
                 "1000 levels, at most 16 are allowed",
                 "switchman.prefix=" + "/a".repeat(1000)),
             c(
+                "switchman.connect-string with port 99999",
+                "Invalid switchman.connect-string '127.0.0.1:99999': expected comma-separated"
+                    + " HOST:PORT servers",
+                "switchman.connect-string=127.0.0.1:99999"),
+            c(
+                "switchman.connect-string ,,,",
+                "Invalid switchman.connect-string ',,,/chroot': expected comma-separated",
+                "switchman.connect-string=,,,/chroot"),
+            c(
+                "switchman.connect-string http://",
+                "(no scheme such as http:// is allowed)",
+                "switchman.connect-string=http://zk1:2181"),
+            c(
                 "switchman.host with NUL",
                 "Invalid switchman.host 'a\\u0000b': character U+0000 at position 1 is not allowed"
                     + " in a host name",

@@ -2,32 +2,34 @@
  * Copyright 2026 the switchman authors.
  * SPDX-License-Identifier: Apache-2.0
  */
-package io.switchman.cli;
+package io.switchman.core.internal;
 
-import io.switchman.core.internal.Names;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The shape of {@code zkhosts}, checked before any connection attempt: a malformed value is a
- * config error naming it at once, not a wait that ends in "unreachable".
+ * The shape of a ZooKeeper connect string (the CLI's {@code zkhosts}, Spring's {@code
+ * switchman.connect-string} without its chroot), checked before any connection attempt: a malformed
+ * value is a configuration error naming it at once, not a wait that ends in "unreachable".
  *
  * <p>The rule: comma-separated servers {@code HOST[:PORT]} (no empty entries, blanks around an
  * entry ignored); HOST is a DNS name or IPv4 address (letters, digits, {@code . - _}; a name of
  * digits and dots must be a dotted IPv4 address of four numbers 0-255, so {@code 123} is refused),
  * or an IPv6 address in brackets ({@code [::1]:2181}); PORT is 1 to 65535 in ASCII digits (default
- * 2181); no scheme ({@code http://}) and no chroot (see {@link CliConfig}).
+ * 2181); no scheme ({@code http://}); a chroot is the caller's to split off.
+ *
+ * <p>Internal: for switchman's own modules only, not API; see {@link io.switchman.core.internal}.
  */
-final class ZkHosts {
+public final class ConnectStrings {
 
   /** The rule, as the error message states it. */
-  static final String RULE =
+  public static final String RULE =
       "comma-separated HOST:PORT servers such as zk1:2181,zk2:2181 (HOST a name, an IPv4"
           + " address or an [IPv6] address; PORT 1 to 65535)";
 
-  private ZkHosts() {}
+  private ConnectStrings() {}
 
-  /** What is wrong with {@code zkhosts} (without a chroot), or null when it is well-formed. */
-  static @Nullable String problem(String zkhosts) {
+  /** What is wrong with the servers of a connect string (no chroot), or null when well-formed. */
+  public static @Nullable String problem(String zkhosts) {
     if (zkhosts.contains("://")) {
       return "no scheme such as http:// is allowed";
     }
