@@ -100,6 +100,24 @@ final class ClusterDataCache implements Watcher {
   }
 
   /**
+   * The znode's stat, read right after a connection loss: a request sent while the client is still
+   * cleaning up the dropped connection fails with connection loss too, one sent once it reconnects
+   * is answered, so a few attempts are made.
+   */
+  static @Nullable Stat statAfterConnectionLoss(ZooKeeper zk, String znode, @Nullable Watcher watch)
+      throws KeeperException, InterruptedException {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return watch == null ? zk.exists(znode, false) : zk.exists(znode, watch);
+      } catch (KeeperException.ConnectionLossException e) {
+        if (attempt >= 5) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  /**
    * Why a znode of this {@code stat} cannot be read by this client ({@code it holds N bytes, too
    * large ...}), or null when its data fits the client's {@code jute.maxbuffer}.
    */
@@ -131,7 +149,7 @@ final class ClusterDataCache implements Watcher {
   private @Nullable Snapshot tooLarge(ZooKeeper zk, long readNumber) throws InterruptedException {
     Stat stat;
     try {
-      stat = zk.exists(znode, this);
+      stat = statAfterConnectionLoss(zk, znode, this);
     } catch (KeeperException e) {
       return null;
     }

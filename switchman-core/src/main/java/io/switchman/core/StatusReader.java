@@ -83,7 +83,7 @@ final class StatusReader {
       data = r.data(layout.prefix(), new Stat());
     } catch (KeeperException.ConnectionLossException e) {
       // a znode above jute.maxbuffer drops the connection: say so instead of "unreachable"
-      Stat stat = zk.exists(layout.prefix(), false);
+      Stat stat = ClusterDataCache.statAfterConnectionLoss(zk, layout.prefix(), null);
       String problem = stat == null ? null : ClusterDataCache.tooLargeProblem(zk, stat);
       if (problem == null) {
         throw e;
