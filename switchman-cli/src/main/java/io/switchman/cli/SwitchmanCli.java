@@ -208,16 +208,18 @@ final class SwitchmanCli {
 
   /** The busy exit code. */
   int busyExitCode() throws GetoptArgs.UsageException {
-    try {
-      int code = Integer.parseInt(busyExitCode.trim());
-      if (code >= 0 && code <= 255) {
+    String v = busyExitCode.trim();
+    // ASCII digits only: Integer.parseInt would take other scripts' digits too
+    if (v.matches("[0-9]{1,9}")) {
+      int code = Integer.parseInt(v);
+      if (code <= 255) {
         return code;
       }
-    } catch (NumberFormatException e) {
-      // reported below
     }
     throw new GetoptArgs.UsageException(
-        "Invalid --busy-exit-code " + busyExitCode + ": expected 0 to 255");
+        "Invalid --busy-exit-code "
+            + io.switchman.core.internal.Names.printable(busyExitCode)
+            + ": expected 0 to 255");
   }
 
   static void usage(PrintStream out) {
@@ -274,6 +276,7 @@ final class SwitchmanCli {
           69     ZooKeeper unreachable; nothing was run
           75     the command was stopped because the lock or a lease was lost
           78     config file error: missing file, invalid JSON, missing or invalid key
+          126    the command is not executable; 127: it was not found (as sh reports it)
           255    other errors: unknown resource or group, totals mismatch, invalid cluster data,
                  lease wait timeout
 

@@ -38,27 +38,9 @@ final class Layout {
     this.prefix = checkPrefix(prefix);
   }
 
+  /** The prefix rules are {@link Names#checkPrefix}'s. */
   static String checkPrefix(String prefix) {
-    if (prefix.isEmpty()
-        || prefix.charAt(0) != '/'
-        || (prefix.length() > 1 && prefix.endsWith("/"))
-        || prefix.contains("//")) {
-      throw SwitchmanException.invalid(
-          "Invalid prefix '"
-              + Names.printable(prefix)
-              + "': expected an absolute znode path such as /switchman, without a trailing '/'");
-    }
-    for (String part : prefix.substring(1).split("/")) {
-      if (!part.isEmpty()) {
-        try {
-          Names.checkResourceName(part);
-        } catch (SwitchmanException e) {
-          throw SwitchmanException.invalid(
-              "Invalid prefix '" + Names.printable(prefix) + "': " + e.getMessage());
-        }
-      }
-    }
-    return prefix;
+    return Names.checkPrefix(prefix);
   }
 
   String prefix() {

@@ -161,7 +161,7 @@ public final class RequestPlan {
                   + "': give one with the lease, or add it to the \"capacities\" of znode "
                   + prefix);
         }
-        capacity = capacity(l.expanded(), l.amount(), expression, host);
+        capacity = capacityFromZnode(l, expression, prefix);
       }
       if (!known.contains(l.expanded())) {
         // both names when they differ: the user wrote FQDN_cpu, the data must list it
@@ -184,6 +184,29 @@ public final class RequestPlan {
     }
     out.sort((a, b) -> Integer.compare(known.indexOf(a.resource()), known.indexOf(b.resource())));
     return out;
+  }
+
+  /**
+   * A capacity the cluster data gives: an invalid one is the cluster data's fault, reported as such
+   * ({@code INVALID_CLUSTER_DATA}, naming the znode), not as a bad argument of the request.
+   */
+  private long capacityFromZnode(Lease l, String expression, String prefix) {
+    try {
+      return capacity(l.expanded(), l.amount(), expression, host);
+    } catch (SwitchmanException e) {
+      if (e.kind() != SwitchmanException.Kind.INVALID_ARGUMENT) {
+        throw e;
+      }
+      throw new SwitchmanException(
+          SwitchmanException.Kind.INVALID_CLUSTER_DATA,
+          "Invalid cluster data in znode "
+              + prefix
+              + ": the \"capacities\" entry for resource "
+              + l.resource()
+              + " is invalid: "
+              + e.getMessage(),
+          e);
+    }
   }
 
   /** The lease's amount, a whole number of at least 1. */

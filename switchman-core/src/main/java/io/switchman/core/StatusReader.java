@@ -80,7 +80,18 @@ final class StatusReader {
         waiters.put(name, entries);
       }
     }
-    String data = r.data(layout.prefix(), new Stat());
+    String data;
+    try {
+      data = r.data(layout.prefix(), new Stat());
+    } catch (KeeperException.ConnectionLossException e) {
+      // a znode above jute.maxbuffer drops the connection: say so instead of "unreachable"
+      Stat stat = ClusterDataCache.statAfterConnectionLoss(zk, layout.prefix(), null);
+      String problem = stat == null ? null : ClusterDataCache.tooLargeProblem(zk, stat);
+      if (problem == null) {
+        throw e;
+      }
+      data = "(not shown: " + problem + ")";
+    }
     List<ClusterStatus.GrantInfo> grants = own.stream().map(ClusterStatus.GrantInfo::of).toList();
     return new ClusterStatus(layout.prefix(), locks, queues, leases, waiters, data, grants);
   }

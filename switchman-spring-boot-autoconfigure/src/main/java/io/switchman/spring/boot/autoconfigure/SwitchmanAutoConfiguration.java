@@ -9,6 +9,9 @@ import io.switchman.core.HostFacts;
 import io.switchman.core.StopBudget;
 import io.switchman.core.SwitchmanEngine;
 import io.switchman.core.SwitchmanException;
+import io.switchman.core.internal.ConnectStrings;
+import io.switchman.core.internal.Durations;
+import io.switchman.core.internal.Names;
 import io.switchman.spring.boot.autoconfigure.SwitchmanProperties.Acl;
 import java.time.Duration;
 import java.util.List;
@@ -57,7 +60,15 @@ public final class SwitchmanAutoConfiguration {
   @Bean
   @ConditionalOnMissingBean
   HostFacts switchmanHostFacts(SwitchmanProperties properties) {
-    return HostFacts.local(properties.getHost());
+    String host = properties.getHost();
+    if (host != null && !host.isEmpty()) {
+      try {
+        Names.checkHostName("switchman.host", host);
+      } catch (SwitchmanException e) {
+        throw new SwitchmanConfigurationException(e.getMessage(), PROPERTY_ACTION);
+      }
+    }
+    return HostFacts.local(host);
   }
 
   @Bean(destroyMethod = "close")
@@ -66,6 +77,25 @@ public final class SwitchmanAutoConfiguration {
       SwitchmanProperties properties, ObjectProvider<SwitchmanEmbeddedZooKeeper> embedded) {
     SwitchmanEmbeddedZooKeeper server = embedded.getIfAvailable();
     String connectString = server != null ? server.connectString() : properties.getConnectString();
+    if (server == null) {
+      int chroot = connectString.indexOf('/');
+      String problem =
+          ConnectStrings.problem(
+              chroot < 0 || connectString.contains("://")
+                  ? connectString
+                  : connectString.substring(0, chroot));
+      if (problem != null) {
+        throw new SwitchmanConfigurationException(
+            "Invalid switchman.connect-string '"
+                + Names.printable(connectString)
+                + "': expected "
+                + ConnectStrings.RULE
+                + ", optionally followed by a chroot path ("
+                + problem
+                + ")",
+            PROPERTY_ACTION);
+      }
+    }
     SwitchmanProperties.Retry retry = properties.getRetry();
     CuratorClients.Builder builder =
         CuratorClients.builder(connectString)
@@ -114,6 +144,12 @@ public final class SwitchmanAutoConfiguration {
             ? ZooDefs.Ids.CREATOR_ALL_ACL
             : ZooDefs.Ids.OPEN_ACL_UNSAFE;
     millis("stop-timeout", properties.getStopTimeout());
+    try {
+      Names.checkPrefix(properties.getPrefix());
+    } catch (SwitchmanException e) {
+      throw new SwitchmanConfigurationException(
+          "Invalid switchman.prefix: " + e.getMessage(), PROPERTY_ACTION);
+    }
     return SwitchmanEngine.builder(client)
         .prefix(properties.getPrefix())
         .host(host)
@@ -266,6 +302,19 @@ public final class SwitchmanAutoConfiguration {
     if (value.isNegative() || value.isZero()) {
       throw new SwitchmanConfigurationException(
           "Invalid switchman." + property + " " + value + ": must be positive", PROPERTY_ACTION);
+    }
+    if (value.compareTo(Durations.MAX) > 0) {
+      throw new SwitchmanConfigurationException(
+          "Invalid switchman."
+              + property
+              + " "
+              + value
+              + ": too long, at most "
+              + Durations.MAX_TEXT
+              + " ("
+              + Durations.MAX
+              + ")",
+          PROPERTY_ACTION);
     }
     return value;
   }
