@@ -16,6 +16,7 @@ import org.springframework.aop.support.ComposablePointcut;
 import org.springframework.aop.support.DefaultPointcutAdvisor;
 import org.springframework.aop.support.annotation.AnnotationMatchingPointcut;
 import org.springframework.beans.factory.BeanFactory;
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.ListableBeanFactory;
 
 /**
@@ -23,14 +24,24 @@ import org.springframework.beans.factory.ListableBeanFactory;
  * SwitchmanLease} (directly, inherited, or as meta-annotations), validating the annotations as the
  * bean is created. The advice is added after existing advisors, so it runs inside {@code @Async}
  * dispatch and inside transactions. The guard is looked up on the first call only, so that this
- * post-processor does not create the ZooKeeper client early.
+ * post-processor does not create the ZooKeeper client early. In {@code switchman.mode=aspectj} it
+ * only validates the beans' guarded methods and hands the context to {@link SwitchmanAspect}.
  */
-final class SwitchmanMethodPostProcessor extends AbstractBeanFactoryAwareAdvisingPostProcessor {
+final class SwitchmanMethodPostProcessor extends AbstractBeanFactoryAwareAdvisingPostProcessor
+    implements DisposableBean {
+
+  /** False in {@code switchman.mode=aspectj}: validate only; the woven aspect guards. */
+  private final boolean proxy;
 
   private @Nullable BeanFactory beanFactory;
   private volatile @Nullable SwitchmanGuard guard;
 
   SwitchmanMethodPostProcessor() {
+    this(SwitchmanProperties.Mode.PROXY);
+  }
+
+  SwitchmanMethodPostProcessor(SwitchmanProperties.Mode mode) {
+    this.proxy = mode == SwitchmanProperties.Mode.PROXY;
     Pointcut pointcut =
         new ComposablePointcut(new AnnotationMatchingPointcut(null, SwitchmanLock.class, true))
             .union(new AnnotationMatchingPointcut(null, SwitchmanLease.class, true))
@@ -44,6 +55,17 @@ final class SwitchmanMethodPostProcessor extends AbstractBeanFactoryAwareAdvisin
   public void setBeanFactory(BeanFactory beanFactory) {
     super.setBeanFactory(beanFactory);
     this.beanFactory = beanFactory;
+    if (!proxy) {
+      SwitchmanAspectSupport.activate(beanFactory);
+    }
+  }
+
+  @Override
+  public void destroy() {
+    BeanFactory bf = beanFactory;
+    if (!proxy && bf != null) {
+      SwitchmanAspectSupport.deactivate(bf);
+    }
   }
 
   @Override
@@ -62,6 +84,9 @@ final class SwitchmanMethodPostProcessor extends AbstractBeanFactoryAwareAdvisin
                 + " @Primary), or none to let switchman create it",
             "Mark one CuratorFramework bean @Primary, or remove the extra ones.");
       }
+    }
+    if (!proxy) {
+      return bean;
     }
     return super.postProcessAfterInitialization(bean, beanName);
   }
