@@ -151,6 +151,22 @@ class SwitchmanAspectJModeTests {
                 + " declared on the method itself: not one inherited from an interface or an"
                 + " overridden method, nor a meta-annotation). switchman never lets a guarded"
                 + " method run unguarded.");
+    // The failed context gave the aspect back: another context may use the AspectJ mode.
+    woven = context(WovenConfig.class, "aspectj");
+    woven().getBean(WovenJobs.class).finalJob();
+    assertThat(woven().getBean(WovenJobs.class).seen).containsExactly("final:aj-final");
+  }
+
+  @Test
+  void secondAspectJContextShouldBeRejected() {
+    assertThatThrownBy(() -> context(WovenConfig.class, "aspectj"))
+        .hasRootCauseMessage(
+            "switchman.mode is aspectj in two running application contexts of one class loader:"
+                + " the woven SwitchmanAspect is one per class loader and can guard the methods"
+                + " of one context only");
+    // The running one keeps the aspect.
+    woven().getBean(WovenJobs.class).finalJob();
+    assertThat(woven().getBean(WovenJobs.class).seen).containsExactly("final:aj-final");
   }
 
   private ConfigurableApplicationContext woven() {
