@@ -141,11 +141,13 @@ class SwitchmanAspectJModeTests {
   @Test
   void unwovenMethodShouldBeRejectedInAspectJMode() {
     woven().close();
+    // holdFinal() or holdInner(), whichever reflection lists first.
     assertThatThrownBy(() -> context(UnwovenConfig.class, "aspectj"))
-        .hasRootCauseMessage(
-            "Invalid switchman annotation on "
-                + AspectJModeHolder.class.getName()
-                + ".holdFinal(): switchman.mode is aspectj but the method was not woven with"
+        .rootCause()
+        .hasMessageStartingWith(
+            "Invalid switchman annotation on " + AspectJModeHolder.class.getName() + ".hold")
+        .hasMessageContaining(
+            "(): switchman.mode is aspectj but the method was not woven with"
                 + " io.switchman.spring.boot.autoconfigure.SwitchmanAspect, so every call would"
                 + " run unguarded (AspectJ matches only a @SwitchmanLock or @SwitchmanLease"
                 + " declared on the method itself: not one inherited from an interface or an"
