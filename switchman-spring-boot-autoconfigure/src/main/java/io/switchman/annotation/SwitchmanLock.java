@@ -31,7 +31,10 @@ import java.lang.annotation.Target;
  * self-invocation, as with {@code @Transactional}), and a call on an object that is not a Spring
  * bean (created with {@code new}). Inside a self-invoked method, {@link
  * io.switchman.core.SwitchmanContext} still gives the grant of the method the guard ran, the
- * caller's.
+ * caller's. With {@code switchman.mode=aspectj} and the AspectJ weaver (see
+ * io.switchman.spring.boot.autoconfigure.SwitchmanAspect) every execution of the annotated method
+ * is guarded, self-invoked, final, private and static ones included, under its own lock; the
+ * annotation must then be declared on the method itself.
  *
  * <p><b>Return types.</b> A call that is skipped returns {@code null}, or {@code Optional.empty()}
  * for an {@code Optional}; methods returning a primitive are rejected at startup.

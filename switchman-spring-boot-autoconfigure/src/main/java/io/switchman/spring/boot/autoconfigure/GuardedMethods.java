@@ -106,8 +106,9 @@ final class GuardedMethods implements BeanClassLoaderAware {
 
   /**
    * Validates every guarded method of bean {@code beanName} of {@code targetClass}, and remembers
-   * them for the startup report ({@link #registered()}). Rejects methods the proxy cannot guard:
-   * private, static and final ones, and any of a final class.
+   * them for the startup report ({@link #registered()}). In proxy mode, rejects methods the proxy
+   * cannot guard (private, static and final ones, and any of a final class); in AspectJ mode,
+   * rejects methods that were not woven (they would run unguarded).
    *
    * @return how many guarded methods it has
    * @throws SwitchmanConfigurationException naming the first invalid method
@@ -122,8 +123,13 @@ final class GuardedMethods implements BeanClassLoaderAware {
             guarded.add(m);
           }
         });
+    boolean aspectj = properties.getMode() == SwitchmanProperties.Mode.ASPECTJ;
     for (Method m : guarded) {
-      checkProxyable(m, userClass);
+      if (aspectj) {
+        checkWoven(m, userClass);
+      } else {
+        checkProxyable(m, userClass);
+      }
     }
     for (Method m : guarded) {
       GuardedMethod resolved = get(m, userClass);
@@ -137,6 +143,41 @@ final class GuardedMethods implements BeanClassLoaderAware {
   /** The guarded methods of every bean validated so far, in creation order. */
   List<Registered> registered() {
     return List.copyOf(registered);
+  }
+
+  /**
+   * Whether AspectJ wove an around advice into {@code method}: the weaver moves the body of an
+   * advised method into a synthetic {@code <name>_aroundBody<n>} method of the same class.
+   */
+  static boolean isWoven(Method method) {
+    String prefix = method.getName() + "_aroundBody";
+    for (Method m : method.getDeclaringClass().getDeclaredMethods()) {
+      if (m.getName().startsWith(prefix)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** In AspectJ mode: rejects a guarded method that was not woven, as it would run unguarded. */
+  private static void checkWoven(Method method, Class<?> userClass) {
+    if (isWoven(method)) {
+      return;
+    }
+    String description = userClass.getName() + "." + method.getName() + "()";
+    throw new SwitchmanConfigurationException(
+        "Invalid switchman annotation on "
+            + description
+            + ": switchman.mode is aspectj but the method was not woven with"
+            + " io.switchman.spring.boot.autoconfigure.SwitchmanAspect, so every call would run"
+            + " unguarded (AspectJ matches only a @SwitchmanLock or @SwitchmanLease declared on"
+            + " the method itself: not one inherited from an interface or an overridden method,"
+            + " nor a meta-annotation). switchman never lets a guarded method run unguarded.",
+        "Weave "
+            + method.getDeclaringClass().getName()
+            + ": start the JVM with -javaagent:aspectjweaver.jar and list the class's package"
+            + " and the aspect in META-INF/aop.xml (see the AspectJ mode section of switchman's"
+            + " Spring Boot guide), annotate the method itself, or set switchman.mode=proxy.");
   }
 
   /**

@@ -33,6 +33,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.ImportRuntimeHints;
@@ -254,8 +255,12 @@ public final class SwitchmanAutoConfiguration {
 
   @Bean
   @Role(BeanDefinition.ROLE_INFRASTRUCTURE)
-  static SwitchmanMethodPostProcessor switchmanMethodPostProcessor() {
-    return new SwitchmanMethodPostProcessor();
+  static SwitchmanMethodPostProcessor switchmanMethodPostProcessor(Environment environment) {
+    SwitchmanProperties.Mode mode =
+        Binder.get(environment)
+            .bind("switchman.mode", SwitchmanProperties.Mode.class)
+            .orElse(SwitchmanProperties.Mode.PROXY);
+    return new SwitchmanMethodPostProcessor(mode);
   }
 
   /** The embedded ZooKeeper server, started before the client. */

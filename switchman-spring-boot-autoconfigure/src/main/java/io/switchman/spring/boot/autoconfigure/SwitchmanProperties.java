@@ -92,6 +92,14 @@ public class SwitchmanProperties {
    */
   private OnStuck onStuck = OnStuck.HALT;
 
+  /**
+   * How guarded methods are intercepted: 'proxy' (Spring's class proxy around each bean: calls
+   * through the bean only; final, private and static methods are rejected at startup) or 'aspectj'
+   * (io.switchman.spring.boot.autoconfigure.SwitchmanAspect woven into the classes by AspectJ: also
+   * self-invoked, final, private and static methods, and objects that are not beans).
+   */
+  private Mode mode = Mode.PROXY;
+
   /** An in-process ZooKeeper server, for local development, demos and single-node installs. */
   private final Embedded embedded = new Embedded();
 
@@ -187,6 +195,14 @@ public class SwitchmanProperties {
 
   public void setOnStuck(OnStuck onStuck) {
     this.onStuck = onStuck;
+  }
+
+  public Mode getMode() {
+    return mode;
+  }
+
+  public void setMode(Mode mode) {
+    this.mode = mode;
   }
 
   public Embedded getEmbedded() {
@@ -389,5 +405,13 @@ public class SwitchmanProperties {
     LOG,
     /** Log an error and halt the JVM, so that the method cannot outlive the grant (the default). */
     HALT
+  }
+
+  /** How guarded methods are intercepted. */
+  public enum Mode {
+    /** Spring's class proxy around each bean that has guarded methods (the default). */
+    PROXY,
+    /** The AspectJ aspect SwitchmanAspect, woven at load time or compile time. */
+    ASPECTJ
   }
 }
