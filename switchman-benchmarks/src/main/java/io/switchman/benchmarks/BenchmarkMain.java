@@ -130,9 +130,17 @@ public final class BenchmarkMain {
           java.util.Collections.reverse(back);
           order.addAll(back);
         }
+        // Each size with the previous protocol and the present one, back to back, the order
+        // alternating, so the before/after comparison is one run, interleaved.
+        boolean previousFirst = true;
         for (int n : order) {
-          leases.add(
-              new LeaseContentionBenchmark(server, n, 4, s.leaseGrants(), s.leaseHoldMs()).run());
+          for (boolean previous : new boolean[] {previousFirst, !previousFirst}) {
+            leases.add(
+                new LeaseContentionBenchmark(
+                        server, n, 4, s.leaseGrants(), s.leaseHoldMs(), previous)
+                    .run());
+          }
+          previousFirst = !previousFirst;
         }
         report.leases = leases;
       }

@@ -314,8 +314,10 @@ final class Report {
     for (LeaseContentionBenchmark.Result r : rs) {
       rows.add(
           List.of(
+              r.previous() ? "previous (issue 6)" : "present",
               Integer.toString(r.waiters()),
               Integer.toString(r.grants()),
+              f("%.2f / %.0f %%", r.meanUnitsHeld(), r.atCapacityShare() * 100),
               f("%.1f", r.grantsPerSecond()),
               Samples.ms1(r.handover().p50()),
               Samples.ms1(r.handover().p99()),
@@ -335,8 +337,10 @@ final class Report {
     }
     md.table(
         List.of(
+            "protocol",
             "waiting sessions",
             "grants measured",
+            "units held: mean / share of the window at capacity",
             "grants/s",
             "hand-over p50 ms",
             "hand-over p99 ms",

@@ -199,18 +199,23 @@ final class LeaseQueue implements LeaseProtocol {
   }
 
   /**
-   * Waits until none of {@code ahead} (the nodes of {@code dir} before ours, by sequence) is left,
-   * watching only the nearest: a deletion seen by its watch costs no request.
+   * Waits until the nearest of {@code ahead} (the nodes of {@code dir} before ours, by sequence) is
+   * gone, watching only it. A node leaves a queue normally once it is the head, after every lower
+   * one left, so the request then takes itself for the head and the listing sent behind the mutex's
+   * create checks it (a node that left from the middle, after a lease wait ran out, sends it back
+   * to waiting). Costs one request per wait.
    */
   private @Nullable Acquisition awaitHead(String dir, List<String> ahead)
       throws KeeperException, InterruptedException {
-    while (!ahead.isEmpty()) {
-      String pred = dir + "/" + ahead.get(ahead.size() - 1);
+    if (ahead.isEmpty()) {
+      return null;
+    }
+    String pred = dir + "/" + ahead.get(ahead.size() - 1);
+    while (true) {
       attempt.takeFired(pred);
       long seen = attempt.signalCount();
       if (!attempt.watchIfExists(pred)) {
-        ahead.remove(ahead.size() - 1);
-        continue;
+        return null;
       }
       while (true) {
         Acquisition busy = awaitSignal(seen, "a place at the head of " + dir);
@@ -219,8 +224,7 @@ final class LeaseQueue implements LeaseProtocol {
         }
         seen = attempt.signalCount();
         if (attempt.sawDeleted(pred)) {
-          ahead.remove(ahead.size() - 1);
-          break;
+          return null;
         }
         if (attempt.takeFired(pred) || !attempt.zk().getState().isAlive()) {
           break; // another event on it, or the session ended: look again
@@ -228,7 +232,6 @@ final class LeaseQueue implements LeaseProtocol {
         // a wake-up for something else (a session event): keep waiting on the same watch
       }
     }
-    return null;
   }
 
   private @Nullable Acquisition takeLease(
@@ -251,16 +254,17 @@ final class LeaseQueue implements LeaseProtocol {
         List<String> mutexAhead = before(taken.listings().get(0), leafOf(mutex));
         List<String> leaseNodes = taken.listings().get(1);
         List<String> queueNow = taken.listings().get(2);
-        if (!mutexAhead.isEmpty()) {
+        while (!mutexAhead.isEmpty()) {
           // Someone else holds the mutex (a switchman 1.16 host, or a node left by a lost reply):
           // wait for it, then list again.
           Acquisition busy = awaitHead(mutexDir, mutexAhead);
           if (busy != null) {
             return busy;
           }
-          List<List<String>> again = attempt.childrenOf(List.of(leasesDir, queue));
-          leaseNodes = again.get(0);
-          queueNow = again.get(1);
+          List<List<String>> again = attempt.childrenOf(List.of(mutexDir, leasesDir, queue));
+          mutexAhead = before(again.get(0), leafOf(mutex));
+          leaseNodes = again.get(1);
+          queueNow = again.get(2);
         }
         if (!queueNow.contains(ownQueueNode)) {
           throw new SwitchmanException(
