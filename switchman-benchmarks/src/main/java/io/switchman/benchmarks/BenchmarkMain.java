@@ -142,6 +142,15 @@ public final class BenchmarkMain {
           }
           previousFirst = !previousFirst;
         }
+        if (!s.smoke()) {
+          // Issue 16's case: two instances with ten 5 ms jobs each, one unit each, capacity 4.
+          for (boolean previous : new boolean[] {true, false, false, true}) {
+            leases.add(
+                new LeaseContentionBenchmark(
+                        server, 20, 4, s.leaseGrants(), s.leaseHoldMs(), previous, new int[] {1})
+                    .run());
+          }
+        }
         report.leases = leases;
       }
       if (s.sections().contains(3)) {
@@ -159,6 +168,10 @@ public final class BenchmarkMain {
       if (s.sections().contains(6)) {
         report.footprint =
             new FootprintBenchmark(server, s.footprintGrants(), s.footprintWaiters()).run();
+      }
+      if (s.sections().contains(8)) {
+        report.idle =
+            new IdleCostBenchmark(server, java.time.Duration.ofSeconds(s.smoke() ? 2 : 60)).run();
       }
       if (s.sections().contains(7)) {
         report.sizing = new WriteThroughputBenchmark(server, s.smoke() ? 0.5 : 5).run();

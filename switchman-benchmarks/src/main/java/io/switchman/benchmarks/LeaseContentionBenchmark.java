@@ -47,6 +47,7 @@ final class LeaseContentionBenchmark {
    */
   record Result(
       boolean previous,
+      String amounts,
       double meanUnitsHeld,
       double atCapacityShare,
       int waiters,
@@ -79,6 +80,7 @@ final class LeaseContentionBenchmark {
   private final int grantsToMeasure;
   private final int holdMs;
   private final boolean previous;
+  private final int[] amounts;
 
   LeaseContentionBenchmark(
       ZooKeeperServerProcess server,
@@ -87,6 +89,19 @@ final class LeaseContentionBenchmark {
       int grantsToMeasure,
       int holdMs,
       boolean previous) {
+    this(server, n, capacity, grantsToMeasure, holdMs, previous, AMOUNTS);
+  }
+
+  /** As above, with the amounts the sessions take in turn (by session index). */
+  LeaseContentionBenchmark(
+      ZooKeeperServerProcess server,
+      int n,
+      int capacity,
+      int grantsToMeasure,
+      int holdMs,
+      boolean previous,
+      int[] amounts) {
+    this.amounts = amounts.clone();
     this.previous = previous;
     this.server = server;
     this.n = n;
@@ -119,7 +134,7 @@ final class LeaseContentionBenchmark {
   }
 
   Result run() throws Exception {
-    String prefix = "/bench-leases-" + n + (previous ? "-previous" : "");
+    String prefix = "/bench-leases-" + n + "-" + amounts.length + (previous ? "-previous" : "");
     Progress.log(
         "leases (%s protocol): %d sessions waiting on capacity %d",
         previous ? "previous" : "present", n, capacity);
@@ -169,14 +184,14 @@ final class LeaseContentionBenchmark {
           GrantRequest request =
               GrantRequest.builder("w" + i)
                   .lock(false)
-                  .lease(RESOURCE, Integer.toString(AMOUNTS[i % AMOUNTS.length]), "" + capacity)
+                  .lease(RESOURCE, Integer.toString(amounts[i % amounts.length]), "" + capacity)
                   .build();
           Thread t =
               new Thread(
                   null,
                   () ->
                       work(
-                          e, request, AMOUNTS[idx2 % AMOUNTS.length], log, grants, errors, started),
+                          e, request, amounts[idx2 % amounts.length], log, grants, errors, started),
                   "lease-waiter-" + i,
                   256 * 1024);
           t.setDaemon(true);
@@ -232,6 +247,7 @@ final class LeaseContentionBenchmark {
         Result r =
             new Result(
                 previous,
+                Arrays.toString(amounts).replace("[", "").replace("]", ""),
                 usage[0],
                 usage[1],
                 n,

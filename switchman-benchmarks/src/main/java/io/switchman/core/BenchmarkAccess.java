@@ -20,4 +20,10 @@ public final class BenchmarkAccess {
       SwitchmanEngine.Builder builder, boolean previous) {
     return builder.previousLeaseProtocol(previous);
   }
+
+  /** The safety monitor ticks with no grant held too (as before issue 16) when {@code always}. */
+  public static SwitchmanEngine.Builder tickWhileIdle(
+      SwitchmanEngine.Builder builder, boolean always) {
+    return builder.tickWhileIdle(always);
+  }
 }

@@ -293,7 +293,8 @@ final class LeaseQueue implements LeaseProtocol {
       long seen = attempt.signalCount();
       attempt.takeFired(leasesDir);
       attempt.firesOnOwnCreate(leasesDir);
-      long sum = sumLeases(l, attempt.children(leasesDir, true));
+      List<String> leaseNodes = attempt.children(leasesDir, true);
+      long sum = sumLeases(l, leaseNodes);
       if (sum <= l.capacity() - l.amount()) {
         if (mutex != null) {
           return createLease(l, mutex, queueNodes, index);
@@ -305,8 +306,23 @@ final class LeaseQueue implements LeaseProtocol {
       if (busy != null) {
         return busy;
       }
-      tryMutex = true; // a lease changed: the mutex's listing reads the leases again
+      // A lease changed. If the release of the largest lease seen would do, the mutex's listing
+      // reads the leases again; if not even that would, watch and list them again first (one
+      // request, where a mutex taken in vain would cost three).
+      tryMutex = sum - largest(leaseNodes) <= l.capacity() - l.amount();
     }
+  }
+
+  /** The largest amount among lease nodes (names checked by {@link #sumLeases} already). */
+  private static long largest(List<String> leaseNodes) {
+    long max = 0;
+    for (String child : leaseNodes) {
+      Layout.LeaseName ln = Layout.LeaseName.parse(child);
+      if (ln != null) {
+        max = Math.max(max, ln.amount());
+      }
+    }
+    return max;
   }
 
   /** The children before {@code own} by sequence number, sorted. */

@@ -54,6 +54,7 @@ public final class SwitchmanEngine implements AutoCloseable {
     List<ACL> acl =
         Collections.unmodifiableList(new ArrayList<>(b.acl)); // ZooKeeper calls contains(null)
     this.monitor = new SafetyMonitor(b.safetyMonitorTick);
+    monitor.tickWhileIdle(b.tickWhileIdle);
     this.session =
         new ZkSession(client, layout, acl, b.operationTimeout, host, monitor.scheduler());
     this.clusterData = new ClusterDataCache(session, layout.prefix());
@@ -77,6 +78,7 @@ public final class SwitchmanEngine implements AutoCloseable {
     private Duration safetyMonitorTick = Duration.ofMillis(50);
     private List<ACL> acl = ZooDefs.Ids.OPEN_ACL_UNSAFE;
     private boolean previousLeaseProtocol;
+    private boolean tickWhileIdle;
 
     private Builder(CuratorFramework client) {
       this.client = Objects.requireNonNull(client, "client");
@@ -125,6 +127,15 @@ public final class SwitchmanEngine implements AutoCloseable {
      */
     Builder previousLeaseProtocol(boolean previous) {
       this.previousLeaseProtocol = previous;
+      return this;
+    }
+
+    /**
+     * For the benchmark's before/after comparison only (package-private, not API): the safety
+     * monitor ticks with no grant held too, as before issue 16.
+     */
+    Builder tickWhileIdle(boolean always) {
+      this.tickWhileIdle = always;
       return this;
     }
 
