@@ -169,6 +169,12 @@ public final class BenchmarkMain {
         report.footprint =
             new FootprintBenchmark(server, s.footprintGrants(), s.footprintWaiters()).run();
       }
+      if (s.sections().contains(9)) {
+        report.status =
+            s.smoke()
+                ? new StatusBenchmark(server, 50, 5, 5, 1, 1).run()
+                : new StatusBenchmark(server, 5000, 200, 500, 1, 5).run();
+      }
       if (s.sections().contains(8)) {
         report.idle =
             new IdleCostBenchmark(server, java.time.Duration.ofSeconds(s.smoke() ? 2 : 60)).run();
