@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * appender delays no stop. {@link #finish} is called on the method's thread when it returned, and
  * clears an interrupt the guard caused.
  */
-final class GuardedRun {
+final class GuardedRun implements StoppableRun {
 
   private static final Logger log = LoggerFactory.getLogger(SwitchmanGuard.class);
 
@@ -85,7 +85,8 @@ final class GuardedRun {
    * Interrupts the method, once, timing on-stuck from now; at maxDuration and on shutdown. On
    * shutdown the guard's close applies on-stuck itself, after its wait.
    */
-  void stop(StopReason reason) {
+  @Override
+  public void stop(StopReason reason) {
     stop(reason, System.nanoTime());
   }
 
@@ -131,7 +132,8 @@ final class GuardedRun {
   }
 
   /** Whether the method has not returned yet. */
-  synchronized boolean isRunning() {
+  @Override
+  public synchronized boolean isRunning() {
     return !done;
   }
 
@@ -141,7 +143,8 @@ final class GuardedRun {
    * method, its thread, the reason, the lock, then the thread's stack) and the halter; with {@code
    * log}, the ERROR line only.
    */
-  void checkStuck() {
+  @Override
+  public void checkStuck() {
     StopReason reason;
     long stoppedFor;
     synchronized (this) {

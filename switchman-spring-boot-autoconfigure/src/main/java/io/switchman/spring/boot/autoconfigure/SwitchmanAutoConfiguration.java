@@ -32,6 +32,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandi
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.ImportRuntimeHints;
 import org.springframework.context.annotation.Role;
 import org.springframework.core.env.Environment;
 
@@ -44,6 +45,7 @@ import org.springframework.core.env.Environment;
 @ConditionalOnClass({SwitchmanEngine.class, CuratorFramework.class})
 @ConditionalOnBooleanProperty(name = "switchman.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(SwitchmanProperties.class)
+@ImportRuntimeHints(SwitchmanRuntimeHints.class)
 public final class SwitchmanAutoConfiguration {
 
   private static final Logger log = LoggerFactory.getLogger(SwitchmanAutoConfiguration.class);
@@ -170,6 +172,14 @@ public final class SwitchmanAutoConfiguration {
     } catch (Exception e) {
       throw new IllegalStateException("Cannot abandon the ZooKeeper session: " + e, e);
     }
+  }
+
+  @Bean
+  @ConditionalOnBean(SwitchmanEngine.class)
+  @ConditionalOnMissingBean
+  SwitchmanTemplate switchmanTemplate(
+      ObjectProvider<SwitchmanGuard> guard, GuardedMethods methods, HostFacts host) {
+    return new SwitchmanTemplate(guard::getObject, methods, host);
   }
 
   @Bean

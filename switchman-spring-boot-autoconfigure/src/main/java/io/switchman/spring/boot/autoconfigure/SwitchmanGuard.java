@@ -69,7 +69,7 @@ final class SwitchmanGuard implements AutoCloseable {
   private final Runnable abandonSession;
   private final ScheduledThreadPoolExecutor timer;
   private final ExecutorService listenerThread;
-  private final Set<GuardedRun> running = ConcurrentHashMap.newKeySet();
+  private final Set<StoppableRun> running = ConcurrentHashMap.newKeySet();
 
   /** Grants kept for holdAtLeast, each with what to run once it is released. */
   private final Map<Grant, Runnable> keptForHoldAtLeast = new ConcurrentHashMap<>();
@@ -117,32 +117,63 @@ final class SwitchmanGuard implements AutoCloseable {
             ? AopUtils.getTargetClass(target)
             : invocation.getMethod().getDeclaringClass();
     GuardedMethod method = methods.get(invocation.getMethod(), targetClass);
-    String name = method.request().name();
+    switch (method.kind()) {
+      case MONO, FLUX:
+        return ReactiveGuard.guard(this, method, invocation);
+      case FUTURE:
+        return FutureGuard.guard(this, method, invocation);
+      default:
+        break;
+    }
     long start = System.nanoTime();
+    Grant grant = acquire(method, start);
+    if (grant == null) {
+      return method.skipValue();
+    }
+    return run(invocation::proceed, method, grant, start);
+  }
+
+  /**
+   * Acquires the grant of {@code method}, blocking; null when the call is skipped (logged and told
+   * to the listeners).
+   */
+  @Nullable Grant acquire(GuardedMethod method, long start) {
+    String name = method.request().name();
     if (closed) {
-      return skip(method, Outcome.ERROR, start, "the application is shutting down");
+      skip(method, Outcome.ERROR, start, "the application is shutting down");
+      return null;
     }
     Acquisition acquisition;
     try {
       acquisition = engine.acquire(method.request());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return skip(method, Outcome.ERROR, start, "interrupted while waiting for the grant");
+      skip(method, Outcome.ERROR, start, "interrupted while waiting for the grant");
+      return null;
     } catch (SwitchmanException e) {
-      return skip(method, Outcome.ERROR, start, e.getMessage());
+      skip(method, Outcome.ERROR, start, e.getMessage());
+      return null;
     } catch (RuntimeException e) {
       log.warn("Skipped {}: acquiring '{}' failed", method.description(), name, e);
-      return skip(method, Outcome.ERROR, start, e.toString());
+      skip(method, Outcome.ERROR, start, e.toString());
+      return null;
     }
     Grant grant = acquisition.grant();
     if (grant == null) {
-      return skip(method, acquisition.outcome(), start, acquisition.detail());
+      skip(method, acquisition.outcome(), start, acquisition.detail());
+      return null;
     }
-    return run(invocation, method, grant, start);
+    return grant;
   }
 
-  private @Nullable Object run(
-      MethodInvocation invocation, GuardedMethod method, Grant grant, long start) throws Throwable {
+  /** The body of a guarded call: the method itself, or a {@link SwitchmanTemplate} callback. */
+  @FunctionalInterface
+  interface Body {
+    @Nullable Object proceed() throws Throwable;
+  }
+
+  /** Runs {@code body} on this thread under {@code grant}, interrupted on loss; then releases. */
+  @Nullable Object run(Body body, GuardedMethod method, Grant grant, long start) throws Throwable {
     String name = method.request().name();
     long grantedAt = System.nanoTime();
     Duration waited = Duration.ofNanos(grantedAt - start);
@@ -152,8 +183,7 @@ final class SwitchmanGuard implements AutoCloseable {
         name,
         grant.fencingToken(),
         waited.toMillis());
-    List<SwitchmanRunListener.Run> handles = new ArrayList<>(listeners.size());
-    notifyListeners(l -> handles.add(l.started(name, grant, waited)));
+    List<SwitchmanRunListener.Run> handles = started(name, grant, waited, false);
     GuardedRun run = new GuardedRun(this, method, grant, Thread.currentThread(), grantedAt);
     running.add(run);
     grant.onLoss(reason -> run.lost(StopReason.of(reason)));
@@ -175,25 +205,57 @@ final class SwitchmanGuard implements AutoCloseable {
             lost.get());
         return method.skipValue();
       }
-      return invocation.proceed();
+      return body.proceed();
     } catch (Throwable t) {
       error = t;
       throw t;
     } finally {
       run.finish();
       running.remove(run);
-      Duration ran = Duration.ofNanos(System.nanoTime() - runStart);
-      Throwable thrown = error;
-      for (SwitchmanRunListener.Run h : handles) {
-        safely(() -> h.finished(ran, thrown));
-      }
-      release(method, grant, runStart, () -> released(run, handles));
+      finished(handles, Duration.ofNanos(System.nanoTime() - runStart), error);
+      release(method, grant, runStart, () -> released(handles, run.held()));
     }
   }
 
-  /** Tells the listeners how long the grant of {@code run} was held, once it is released. */
-  private static void released(GuardedRun run, List<SwitchmanRunListener.Run> handles) {
-    Duration held = run.held();
+  /**
+   * Tells the listeners a run started; {@code detached} when it goes on on other threads (a
+   * Publisher, a future).
+   */
+  List<SwitchmanRunListener.Run> started(
+      String name, Grant grant, Duration waited, boolean detached) {
+    List<SwitchmanRunListener.Run> handles = new ArrayList<>(listeners.size());
+    notifyListeners(
+        l ->
+            handles.add(
+                detached
+                    ? l.startedDetached(name, grant, waited)
+                    : l.started(name, grant, waited)));
+    return handles;
+  }
+
+  /** Tells the listeners a run ended. */
+  static void finished(
+      List<SwitchmanRunListener.Run> handles, Duration ran, @Nullable Throwable error) {
+    for (SwitchmanRunListener.Run h : handles) {
+      safely(() -> h.finished(ran, error));
+    }
+  }
+
+  /** Tracks a run that is not on a thread of its own, to stop it on close. */
+  boolean track(StoppableRun run) {
+    if (closed) {
+      return false;
+    }
+    running.add(run);
+    return true;
+  }
+
+  void untrack(StoppableRun run) {
+    running.remove(run);
+  }
+
+  /** Tells the listeners how long the grant was held, once it is released. */
+  static void released(List<SwitchmanRunListener.Run> handles, Duration held) {
     for (SwitchmanRunListener.Run h : handles) {
       safely(() -> h.released(held));
     }
@@ -203,7 +265,7 @@ final class SwitchmanGuard implements AutoCloseable {
    * Releases now, or holdAtLeast after the method started ({@code runStart}); then runs {@code
    * released}.
    */
-  private void release(GuardedMethod method, Grant grant, long runStart, Runnable released) {
+  void release(GuardedMethod method, Grant grant, long runStart, Runnable released) {
     long keepNanos = runStart + method.holdAtLeast().toNanos() - System.nanoTime();
     if (keepNanos > 0 && grant.isHeld() && !closed) {
       keptForHoldAtLeast.put(grant, released);
@@ -238,8 +300,7 @@ final class SwitchmanGuard implements AutoCloseable {
     released.run();
   }
 
-  private @Nullable Object skip(
-      GuardedMethod method, Outcome reason, long start, @Nullable String detail) {
+  private void skip(GuardedMethod method, Outcome reason, long start, @Nullable String detail) {
     String why = detail == null ? reason.tag() : detail;
     if (reason == Outcome.ERROR) {
       log.warn("Skipped {}: {}", method.description(), why);
@@ -248,7 +309,6 @@ final class SwitchmanGuard implements AutoCloseable {
     }
     Duration waited = Duration.ofNanos(System.nanoTime() - start);
     notifyListeners(l -> l.skipped(method.request().name(), reason, waited, why));
-    return method.skipValue();
   }
 
   /**
@@ -296,7 +356,7 @@ final class SwitchmanGuard implements AutoCloseable {
       return;
     }
     closed = true;
-    for (GuardedRun run : running) {
+    for (StoppableRun run : running) {
       run.stop(StopReason.SHUTDOWN);
     }
     long deadline = System.nanoTime() + stopTimeout.toNanos();
@@ -308,13 +368,13 @@ final class SwitchmanGuard implements AutoCloseable {
         break;
       }
     }
-    List<GuardedRun> stuck = new ArrayList<>();
-    for (GuardedRun run : running) {
+    List<StoppableRun> stuck = new ArrayList<>();
+    for (StoppableRun run : running) {
       if (run.isRunning()) {
         stuck.add(run);
       }
     }
-    for (GuardedRun run : stuck) {
+    for (StoppableRun run : stuck) {
       run.checkStuck(); // halts with on-stuck=halt
     }
     if (!stuck.isEmpty()) {
