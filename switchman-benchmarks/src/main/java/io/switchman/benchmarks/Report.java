@@ -91,7 +91,8 @@ final class Report {
             + " kept):");
     md.code(COMMAND);
     md.para(
-        "Options: `--sections 1,2,3,4,5,6,7` (7 is the sizing measurement), `--waiters"
+        "Options: `--sections 1,2,3,4,5,6,7,8,9` (7 is the sizing measurement, 8 the idle cost, 9 the"
+            + " status read at fleet scale), `--waiters"
             + " 10,100,1000`, `--cli switchman-cli/target/switchman`, `--out FILE`, `--no-write`,"
             + " `--smoke` (a few iterations; what CI runs, as the test `BenchmarkSmokeTest`)."
             + " The full run takes about ten minutes on two cores.");

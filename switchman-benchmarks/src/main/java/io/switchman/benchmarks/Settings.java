@@ -27,7 +27,7 @@ import java.util.TreeSet;
  * @param faultSessionMs the session timeout asked for in sections 3 and 4
  * @param cliRuns section 5: runs of the CLI and of flock
  * @param cliLauncher section 5: the CLI launcher
- * @param sections the sections to run (1 to 6, 7 for sizing)
+ * @param sections the sections to run (1 to 6, 7 for sizing, 8 idle cost, 9 status at scale)
  * @param out where to write the report, or null for standard output only
  */
 record Settings(

@@ -22,13 +22,13 @@ import org.jspecify.annotations.Nullable;
  * fleets stay correct), woken by watches instead of polling and at the fewest requests:
  *
  * <ol>
- *   <li>Join the queue of every resource in one {@code multi()}: every queue then orders all
- *       contenders alike, which makes requests for several resources deadlock-free.
- *   <li>One {@code multiRead} of every queue and every lease directory: skip if a request of the
- *       same name is queued before ours, fail on a capacity disagreement, and note the nodes before
- *       ours. Nodes with a lower sequence number can only leave a queue, never join it (sequence
- *       numbers grow), so waiting for the head needs no second listing: watch the nearest lower
- *       node; once it is deleted, the next lower one, if any is left.
+ *   <li>Before joining, one {@code multiRead} of every queue and lease directory: skip if a request
+ *       of the same name is queued, fail on a capacity disagreement. After joining, one listing of
+ *       the queues: the nodes before ours. Nodes with a lower sequence number can only leave a
+ *       queue, never join it (sequence numbers grow), and leave it normally only as its head, so
+ *       waiting for the head is one watch on the nearest lower node, without listing again. The
+ *       queues are joined in one {@code multi()}: every queue then orders all contenders alike,
+ *       which makes requests for several resources deadlock-free.
  *   <li>For each resource in turn, at the head of its queue: list the lease nodes with a child
  *       watch and wait until the amount fits; then take switchman's semaphore mutex and, in the
  *       same round trip, list the mutex, the leases and the queue again (one {@code multiRead} sent
@@ -92,37 +92,40 @@ final class LeaseQueue implements LeaseProtocol {
       dirs.add(queue);
       dirs.add(layout.leases(l.resource()));
     }
-    List<String> queueNodes = join(joins);
-    // One listing of every queue and lease directory: the name check, the capacity check and the
-    // nodes ahead of ours.
+    // Before joining, one listing of every queue and lease directory (switchman step 2): a node of
+    // the same name already queued means skip; lease nodes disagreeing on the capacity fail fast.
     List<List<String>> listings = attempt.childrenOf(dirs);
+    List<Boolean> fitsNow = new ArrayList<>();
+    for (int i = 0; i < leases.size(); i++) {
+      Resolved l = leases.get(i);
+      String queue = layout.queue(l.resource());
+      for (String child : listings.get(2 * i)) {
+        // A request of this engine (the same JVM) queued under the same name is not "another run
+        // already queued": concurrent calls of one method in one application all queue, as they
+        // did when the check raced with their joins.
+        if (name.equals(Layout.queuedName(child)) && !session.isOwnNode(queue + "/" + child)) {
+          return Acquisition.skipped(
+              Outcome.BUSY, "'" + name + "' is already queued for resource " + l.resource());
+        }
+      }
+      fitsNow.add(sumLeases(l, listings.get(2 * i + 1)) <= l.capacity() - l.amount());
+    }
+    List<String> queueNodes = join(joins);
+    // After joining, one listing of the queues: the nodes ahead of ours.
+    List<String> queues = new ArrayList<>();
+    for (Resolved l : leases) {
+      queues.add(layout.queue(l.resource()));
+    }
+    List<List<String>> after =
+        queues.size() == 1
+            ? List.of(attempt.children(queues.get(0), false))
+            : attempt.childrenOf(queues);
     List<List<String>> ahead = new ArrayList<>();
     List<Boolean> atJoin = new ArrayList<>();
     for (int i = 0; i < leases.size(); i++) {
-      Resolved l = leases.get(i);
-      String own = leafOf(queueNodes.get(i));
-      long ownSeq = Layout.sequenceOf(own);
-      List<String> before = new ArrayList<>();
-      for (String child : listings.get(2 * i)) {
-        if (!child.equals(own) && Layout.sequenceOf(child) < ownSeq) {
-          if (name.equals(Layout.queuedName(child))) {
-            leave(queueNodes);
-            return Acquisition.skipped(
-                Outcome.BUSY, "'" + name + "' is already queued for resource " + l.resource());
-          }
-          before.add(child);
-        }
-      }
-      // Fail fast on a capacity disagreement instead of only when reaching the head.
-      long sum;
-      try {
-        sum = sumLeases(l, listings.get(2 * i + 1));
-      } catch (SwitchmanException e) {
-        leave(queueNodes);
-        throw e;
-      }
-      atJoin.add(before.isEmpty() && sum <= l.capacity() - l.amount());
-      ahead.add(Layout.sorted(before));
+      List<String> before = before(after.get(i), leafOf(queueNodes.get(i)));
+      atJoin.add(before.isEmpty() && fitsNow.get(i));
+      ahead.add(before);
     }
     for (int i = 0; i < leases.size(); i++) {
       Resolved l = leases.get(i);
@@ -182,16 +185,6 @@ final class LeaseQueue implements LeaseProtocol {
       tickets.forEach(session::createEnded); // after created(): the sweep then knows the nodes
     }
     return queueNodes;
-  }
-
-  /**
-   * Leaves the queues at once, awaited, when the request ends right after joining (already queued,
-   * capacity disagreement): when it returns, no queue node of the request is left.
-   */
-  private void leave(List<String> queueNodes) throws KeeperException, InterruptedException {
-    for (String q : queueNodes) {
-      attempt.delete(q);
-    }
   }
 
   private static String leafOf(String path) {
