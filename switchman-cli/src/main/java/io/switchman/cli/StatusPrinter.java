@@ -13,6 +13,7 @@ import io.switchman.core.ClusterStatus;
 import io.switchman.core.ClusterStatus.LeaseInfo;
 import io.switchman.core.ClusterStatus.LockInfo;
 import io.switchman.core.ClusterStatus.QueueEntry;
+import io.switchman.core.Pause;
 import java.io.PrintStream;
 import java.util.List;
 import java.util.Map;
@@ -46,6 +47,19 @@ final class StatusPrinter {
     }
     sb.append('\n');
     for (LockInfo l : s.locks()) {
+      Pause p = l.pause();
+      if (p != null) {
+        sb.append("  ")
+            .append(l.name())
+            .append("  PAUSED by ")
+            .append(p.who())
+            .append("  since ")
+            .append(p.since())
+            .append("  reason ")
+            .append(p.reason().isEmpty() ? "(none given)" : p.reason())
+            .append('\n');
+        continue;
+      }
       sb.append("  ")
           .append(l.name())
           .append("  holder ")
@@ -136,6 +150,21 @@ final class StatusPrinter {
           .put("fencingToken", l.fencingToken())
           .put("since", l.since().toString())
           .put("sessionId", "0x" + Long.toHexString(l.sessionId()));
+      Pause p = l.pause();
+      ObjectNode lock = (ObjectNode) locks.get(locks.size() - 1);
+      lock.put("paused", p != null);
+      if (p == null) {
+        lock.putNull("pause");
+      } else {
+        ObjectNode pn = lock.putObject("pause");
+        pn.put("host", p.host()).put("since", p.since().toString()).put("reason", p.reason());
+        if (p.operator() == null) {
+          pn.putNull("operator");
+        } else {
+          pn.put("operator", p.operator());
+        }
+        pn.put("who", p.who());
+      }
     }
     queuesJson(root.putObject("waiters"), s.waiters());
     queuesJson(root.putObject("queues"), s.queues());

@@ -20,6 +20,8 @@ import org.jspecify.annotations.Nullable;
  * P/semaphores/&lt;res&gt;/lock/acquire-&lt;seq&gt;      ephemeral sequential (the semaphore mutex)
  * P/semaphores/&lt;res&gt;/leases/&lt;n&gt;_&lt;total&gt;_&lt;seq&gt; ephemeral sequential, "&lt;fqdn&gt; &lt;pid&gt;"
  * P/waiters/&lt;name&gt;/waiter-&lt;seq&gt;           ephemeral sequential (extension: lock waiters)
+ * P/waiters/&lt;name&gt;/pause-&lt;seq&gt;            ephemeral sequential (extension: a pause waiting)
+ * P/locks/&lt;name&gt;                            persistent (extension: an operator's pause, see Pause)
  * </pre>
  */
 final class Layout {

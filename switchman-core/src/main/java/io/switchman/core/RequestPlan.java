@@ -118,6 +118,20 @@ public final class RequestPlan {
   }
 
   /**
+   * Checks the request against {@code data} as {@link SwitchmanEngine#acquire} does at every call:
+   * every lease's capacity is known, its amount fits it, and its resource is listed in the {@code
+   * resources}. Adapters run it at start-up so that a mistake is reported once, with the fix.
+   *
+   * @param prefix the prefix znode, for messages
+   * @throws SwitchmanException of kind {@code CAPACITY_UNKNOWN}, {@code AMOUNT_ABOVE_CAPACITY} or
+   *     {@code UNKNOWN_RESOURCE}, naming the resource (as requested and expanded)
+   */
+  public void checkAgainst(ClusterData data, String prefix) {
+    Objects.requireNonNull(data, "data");
+    resolve(data, prefix);
+  }
+
+  /**
    * The leases with their capacities, ordered as the {@code resources} of the cluster data list
    * them (every host takes them in that order).
    *
@@ -150,7 +164,11 @@ public final class RequestPlan {
         capacity = capacity(l.expanded(), l.amount(), expression, host);
       }
       if (!known.contains(l.expanded())) {
-        unknown.add(l.expanded());
+        // both names when they differ: the user wrote FQDN_cpu, the data must list it
+        unknown.add(
+            l.resource().equals(l.expanded())
+                ? l.expanded()
+                : l.resource() + " (expanded: " + l.expanded() + ")");
       }
       out.add(new Resolved(l.expanded(), l.amount(), capacity));
     }

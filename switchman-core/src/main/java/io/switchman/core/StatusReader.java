@@ -68,13 +68,15 @@ final class StatusReader {
     for (String name : lockNames) {
       Node n = nodes.get(layout.lock(name));
       if (n != null) {
+        Instant since = Instant.ofEpochMilli(n.stat().getCtime());
         locks.add(
             new ClusterStatus.LockInfo(
                 name,
                 n.data(),
-                Instant.ofEpochMilli(n.stat().getCtime()),
+                since,
                 n.stat().getCzxid(),
-                n.stat().getEphemeralOwner()));
+                n.stat().getEphemeralOwner(),
+                n.stat().getEphemeralOwner() == 0 ? Pause.parse(n.data(), since) : null));
       }
     }
     Map<String, List<ClusterStatus.QueueEntry>> queues = new LinkedHashMap<>();

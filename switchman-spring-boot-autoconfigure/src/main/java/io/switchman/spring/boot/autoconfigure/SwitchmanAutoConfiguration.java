@@ -51,7 +51,8 @@ public final class SwitchmanAutoConfiguration {
   private static final Logger log = LoggerFactory.getLogger(SwitchmanAutoConfiguration.class);
 
   private static final String PROPERTY_ACTION =
-      "Fix the switchman.* property named above (see docs/spring-boot.md, section Properties).";
+      "Fix the switchman.* property named above: each is described in the configuration metadata"
+          + " (your IDE shows it) and in the Properties section of switchman's Spring Boot guide.";
 
   @Bean
   @ConditionalOnMissingBean
@@ -71,7 +72,7 @@ public final class SwitchmanAutoConfiguration {
             .sessionTimeout(
                 Duration.ofMillis(millis("session-timeout", properties.getSessionTimeout())))
             .connectionTimeout(
-                Duration.ofMillis(millis("connection-timeout", properties.getConnectionTimeout())))
+                Duration.ofMillis(millis("connection-timeout", connectionTimeout(properties))))
             .retryPolicy(
                 new ExponentialBackoffRetry(
                     millis("retry.base-sleep", retry.getBaseSleep()),
@@ -117,7 +118,7 @@ public final class SwitchmanAutoConfiguration {
         .prefix(properties.getPrefix())
         .host(host)
         .stopBudget(stopBudget(properties).budget())
-        .operationTimeout(positive("connection-timeout", properties.getConnectionTimeout()))
+        .operationTimeout(positive("connection-timeout", connectionTimeout(properties)))
         .acl(acl)
         .build();
   }
@@ -133,6 +134,16 @@ public final class SwitchmanAutoConfiguration {
   GuardedMethods switchmanGuardedMethods(
       Environment environment, SwitchmanProperties properties, HostFacts host) {
     return new GuardedMethods(environment, properties, host);
+  }
+
+  @Bean
+  @Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+  SwitchmanStartupReport switchmanStartupReport(
+      GuardedMethods methods,
+      Environment environment,
+      ListableBeanFactory beanFactory,
+      SwitchmanProperties properties) {
+    return new SwitchmanStartupReport(methods, environment, beanFactory, properties);
   }
 
   @Bean(destroyMethod = "close")
@@ -189,9 +200,10 @@ public final class SwitchmanAutoConfiguration {
       CuratorFramework client,
       GuardedMethods methods,
       SwitchmanProperties properties,
-      ListableBeanFactory beanFactory) {
+      ListableBeanFactory beanFactory,
+      HostFacts host) {
     boolean ownClient = beanFactory.containsBean("switchmanCuratorFramework");
-    return new SwitchmanStartupChecks(engine, client, methods, properties, ownClient);
+    return new SwitchmanStartupChecks(engine, client, methods, properties, ownClient, host);
   }
 
   @Bean
@@ -211,6 +223,24 @@ public final class SwitchmanAutoConfiguration {
       return SwitchmanEmbeddedZooKeeper.start(
           properties.getEmbedded().getPort(), properties.getEmbedded().getDataDir());
     }
+  }
+
+  /** The longest default connection timeout. */
+  static final Duration MAX_DEFAULT_CONNECTION_TIMEOUT = Duration.ofSeconds(15);
+
+  /**
+   * {@code switchman.connection-timeout}, by default the session timeout, at most 15 s: Curator
+   * warns at every start when the connection timeout is above the session timeout.
+   */
+  static Duration connectionTimeout(SwitchmanProperties properties) {
+    Duration set = properties.getConnectionTimeout();
+    if (set != null) {
+      return set;
+    }
+    Duration session = properties.getSessionTimeout();
+    return session.compareTo(MAX_DEFAULT_CONNECTION_TIMEOUT) < 0 && !session.isNegative()
+        ? session
+        : MAX_DEFAULT_CONNECTION_TIMEOUT;
   }
 
   /**

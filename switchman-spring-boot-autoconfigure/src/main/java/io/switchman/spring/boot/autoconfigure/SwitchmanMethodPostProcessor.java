@@ -50,7 +50,7 @@ final class SwitchmanMethodPostProcessor extends AbstractBeanFactoryAwareAdvisin
   public Object postProcessAfterInitialization(Object bean, String beanName) {
     if (isEligible(bean, beanName)) {
       BeanFactory bf = requireBeanFactory();
-      bf.getBean(GuardedMethods.class).validate(AopUtils.getTargetClass(bean));
+      bf.getBean(GuardedMethods.class).validate(beanName, AopUtils.getTargetClass(bean));
       // Only whether the guard is defined: creating it here would create the engine and the
       // ZooKeeper client in the middle of creating the first guarded bean.
       if (!isGuardDefined(bf)) {

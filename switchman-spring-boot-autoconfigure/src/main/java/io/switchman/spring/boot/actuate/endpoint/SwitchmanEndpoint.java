@@ -10,6 +10,7 @@ import io.switchman.core.ClusterStatus.GrantInfo;
 import io.switchman.core.ClusterStatus.LeaseInfo;
 import io.switchman.core.ClusterStatus.LockInfo;
 import io.switchman.core.ClusterStatus.QueueEntry;
+import io.switchman.core.LossReason;
 import io.switchman.core.SwitchmanEngine;
 import io.switchman.core.SwitchmanException;
 import java.nio.charset.StandardCharsets;
@@ -49,7 +50,7 @@ public final class SwitchmanEndpoint {
             true,
             session,
             engine.negotiatedSessionTimeoutMs(),
-            s.ownGrants(),
+            s.ownGrants().stream().map(g -> GrantDescriptor.of(g, session)).toList(),
             s.locks().stream().map(LockDescriptor::of).toList(),
             s.queues(),
             s.leases(),
@@ -67,7 +68,8 @@ public final class SwitchmanEndpoint {
   }
 
   private SwitchmanDescriptor offline(@Nullable String session, @Nullable String error) {
-    List<GrantInfo> own = engine.grants().stream().map(GrantInfo::of).toList();
+    List<GrantDescriptor> own =
+        engine.grants().stream().map(g -> GrantDescriptor.of(GrantInfo.of(g), session)).toList();
     return new SwitchmanDescriptor(
         engine.host().fqdn(),
         engine.prefix(),
@@ -122,13 +124,55 @@ public final class SwitchmanEndpoint {
       boolean connected,
       @Nullable String sessionId,
       int sessionTimeoutMs,
-      List<GrantInfo> grants,
+      List<GrantDescriptor> grants,
       List<LockDescriptor> locks,
       Map<String, List<QueueEntry>> queues,
       Map<String, List<LeaseInfo>> leases,
       Map<String, List<QueueEntry>> waiters,
       @Nullable Object clusterData,
       @Nullable String error) {}
+
+  /**
+   * One of this instance's grants.
+   *
+   * @param name the request's name (the lock name)
+   * @param lock whether it includes the lock
+   * @param fencingToken its fencing token
+   * @param leases its leases as {@code resource=amount/capacity}
+   * @param since when it was acquired
+   * @param state {@code held}, {@code releasing} (its method returned and its nodes are being
+   *     deleted) or {@code lost} (see lossReason)
+   * @param held whether it is still held
+   * @param lossReason why it was lost, or null when it is held or being released
+   * @param sessionId the session holding it, in hex ({@code 0x...}) as everywhere in the endpoint;
+   *     null when not connected
+   */
+  public record GrantDescriptor(
+      String name,
+      boolean lock,
+      long fencingToken,
+      List<String> leases,
+      Instant since,
+      String state,
+      boolean held,
+      @Nullable LossReason lossReason,
+      @Nullable String sessionId) {
+
+    /** The description of {@code g}, held by session {@code sessionId} (hex). */
+    public static GrantDescriptor of(GrantInfo g, @Nullable String sessionId) {
+      String state = g.held() ? "held" : g.lossReason() != null ? "lost" : "releasing";
+      return new GrantDescriptor(
+          g.name(),
+          g.lock(),
+          g.fencingToken(),
+          g.leases(),
+          g.since(),
+          state,
+          g.held(),
+          g.lossReason(),
+          sessionId);
+    }
+  }
 
   /**
    * A lock under the prefix.
