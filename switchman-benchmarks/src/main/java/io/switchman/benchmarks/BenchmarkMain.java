@@ -130,9 +130,26 @@ public final class BenchmarkMain {
           java.util.Collections.reverse(back);
           order.addAll(back);
         }
+        // Each size with the previous protocol and the present one, back to back, the order
+        // alternating, so the before/after comparison is one run, interleaved.
+        boolean previousFirst = true;
         for (int n : order) {
-          leases.add(
-              new LeaseContentionBenchmark(server, n, 4, s.leaseGrants(), s.leaseHoldMs()).run());
+          for (boolean previous : new boolean[] {previousFirst, !previousFirst}) {
+            leases.add(
+                new LeaseContentionBenchmark(
+                        server, n, 4, s.leaseGrants(), s.leaseHoldMs(), previous)
+                    .run());
+          }
+          previousFirst = !previousFirst;
+        }
+        if (!s.smoke()) {
+          // Issue 16's case: two instances with ten 5 ms jobs each, one unit each, capacity 4.
+          for (boolean previous : new boolean[] {true, false, false, true}) {
+            leases.add(
+                new LeaseContentionBenchmark(
+                        server, 20, 4, s.leaseGrants(), s.leaseHoldMs(), previous, new int[] {1})
+                    .run());
+          }
         }
         report.leases = leases;
       }
@@ -151,6 +168,16 @@ public final class BenchmarkMain {
       if (s.sections().contains(6)) {
         report.footprint =
             new FootprintBenchmark(server, s.footprintGrants(), s.footprintWaiters()).run();
+      }
+      if (s.sections().contains(9)) {
+        report.status =
+            s.smoke()
+                ? new StatusBenchmark(server, 50, 5, 5, 1, 1).run()
+                : new StatusBenchmark(server, 5000, 200, 500, 1, 5).run();
+      }
+      if (s.sections().contains(8)) {
+        report.idle =
+            new IdleCostBenchmark(server, java.time.Duration.ofSeconds(s.smoke() ? 2 : 60)).run();
       }
       if (s.sections().contains(7)) {
         report.sizing = new WriteThroughputBenchmark(server, s.smoke() ? 0.5 : 5).run();

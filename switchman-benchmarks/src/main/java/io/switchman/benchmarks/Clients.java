@@ -44,12 +44,21 @@ final class Clients {
    * budget is 2 s, or S/4 for a shorter negotiated session timeout S.
    */
   static SwitchmanEngine engine(CuratorFramework client, String prefix) {
+    return engine(client, prefix, false);
+  }
+
+  /**
+   * As {@link #engine(CuratorFramework, String)}; {@code previous}: the previous lease protocol.
+   */
+  static SwitchmanEngine engine(CuratorFramework client, String prefix, boolean previous) {
     int s = client.getZookeeperClient().getLastNegotiatedSessionTimeoutMs();
     long budget = s > 0 ? Math.min(2000, s / 4) : 2000;
-    return SwitchmanEngine.builder(client)
-        .prefix(prefix)
-        .host(new HostFacts("bench-host", 2, 4096))
-        .stopBudget(Duration.ofMillis(budget))
+    return io.switchman.core.BenchmarkAccess.previousLeaseProtocol(
+            SwitchmanEngine.builder(client)
+                .prefix(prefix)
+                .host(new HostFacts("bench-host", 2, 4096))
+                .stopBudget(Duration.ofMillis(budget)),
+            previous)
         .build();
   }
 

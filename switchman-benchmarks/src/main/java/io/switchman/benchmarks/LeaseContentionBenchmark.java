@@ -46,6 +46,10 @@ final class LeaseContentionBenchmark {
    * @param operations requests per grant, by name (pings left out)
    */
   record Result(
+      boolean previous,
+      String amounts,
+      double meanUnitsHeld,
+      double atCapacityShare,
       int waiters,
       int capacity,
       int grants,
@@ -75,9 +79,30 @@ final class LeaseContentionBenchmark {
   private final int capacity;
   private final int grantsToMeasure;
   private final int holdMs;
+  private final boolean previous;
+  private final int[] amounts;
 
   LeaseContentionBenchmark(
-      ZooKeeperServerProcess server, int n, int capacity, int grantsToMeasure, int holdMs) {
+      ZooKeeperServerProcess server,
+      int n,
+      int capacity,
+      int grantsToMeasure,
+      int holdMs,
+      boolean previous) {
+    this(server, n, capacity, grantsToMeasure, holdMs, previous, AMOUNTS);
+  }
+
+  /** As above, with the amounts the sessions take in turn (by session index). */
+  LeaseContentionBenchmark(
+      ZooKeeperServerProcess server,
+      int n,
+      int capacity,
+      int grantsToMeasure,
+      int holdMs,
+      boolean previous,
+      int[] amounts) {
+    this.amounts = amounts.clone();
+    this.previous = previous;
     this.server = server;
     this.n = n;
     this.capacity = capacity;
@@ -89,25 +114,30 @@ final class LeaseContentionBenchmark {
   private static final class EventLog {
     private final long[] times;
     private final boolean[] grant;
+    private final int[] units;
     private final AtomicInteger next = new AtomicInteger();
 
     EventLog(int capacity) {
       times = new long[capacity];
       grant = new boolean[capacity];
+      units = new int[capacity];
     }
 
-    void add(boolean isGrant, long time) {
+    void add(boolean isGrant, long time, int amount) {
       int i = next.getAndIncrement();
       if (i < times.length) {
         times[i] = time;
         grant[i] = isGrant;
+        units[i] = amount;
       }
     }
   }
 
   Result run() throws Exception {
-    String prefix = "/bench-leases-" + n;
-    Progress.log("leases: %d sessions waiting on capacity %d", n, capacity);
+    String prefix = "/bench-leases-" + n + "-" + amounts.length + (previous ? "-previous" : "");
+    Progress.log(
+        "leases (%s protocol): %d sessions waiting on capacity %d",
+        previous ? "previous" : "present", n, capacity);
     try (CuratorFramework admin = Clients.curator(server.connectString(), 30_000);
         SwitchmanEngine adminEngine = Clients.engine(admin, prefix);
         CountingProxy proxy = new CountingProxy(server.port())) {
@@ -125,7 +155,7 @@ final class LeaseContentionBenchmark {
                 () -> {
                   CuratorFramework c = Clients.curator(proxy.connectString(), 30_000);
                   clients.add(c);
-                  SwitchmanEngine e = Clients.engine(c, prefix);
+                  SwitchmanEngine e = Clients.engine(c, prefix, previous);
                   engines.add(e);
                   byIndex[idx] = e;
                   return null;
@@ -150,15 +180,18 @@ final class LeaseContentionBenchmark {
         List<Thread> workers = new ArrayList<>();
         for (int i = 0; i < n; i++) {
           SwitchmanEngine e = byIndex[i];
+          int idx2 = i;
           GrantRequest request =
               GrantRequest.builder("w" + i)
                   .lock(false)
-                  .lease(RESOURCE, Integer.toString(AMOUNTS[i % AMOUNTS.length]), "" + capacity)
+                  .lease(RESOURCE, Integer.toString(amounts[i % amounts.length]), "" + capacity)
                   .build();
           Thread t =
               new Thread(
                   null,
-                  () -> work(e, request, log, grants, errors, started),
+                  () ->
+                      work(
+                          e, request, amounts[idx2 % amounts.length], log, grants, errors, started),
                   "lease-waiter-" + i,
                   256 * 1024);
           t.setDaemon(true);
@@ -207,11 +240,16 @@ final class LeaseContentionBenchmark {
           t.join(10_000);
         }
         Samples[] split = handovers(log, lastEvent, t0);
+        double[] usage = usage(log, lastEvent, t0, t1, capacity);
         Samples handover = split[0];
         Map<String, Double> ops = new LinkedHashMap<>();
         d.byName().forEach((name, count) -> ops.put(name, (double) count / measured));
         Result r =
             new Result(
+                previous,
+                Arrays.toString(amounts).replace("[", "").replace("]", ""),
+                usage[0],
+                usage[1],
                 n,
                 capacity,
                 (int) measured,
@@ -232,14 +270,17 @@ final class LeaseContentionBenchmark {
                     .getSystemLoadAverage(),
                 proxy.roundTrips());
         Progress.log(
-            "leases: %d waiters: %.1f grants/s, hand-over p50 %s ms p99 %s ms, %.1f ops and %.2f"
-                + " notifications per grant",
+            "leases (%s): %d waiters: %.1f grants/s, hand-over p50 %s ms p99 %s ms, %.1f ops and"
+                + " %.2f notifications per grant, %.2f units held on average, at capacity %.0f %%",
+            previous ? "previous" : "present",
             n,
             r.grantsPerSecond(),
             Samples.ms1(handover.p50()),
             Samples.ms1(handover.p99()),
             r.opsPerGrant(),
-            r.notificationsPerGrant());
+            r.notificationsPerGrant(),
+            r.meanUnitsHeld(),
+            r.atCapacityShare() * 100);
         return r;
       } finally {
         pool.shutdownNow();
@@ -260,6 +301,7 @@ final class LeaseContentionBenchmark {
   private void work(
       SwitchmanEngine engine,
       GrantRequest request,
+      int amount,
       EventLog log,
       AtomicLong grants,
       AtomicInteger errors,
@@ -278,12 +320,12 @@ final class LeaseContentionBenchmark {
           Thread.sleep(10);
           continue;
         }
-        log.add(true, System.nanoTime());
+        log.add(true, System.nanoTime(), amount);
         grants.incrementAndGet();
         try {
           Thread.sleep(holdMs);
         } finally {
-          log.add(false, System.nanoTime());
+          log.add(false, System.nanoTime(), amount);
           g.release();
         }
       } catch (InterruptedException e) {
@@ -295,6 +337,46 @@ final class LeaseContentionBenchmark {
         errors.incrementAndGet();
       }
     }
+  }
+
+  /**
+   * The units held over the window [{@code from}, {@code to}], from the grant and release events:
+   * the time-weighted mean, and the share of the window with the whole capacity held.
+   */
+  private static double[] usage(EventLog log, int count, long from, long to, int capacity) {
+    long[][] events = new long[Math.max(0, count)][];
+    for (int i = 0; i < events.length; i++) {
+      events[i] =
+          new long[] {
+            log.times[i], log.grant[i] ? log.units[i] : -log.units[i], log.grant[i] ? 1 : 0
+          };
+    }
+    // At one instant, releases before grants (a release logged before the next grant's).
+    Arrays.sort(
+        events, (a, b) -> a[0] != b[0] ? Long.compare(a[0], b[0]) : Long.compare(a[2], b[2]));
+    long held = 0;
+    long last = from;
+    double unitNanos = 0;
+    long full = 0;
+    for (long[] e : events) {
+      long t = Math.min(Math.max(e[0], from), to);
+      if (t > last) {
+        unitNanos += (double) held * (t - last);
+        if (held >= capacity) {
+          full += t - last;
+        }
+        last = t;
+      }
+      held += e[1];
+    }
+    if (to > last) {
+      unitNanos += (double) held * (to - last);
+      if (held >= capacity) {
+        full += to - last;
+      }
+    }
+    double window = Math.max(1, to - from);
+    return new double[] {unitNanos / window, full / window};
   }
 
   /**

@@ -32,6 +32,8 @@ final class Report {
 
   LockCycleBenchmark.@Nullable Result lockCycles;
   @Nullable List<LeaseContentionBenchmark.Result> leases;
+  @Nullable List<IdleCostBenchmark.Result> idle;
+  StatusBenchmark.@Nullable Result status;
   FailoverBenchmark.@Nullable Result failover;
   StopLatencyBenchmark.@Nullable Result stop;
   FootprintBenchmark.@Nullable Result footprint;
@@ -89,7 +91,8 @@ final class Report {
             + " kept):");
     md.code(COMMAND);
     md.para(
-        "Options: `--sections 1,2,3,4,5,6,7` (7 is the sizing measurement), `--waiters"
+        "Options: `--sections 1,2,3,4,5,6,7,8,9` (7 is the sizing measurement, 8 the idle cost, 9 the"
+            + " status read at fleet scale), `--waiters"
             + " 10,100,1000`, `--cli switchman-cli/target/switchman`, `--out FILE`, `--no-write`,"
             + " `--smoke` (a few iterations; what CI runs, as the test `BenchmarkSmokeTest`)."
             + " The full run takes about ten minutes on two cores.");
@@ -112,6 +115,8 @@ final class Report {
     Markdown body = new Markdown();
     renderLockCycles(body);
     renderLeases(body);
+    renderIdle(body);
+    renderStatus(body);
     renderFailover(body);
     renderStop(body);
     renderCli(body);
@@ -291,7 +296,7 @@ final class Report {
 
   private void renderLeases(Markdown md) {
     md.heading(2, "2. Leases under contention");
-    List<LeaseContentionBenchmark.Result> rs = leases;
+    @Nullable List<LeaseContentionBenchmark.Result> rs = leases;
     if (rs == null || rs.isEmpty()) {
       md.para("Not run.");
       return;
@@ -314,8 +319,11 @@ final class Report {
     for (LeaseContentionBenchmark.Result r : rs) {
       rows.add(
           List.of(
+              r.previous() ? "previous (issue 6)" : "present",
               Integer.toString(r.waiters()),
+              r.amounts(),
               Integer.toString(r.grants()),
+              f("%.2f / %.0f %%", r.meanUnitsHeld(), r.atCapacityShare() * 100),
               f("%.1f", r.grantsPerSecond()),
               Samples.ms1(r.handover().p50()),
               Samples.ms1(r.handover().p99()),
@@ -335,8 +343,11 @@ final class Report {
     }
     md.table(
         List.of(
+            "protocol",
             "waiting sessions",
+            "amounts",
             "grants measured",
+            "units held: mean / share of the window at capacity",
             "grants/s",
             "hand-over p50 ms",
             "hand-over p99 ms",
@@ -350,7 +361,15 @@ final class Report {
             "load average after (this benchmark's threads included)",
             "errors"),
         rows);
-    // Goals are judged on every run of a size pooled (requests weighted by grants).
+    // Goals are judged on every run of a size pooled (requests weighted by grants), on the
+    // present protocol; the previous protocol's runs are the "before" of the same run.
+    List<LeaseContentionBenchmark.Result> all = rs;
+    List<LeaseContentionBenchmark.Result> mixed =
+        all.stream().filter(x -> !x.amounts().equals("1")).toList();
+    List<LeaseContentionBenchmark.Result> ones =
+        all.stream().filter(x -> x.amounts().equals("1")).toList();
+    rs = mixed.stream().filter(x -> !x.previous()).toList();
+    List<Pooled> before = pool(mixed.stream().filter(x -> x.previous()).toList());
     List<Pooled> pooled = pool(rs);
     Pooled lo = pooled.get(0);
     Pooled hi = pooled.get(pooled.size() - 1);
@@ -402,6 +421,80 @@ final class Report {
                         .map(x -> x.waiters() + ": " + Samples.ms1(x.handover().p99()) + " ms")
                         .collect(Collectors.joining(", ")),
                     worstP99 < 50_000_000L))));
+    List<String> extra = new ArrayList<>();
+    double worstOps = pooled.stream().mapToDouble(Pooled::opsPerGrant).max().orElse(0);
+    extra.add(
+        f(
+            "- Requests per grant at most 10 at every size (goal of issue 16): %s: %s.",
+            pooled.stream()
+                .map(x -> x.waiters() + ": " + f("%.2f", x.opsPerGrant()))
+                .collect(Collectors.joining(", ")),
+            goal(
+                "leases: requests per grant at most 10 (issue 16)",
+                pooled.stream()
+                    .map(x -> x.waiters() + ": " + f("%.2f", x.opsPerGrant()))
+                    .collect(Collectors.joining(", ")),
+                worstOps <= 10.0)));
+    if (!before.isEmpty() && before.size() == pooled.size()) {
+      StringBuilder ratios = new StringBuilder();
+      double worstRatio = Double.MAX_VALUE;
+      for (int i = 0; i < pooled.size(); i++) {
+        double ratio = pooled.get(i).grantsPerSecond() / before.get(i).grantsPerSecond();
+        worstRatio = Math.min(worstRatio, ratio);
+        ratios.append(
+            f(
+                "%s%d: %.1f vs %.1f grants/s (%.2fx), requests %.2f vs %.2f, hand-over p99 %s vs"
+                    + " %s ms",
+                i == 0 ? "" : "; ",
+                pooled.get(i).waiters(),
+                pooled.get(i).grantsPerSecond(),
+                before.get(i).grantsPerSecond(),
+                ratio,
+                pooled.get(i).opsPerGrant(),
+                before.get(i).opsPerGrant(),
+                Samples.ms1(pooled.get(i).handover().p99()),
+                Samples.ms1(before.get(i).handover().p99())));
+      }
+      extra.add(
+          f(
+              "- Grants per second on one resource at least 2x the previous protocol's, same run"
+                  + " (goal of issue 16): %s: %s.",
+              ratios,
+              goal(
+                  "leases: grants/s at least 2x the previous protocol (issue 16)",
+                  f("worst %.2fx", worstRatio),
+                  worstRatio >= 2.0)));
+    }
+    if (!ones.isEmpty()) {
+      List<Pooled> onesBefore = pool(ones.stream().filter(x -> x.previous()).toList());
+      List<Pooled> onesNow = pool(ones.stream().filter(x -> !x.previous()).toList());
+      if (!onesBefore.isEmpty() && !onesNow.isEmpty()) {
+        Pooled b = onesBefore.get(0);
+        Pooled a = onesNow.get(0);
+        double ratio = a.grantsPerSecond() / b.grantsPerSecond();
+        extra.add(
+            f(
+                "- Capacity used (issue 16's case: %d sessions, one unit each, capacity %d, %d ms"
+                    + " jobs): the whole capacity held %.0f %% of the window (previous protocol"
+                    + " %.0f %%), %.1f lease runs/s (previous %.1f, %.2fx; goal: most of the time,"
+                    + " and at least 4x): %s.",
+                a.waiters(),
+                ones.get(0).capacity(),
+                settings.leaseHoldMs(),
+                a.atCapacityShare() * 100,
+                b.atCapacityShare() * 100,
+                a.grantsPerSecond(),
+                b.grantsPerSecond(),
+                ratio,
+                goal(
+                    "leases: capacity reached most of the time, runs/s at least 4x (issue 16)",
+                    f(
+                        "at capacity %.0f %% vs %.0f %%, %.2fx runs/s",
+                        a.atCapacityShare() * 100, b.atCapacityShare() * 100, ratio),
+                    a.atCapacityShare() > 0.5 && ratio >= 4.0)));
+      }
+    }
+    md.para(String.join("\n", extra));
     md.para(
         "Round trips of the requests as the proxy saw them in the window (request forwarded to"
             + " reply read: the server's work, fsync included, plus the loopback hop), by size"
@@ -464,8 +557,118 @@ final class Report {
     }
   }
 
+  private void renderStatus(Markdown md) {
+    StatusBenchmark.Result r = status;
+    if (r == null) {
+      return;
+    }
+    md.heading(2, "9. Status at fleet scale");
+    md.para(
+        f(
+            "%d lock nodes, %d queue and %d lease nodes (10 resources) held by one session; the"
+                + " engine's status read (`SwitchmanEngine.status()`, what `--status` and the"
+                + " endpoint call; its session already open, so JVM start and connect are not in"
+                + " it) through a proxy that delays every reply by %d ms, interleaved with the"
+                + " same reads one at a time (the status read before issue 16). Nodes in the"
+                + " status: %d.",
+            r.locks(), r.queued(), r.leased(), r.delayMs(), r.nodesSeen()));
+    Samples p = new Samples(16);
+    Samples q = new Samples(16);
+    r.pipelinedMs().forEach(x -> p.add(x * 1_000_000));
+    r.sequentialMs().forEach(x -> q.add(x * 1_000_000));
+    md.table(
+        List.of("read", "runs (ms)", "median ms"),
+        List.of(
+            List.of(
+                "pipelined (at most " + "512 in flight)",
+                r.pipelinedMs().toString(),
+                Samples.ms1(p.p50())),
+            List.of("one at a time (before)", r.sequentialMs().toString(), Samples.ms1(q.p50()))));
+    md.para(
+        f(
+            "- Status under 0.5 s beyond the JVM start with %d ms per reply (goal of issue 16):"
+                + " median %s ms: %s.",
+            r.delayMs(),
+            Samples.ms1(p.p50()),
+            goal(
+                "status: 5,000 locks under 0.5 s with 1 ms per reply (issue 16)",
+                Samples.ms1(p.p50()) + " ms (one at a time: " + Samples.ms1(q.p50()) + " ms)",
+                p.p50() < 500_000_000L)));
+  }
+
+  private void renderIdle(Markdown md) {
+    List<IdleCostBenchmark.Result> rs = idle;
+    if (rs == null || rs.isEmpty()) {
+      return;
+    }
+    md.heading(2, "8. What an idle engine costs");
+    md.para(
+        f(
+            "One engine on its own session (S = %d ms, through the counting proxy) holds 0, 1 or"
+                + " 100 locks for %d s; measured are the CPU time of the safety monitor's thread"
+                + " and of the session's ZooKeeper client threads (ThreadMXBean), and the requests"
+                + " the engine sent (pings left out). \"before\": the safety monitor ticking with"
+                + " no grant held, as before issue 16 (the package-private switch"
+                + " `tickWhileIdle`). The goal: no periodic wake-up with no grant, and per held"
+                + " grant one refresh (`sync` + `exists`) every S/6 and nothing else.",
+            rs.get(0).sessionTimeoutMs(), rs.get(0).windowMs() / 1000));
+    List<List<String>> rows = new ArrayList<>();
+    for (IdleCostBenchmark.Result r : rs) {
+      double expected = r.grants() * (r.windowMs() / (r.sessionTimeoutMs() / 6.0));
+      rows.add(
+          List.of(
+              r.tickWhileIdle() ? "before (tick while idle)" : "present",
+              Integer.toString(r.grants()),
+              f("%.1f", r.monitorCpuMs()),
+              f("%.1f", r.clientCpuMs()),
+              Long.toString(r.requestCount()),
+              opsText(
+                  r.requests().entrySet().stream()
+                      .collect(
+                          Collectors.toMap(
+                              Map.Entry::getKey,
+                              x -> (double) x.getValue(),
+                              (a, b) -> a,
+                              java.util.TreeMap::new))),
+              f("%.0f", expected)));
+    }
+    md.table(
+        List.of(
+            "safety monitor",
+            "grants held",
+            "monitor thread CPU ms",
+            "ZooKeeper client threads CPU ms",
+            "requests",
+            "requests by type",
+            "refreshes expected (one per grant every S/6)"),
+        rows);
+    IdleCostBenchmark.Result idleNow =
+        rs.stream().filter(x -> !x.tickWhileIdle() && x.grants() == 0).findFirst().orElse(null);
+    if (idleNow != null) {
+      md.para(
+          f(
+              "- Nothing idle costs (goal of issue 16): with no grant the monitor's thread used"
+                  + " %.1f ms of CPU in %d s and the engine sent %d requests: %s.",
+              idleNow.monitorCpuMs(),
+              idleNow.windowMs() / 1000,
+              idleNow.requestCount(),
+              goal(
+                  "idle: no wake-up with no grant held (issue 16)",
+                  f(
+                      "monitor %.1f ms CPU, %d requests in %d s",
+                      idleNow.monitorCpuMs(), idleNow.requestCount(), idleNow.windowMs() / 1000),
+                  idleNow.monitorCpuMs() < 1.0 && idleNow.requestCount() == 0)));
+    }
+  }
+
   /** The runs of one size of section 2, pooled. */
-  record Pooled(int waiters, Samples handover, double opsPerGrant, double notificationsPerGrant) {}
+  record Pooled(
+      int waiters,
+      Samples handover,
+      double opsPerGrant,
+      double notificationsPerGrant,
+      double grantsPerSecond,
+      double atCapacityShare) {}
 
   static List<Pooled> pool(List<LeaseContentionBenchmark.Result> rs) {
     java.util.Map<Integer, List<LeaseContentionBenchmark.Result>> by = new java.util.TreeMap<>();
@@ -479,13 +682,24 @@ final class Report {
           double ops = 0;
           double notes = 0;
           long grants = 0;
+          long window = 0;
+          double full = 0;
           for (LeaseContentionBenchmark.Result r : list) {
             h.addAll(r.handover());
             ops += r.opsPerGrant() * r.grants();
             notes += r.notificationsPerGrant() * r.grants();
             grants += r.grants();
+            window += r.windowMs();
+            full += r.atCapacityShare() * r.windowMs();
           }
-          out.add(new Pooled(n, h, ops / grants, notes / grants));
+          out.add(
+              new Pooled(
+                  n,
+                  h,
+                  ops / grants,
+                  notes / grants,
+                  grants * 1000.0 / Math.max(1, window),
+                  full / Math.max(1, window)));
         });
     return out;
   }
@@ -745,8 +959,9 @@ final class Report {
             runs / 2 * 86400 / 1e6));
     List<LeaseContentionBenchmark.Result> rs = leases;
     if (rs != null && !rs.isEmpty()) {
+      rs = rs.stream().filter(x -> !x.previous()).toList();
       LeaseContentionBenchmark.Result big =
-          rs.stream().max((x, y) -> Integer.compare(x.waiters(), y.waiters())).get();
+          rs.stream().max((x, y) -> Integer.compare(x.waiters(), y.waiters())).orElseThrow();
       md.para(
           f(
               "Leases cost more: a lease grant under contention took %.2f writes (queue node,"

@@ -27,7 +27,7 @@ import java.util.TreeSet;
  * @param faultSessionMs the session timeout asked for in sections 3 and 4
  * @param cliRuns section 5: runs of the CLI and of flock
  * @param cliLauncher section 5: the CLI launcher
- * @param sections the sections to run (1 to 6, 7 for sizing)
+ * @param sections the sections to run (1 to 6, 7 for sizing, 8 idle cost, 9 status at scale)
  * @param out where to write the report, or null for standard output only
  */
 record Settings(
@@ -49,7 +49,7 @@ record Settings(
     Set<Integer> sections,
     @org.jspecify.annotations.Nullable Path out) {
 
-  static final Set<Integer> ALL = Set.of(1, 2, 3, 4, 5, 6, 7);
+  static final Set<Integer> ALL = Set.of(1, 2, 3, 4, 5, 6, 7, 8, 9);
 
   /** The real run: minutes on two cores. */
   static Settings full() {

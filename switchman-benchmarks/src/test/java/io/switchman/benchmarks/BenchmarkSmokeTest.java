@@ -46,13 +46,33 @@ class BenchmarkSmokeTest {
     assertThat(lc.get("raw-pipelined").ops())
         .containsOnly(entry("create", 1.0), entry("exists", 1.0), entry("delete", 1.0));
 
-    assertThat(report.leases).hasSize(1);
-    LeaseContentionBenchmark.Result leases = report.leases.get(0);
-    assertThat(leases.grants()).isGreaterThanOrEqualTo(s.leaseGrants());
-    assertThat(leases.errors()).isZero();
-    assertThat(leases.handover().size()).isPositive();
-    assertThat(leases.writesPerGrant()).isGreaterThanOrEqualTo(2.0);
-    assertThat(leases.notificationsPerGrant()).isPositive();
+    // One run with the previous lease protocol and one with the present, back to back.
+    assertThat(report.leases).hasSize(2);
+    assertThat(report.leases)
+        .extracting(LeaseContentionBenchmark.Result::previous)
+        .containsExactly(true, false);
+    for (LeaseContentionBenchmark.Result leases : report.leases) {
+      assertThat(leases.grants()).isGreaterThanOrEqualTo(s.leaseGrants());
+      assertThat(leases.errors()).isZero();
+      assertThat(leases.handover().size() + leases.advance().size()).isPositive();
+      assertThat(leases.writesPerGrant()).isGreaterThanOrEqualTo(2.0);
+      assertThat(leases.notificationsPerGrant()).isPositive();
+      assertThat(leases.meanUnitsHeld()).isPositive();
+    }
+    // The present protocol sends no checkWatches and lists the queue with one multiRead.
+    assertThat(report.leases.get(1).operations()).doesNotContainKey("checkWatches");
+    assertThat(report.leases.get(1).operations()).containsKey("multiRead");
+
+    // An engine with no grant sends nothing and its safety monitor does not tick.
+    assertThat(report.idle).isNotNull();
+    IdleCostBenchmark.Result idle =
+        report.idle.stream().filter(x -> !x.tickWhileIdle() && x.grants() == 0).findFirst().get();
+    assertThat(idle.requestCount()).isZero();
+    assertThat(idle.monitorCpuMs()).isLessThan(1.0);
+
+    StatusBenchmark.Result status = report.status;
+    assertThat(status).isNotNull();
+    assertThat(status.nodesSeen()).isEqualTo(60);
 
     FailoverBenchmark.Result failover = report.failover;
     assertThat(failover).isNotNull();
@@ -121,8 +141,8 @@ class BenchmarkSmokeTest {
               assertThat(s.sections()).containsExactly(1, 2);
               assertThat(s.waiters()).isEqualTo(List.of(10, 100));
             });
-    assertThatThrownBy(() -> BenchmarkMain.parse(new String[] {"--sections", "9"}))
-        .hasMessage("Invalid --sections value 9: allowed [1, 2, 3, 4, 5, 6, 7]");
+    assertThatThrownBy(() -> BenchmarkMain.parse(new String[] {"--sections", "10"}))
+        .hasMessage("Invalid --sections value 10: allowed [1, 2, 3, 4, 5, 6, 7, 8, 9]");
     assertThatThrownBy(() -> BenchmarkMain.parse(new String[] {"--bogus"}))
         .hasMessageStartingWith("Unknown option '--bogus'");
     assertThatThrownBy(() -> BenchmarkMain.parse(new String[] {"--waiters", "ten"}))

@@ -33,7 +33,7 @@ final class Acquirer {
   private final long reservedNanos;
   private final List<Resolved> leases;
   private final Attempt attempt;
-  private final LeaseQueue leaseQueue;
+  private final LeaseProtocol leaseQueue;
   private final LockQueue lockQueue;
 
   Acquirer(
@@ -42,7 +42,8 @@ final class Acquirer {
       long reservedNanos,
       ZooKeeper zk,
       GrantRequest request,
-      List<Resolved> leases) {
+      List<Resolved> leases,
+      boolean previousLeaseProtocol) {
     this.request = request;
     this.session = session;
     this.registry = registry;
@@ -50,7 +51,10 @@ final class Acquirer {
     this.leases = leases;
     this.attempt = new Attempt(zk, session, request);
     long now = System.nanoTime();
-    this.leaseQueue = new LeaseQueue(attempt, leases, now);
+    this.leaseQueue =
+        previousLeaseProtocol
+            ? new PreviousLeaseQueue(attempt, leases, now)
+            : new LeaseQueue(attempt, leases, now);
     this.lockQueue = new LockQueue(attempt, registry, now);
   }
 

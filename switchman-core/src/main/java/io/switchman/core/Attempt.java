@@ -8,9 +8,13 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.Op;
+import org.apache.zookeeper.OpResult;
 import org.apache.zookeeper.WatchedEvent;
 import org.apache.zookeeper.Watcher;
 import org.apache.zookeeper.ZooKeeper;
@@ -39,6 +43,21 @@ final class Attempt implements Watcher {
 
   /** Paths this request set a watch on; the watches are removed when it ends. */
   private final Set<String> watched = new HashSet<>();
+
+  /** Paths whose watch of this request fired (a fired watch needs no removal). */
+  private final Set<String> fired = new HashSet<>();
+
+  /** Directories with a child watch that our own create in them fires. */
+  private final Set<String> firesOnCreate = new HashSet<>();
+
+  /** Directories this request created a node in. */
+  private final Set<String> createdIn = new HashSet<>();
+
+  /** Paths this request saw deleted through its watches. */
+  private final Set<String> deleted = new HashSet<>();
+
+  /** Whether only watches that have not fired are removed at the end (the present protocol). */
+  private boolean removeOnlyUnfired;
 
   private long signals;
   private boolean lockAppeared;
@@ -84,6 +103,13 @@ final class Attempt implements Watcher {
           && event.getPath().equals(layout.lock(request.name()))) {
         lockAppeared = true;
       }
+      String path = event.getPath();
+      if (path != null && event.getType() != Event.EventType.None) {
+        fired.add(path);
+        if (event.getType() == Event.EventType.NodeDeleted) {
+          deleted.add(path);
+        }
+      }
       signals++;
       notifyAll();
     }
@@ -110,6 +136,35 @@ final class Attempt implements Watcher {
       }
       return true;
     }
+  }
+
+  /** Whether a watch of this request saw {@code path} deleted. */
+  boolean sawDeleted(String path) {
+    synchronized (this) {
+      return deleted.contains(path);
+    }
+  }
+
+  /** Whether a watch of this request on {@code path} fired; forgets it (a new watch may be set). */
+  boolean takeFired(String path) {
+    synchronized (this) {
+      return fired.remove(path);
+    }
+  }
+
+  /**
+   * A directory whose child watch fires when this request creates a node in it; its watch needs no
+   * removal once that node was created.
+   */
+  void firesOnOwnCreate(String dir) {
+    synchronized (this) {
+      firesOnCreate.add(dir);
+    }
+  }
+
+  /** Remove only the watches that have not fired when the request ends. */
+  void removeOnlyUnfiredWatches() {
+    removeOnlyUnfired = true;
   }
 
   /** Whether the lock node was created while this request waited. */
@@ -151,6 +206,23 @@ final class Attempt implements Watcher {
           zk.sync(path);
           return zk.exists(path, false);
         });
+  }
+
+  /**
+   * Sets this request's watch on {@code path} if it exists (a {@code getData}: unlike {@code
+   * exists}, it leaves no watch for the node's creation when it is gone).
+   *
+   * @return whether it exists
+   */
+  boolean watchIfExists(String path) throws KeeperException, InterruptedException {
+    watched.add(path);
+    try {
+      idempotent(() -> zk.getData(path, this, null));
+      return true;
+    } catch (KeeperException.NoNodeException e) {
+      watched.remove(path);
+      return false;
+    }
   }
 
   /** The node's stat, or null; {@code watch} sets this request's watch. */
@@ -208,8 +280,174 @@ final class Attempt implements Watcher {
     }
   }
 
+  /**
+   * The children of each of {@code dirs} in one request ({@code multiRead}, no watches); a missing
+   * directory reads as empty.
+   */
+  List<List<String>> childrenOf(List<String> dirs) throws KeeperException, InterruptedException {
+    List<Op> reads = new ArrayList<>();
+    for (String d : dirs) {
+      reads.add(Op.getChildren(d));
+    }
+    List<OpResult> results = idempotent(() -> zk.multi(reads));
+    return childLists(results == null ? List.of() : results, dirs);
+  }
+
+  private static List<List<String>> childLists(List<OpResult> results, List<String> dirs)
+      throws KeeperException {
+    List<List<String>> out = new ArrayList<>();
+    for (int i = 0; i < dirs.size(); i++) {
+      OpResult r = i < results.size() ? results.get(i) : null;
+      if (r instanceof OpResult.GetChildrenResult c) {
+        out.add(new ArrayList<>(c.getChildren()));
+      } else if (r instanceof OpResult.ErrorResult e
+          && KeeperException.Code.get(e.getErr()) == KeeperException.Code.NONODE) {
+        out.add(new ArrayList<>());
+      } else if (r instanceof OpResult.ErrorResult e) {
+        throw KeeperException.create(KeeperException.Code.get(e.getErr()), dirs.get(i));
+      } else {
+        throw new KeeperException.SystemErrorException();
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Creates an ephemeral sequential node and sends one {@code multiRead} of the children of {@code
+   * dirs} right behind it, without waiting for the create's reply: the session runs them in order,
+   * so the listings include the new node. One round trip instead of two. A lost create reply is
+   * handled as in {@link #createSequential}; a lost read reply is read again.
+   *
+   * @return the created path, then the listings in the order of {@code dirs}
+   */
+  CreatedAndListed createSequentialThenList(String prefix, byte[] nodeData, List<String> dirs)
+      throws KeeperException, InterruptedException {
+    String dir = prefix.substring(0, prefix.lastIndexOf('/'));
+    List<Op> reads = new ArrayList<>();
+    for (String d : dirs) {
+      reads.add(Op.getChildren(d));
+    }
+    CompletableFuture<String> created = new CompletableFuture<>();
+    CompletableFuture<List<OpResult>> listed = new CompletableFuture<>();
+    long ticket = session.createStarting(dir);
+    try {
+      zk.create(
+          prefix,
+          nodeData,
+          session.acl(),
+          CreateMode.EPHEMERAL_SEQUENTIAL,
+          (rc, p, ctx, name) -> {
+            if (rc == 0) {
+              created.complete(name);
+            } else {
+              created.completeExceptionally(
+                  KeeperException.create(KeeperException.Code.get(rc), p));
+            }
+          },
+          null);
+      zk.multi(
+          reads,
+          (rc, p, ctx, results) -> {
+            if (rc == 0 && results != null) {
+              listed.complete(results);
+            } else {
+              listed.completeExceptionally(
+                  KeeperException.create(KeeperException.Code.get(rc), dir));
+            }
+          },
+          null);
+      String path;
+      try {
+        path = created.get();
+      } catch (ExecutionException e) {
+        if (e.getCause() instanceof KeeperException.ConnectionLossException c) {
+          suspect(dir); // the create may have happened although its reply never came
+          throw c;
+        }
+        throw rethrow(e);
+      } catch (InterruptedException e) {
+        suspect(dir);
+        throw e;
+      }
+      session.afterCreate.accept(path);
+      created(path);
+      List<OpResult> results;
+      try {
+        results = listed.get();
+      } catch (ExecutionException e) {
+        if (e.getCause() instanceof KeeperException.ConnectionLossException) {
+          return new CreatedAndListed(path, childrenOf(dirs)); // after the create: it is seen
+        }
+        throw rethrow(e);
+      }
+      return new CreatedAndListed(path, childLists(results, dirs));
+    } finally {
+      session.createEnded(ticket); // after created(): the sweep then knows the node
+    }
+  }
+
+  /** A created node and the listings read right behind its create. */
+  record CreatedAndListed(String path, List<List<String>> listings) {}
+
+  private static KeeperException rethrow(ExecutionException e) {
+    if (e.getCause() instanceof KeeperException k) {
+      return k;
+    }
+    if (e.getCause() instanceof RuntimeException r) {
+      throw r;
+    }
+    throw new IllegalStateException(e.getCause());
+  }
+
+  /**
+   * Deletes nodes of this request in one transaction without waiting for the reply (the session
+   * runs later requests after it). If the transaction fails (a node gone already), each is deleted
+   * on its own; a delete lost to a connection loss is retried on this session.
+   */
+  void deleteAllLater(List<String> paths) {
+    for (String path : paths) {
+      temporary.remove(path);
+    }
+    if (paths.size() == 1) {
+      deleteLater(paths.get(0));
+      return;
+    }
+    List<Op> ops = new ArrayList<>();
+    for (String path : paths) {
+      ops.add(Op.delete(path, -1));
+    }
+    zk.multi(
+        ops,
+        (rc, p, ctx, results) -> {
+          if (rc != 0) {
+            paths.forEach(this::deleteLater);
+          } else {
+            paths.forEach(session::ownNodeGone);
+          }
+        },
+        null);
+  }
+
+  private void deleteLater(String path) {
+    temporary.remove(path);
+    zk.delete(
+        path,
+        -1,
+        (rc, p, ctx) -> {
+          if (ZkSession.mayRetry(KeeperException.Code.get(rc))) {
+            session.retryDeleteLater(zk, path, -1);
+          } else {
+            session.ownNodeGone(path);
+          }
+        },
+        null);
+  }
+
   /** A sequential node this request created, to delete unless it becomes part of the grant. */
   void created(String path) {
+    synchronized (this) {
+      createdIn.add(path.substring(0, path.lastIndexOf('/')));
+    }
     temporary.add(path);
     session.ownNodeCreated(path);
   }
@@ -278,6 +516,13 @@ final class Attempt implements Watcher {
    */
   void removeWatches() {
     for (String path : watched) {
+      if (removeOnlyUnfired) {
+        synchronized (this) {
+          if (fired.contains(path) || (firesOnCreate.contains(path) && createdIn.contains(path))) {
+            continue; // a fired watch is gone already: no request to remove it
+          }
+        }
+      }
       zk.removeWatches(path, this, Watcher.WatcherType.Any, true, (rc, p, ctx) -> {}, null);
     }
     watched.clear();

@@ -105,9 +105,17 @@ final class GrantRegistry {
 
   // ---------------------------------------------------------------- life cycle
 
+  /** Told after a grant was added (the safety monitor ticks only while grants are held). */
+  private Runnable grantAdded = () -> {};
+
+  void onGrantAdded(Runnable r) {
+    this.grantAdded = r;
+  }
+
   /** Registers a new grant; loses and releases it at once if the engine closed meanwhile. */
   void register(ZkGrant g) {
     grants.add(g);
+    grantAdded.run();
     if (session.isClosed()) {
       g.lose(LossReason.ENGINE_CLOSED);
       g.release();

@@ -18,20 +18,28 @@ import org.apache.zookeeper.data.Stat;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The lease protocol of switchman 1.16 for one request, woken by watches instead of polling:
+ * The lease protocol of switchman 1.16 for one request (its znode layout and node data, so mixed
+ * fleets stay correct), woken by watches instead of polling and at the fewest requests:
  *
  * <ol>
- *   <li>Skip if a request of the same name is already queued for one of the resources.
- *   <li>Join the queue of every resource in one {@code multi()}: every queue then orders all
- *       contenders alike, which makes requests for several resources deadlock-free.
- *   <li>For each resource in turn: wait to be the head of its queue (watching only the next lower
- *       node), then take switchman's semaphore mutex, sum the lease nodes, create ours if it fits,
- *       release the mutex; if it does not fit, wait for the leases to change (only the head watches
- *       them, so there is no herd).
- *   <li>Leave the queues.
+ *   <li>Before joining, one {@code multiRead} of every queue and lease directory: skip if a request
+ *       of the same name is queued, fail on a capacity disagreement. After joining, one listing of
+ *       the queues: the nodes before ours. Nodes with a lower sequence number can only leave a
+ *       queue, never join it (sequence numbers grow), and leave it normally only as its head, so
+ *       waiting for the head is one watch on the nearest lower node, without listing again. The
+ *       queues are joined in one {@code multi()}: every queue then orders all contenders alike,
+ *       which makes requests for several resources deadlock-free.
+ *   <li>For each resource in turn, at the head of its queue: list the lease nodes with a child
+ *       watch and wait until the amount fits; then take switchman's semaphore mutex and, in the
+ *       same round trip, list the mutex, the leases and the queue again (one {@code multiRead} sent
+ *       right behind the create); if the mutex is ours and the amount still fits, create the lease
+ *       node.
+ *   <li>Release the mutex and leave the queues in one transaction, without waiting for its reply.
  * </ol>
+ *
+ * <p>The previous protocol ({@link PreviousLeaseQueue}) is kept for the benchmark's comparison.
  */
-final class LeaseQueue {
+final class LeaseQueue implements LeaseProtocol {
 
   private final Attempt attempt;
   private final List<Resolved> leases;
@@ -42,53 +50,105 @@ final class LeaseQueue {
   LeaseQueue(Attempt attempt, List<Resolved> leases, long startNanos) {
     this.attempt = attempt;
     this.leases = leases;
+    attempt.removeOnlyUnfiredWatches();
     GrantRequest request = attempt.request();
     this.deadline =
         request.leaseWait().isZero() ? Long.MAX_VALUE : startNanos + request.leaseWait().toNanos();
   }
 
-  /** The leases taken, in order. */
-  List<HeldLease> held() {
+  @Override
+  public List<HeldLease> held() {
     return held;
   }
 
-  /** When the request for the last lease node was sent (its reply proved the session alive). */
-  long lastProofNanos() {
+  @Override
+  public long lastProofNanos() {
     return lastProofNanos;
   }
 
-  /** Forgets the leases (abandoned, or handed to a grant). */
-  void clear() {
+  @Override
+  public void clear() {
     held.clear();
   }
 
-  /** Takes every lease; null when all are held, else why the request is skipped. */
-  @Nullable Acquisition take() throws KeeperException, InterruptedException {
+  @Override
+  public @Nullable Acquisition take() throws KeeperException, InterruptedException {
     ZkSession session = attempt.session();
     Layout layout = attempt.layout();
     String name = attempt.request().name();
     List<Op> joins = new ArrayList<>();
+    List<String> dirs = new ArrayList<>();
     for (Resolved l : leases) {
       String queue = layout.queue(l.resource());
       session.ensureParents(attempt.zk(), queue);
       session.ensureParents(attempt.zk(), layout.semaphoreMutex(l.resource()));
       session.ensureParents(attempt.zk(), layout.leases(l.resource()));
-      for (String child : attempt.children(queue, false)) {
-        if (name.equals(Layout.queuedName(child))) {
-          return Acquisition.skipped(
-              Outcome.BUSY, "'" + name + "' is already queued for resource " + l.resource());
-        }
-      }
-      // Fail fast on a capacity disagreement instead of only when reaching the head.
-      sumLeases(l, false);
       joins.add(
           Op.create(
               queue + "/" + name + "-",
               session.holderData(),
               session.acl(),
               CreateMode.EPHEMERAL_SEQUENTIAL));
+      dirs.add(queue);
+      dirs.add(layout.leases(l.resource()));
     }
-    List<String> queueNodes = new ArrayList<>();
+    // Before joining, one listing of every queue and lease directory (switchman step 2): a node of
+    // the same name already queued means skip; lease nodes disagreeing on the capacity fail fast.
+    List<List<String>> listings = attempt.childrenOf(dirs);
+    List<Boolean> fitsNow = new ArrayList<>();
+    for (int i = 0; i < leases.size(); i++) {
+      Resolved l = leases.get(i);
+      String queue = layout.queue(l.resource());
+      for (String child : listings.get(2 * i)) {
+        // A request of this engine (the same JVM) queued under the same name is not "another run
+        // already queued": concurrent calls of one method in one application all queue, as they
+        // did when the check raced with their joins.
+        if (name.equals(Layout.queuedName(child)) && !session.isOwnNode(queue + "/" + child)) {
+          return Acquisition.skipped(
+              Outcome.BUSY, "'" + name + "' is already queued for resource " + l.resource());
+        }
+      }
+      fitsNow.add(sumLeases(l, listings.get(2 * i + 1)) <= l.capacity() - l.amount());
+    }
+    List<String> queueNodes = join(joins);
+    // After joining, one listing of the queues: the nodes ahead of ours.
+    List<String> queues = new ArrayList<>();
+    for (Resolved l : leases) {
+      queues.add(layout.queue(l.resource()));
+    }
+    List<List<String>> after =
+        queues.size() == 1
+            ? List.of(attempt.children(queues.get(0), false))
+            : attempt.childrenOf(queues);
+    List<List<String>> ahead = new ArrayList<>();
+    List<Boolean> atJoin = new ArrayList<>();
+    for (int i = 0; i < leases.size(); i++) {
+      List<String> before = before(after.get(i), leafOf(queueNodes.get(i)));
+      atJoin.add(before.isEmpty() && fitsNow.get(i));
+      ahead.add(before);
+    }
+    for (int i = 0; i < leases.size(); i++) {
+      Resolved l = leases.get(i);
+      String queue = layout.queue(l.resource());
+      Acquisition skipped = awaitHead(queue, ahead.get(i));
+      if (skipped != null) {
+        return skipped;
+      }
+      // Joined at the head with the amount free: the listing made just after joining is fresh
+      // enough to take the mutex at once; else watch the lease nodes first.
+      boolean tryAtOnce = atJoin.get(i);
+      skipped = takeLease(l, queueNodes, i, tryAtOnce);
+      if (skipped != null) {
+        return skipped;
+      }
+    }
+    return null;
+  }
+
+  /** Joins every queue in one transaction; returns the queue nodes in the order of the leases. */
+  private List<String> join(List<Op> joins) throws KeeperException, InterruptedException {
+    ZkSession session = attempt.session();
+    Layout layout = attempt.layout();
     List<OpResult> results;
     List<Long> tickets = new ArrayList<>();
     for (Resolved l : leases) {
@@ -113,6 +173,7 @@ final class LeaseQueue {
       tickets.forEach(session::createEnded);
       throw e;
     }
+    List<String> queueNodes = new ArrayList<>();
     try {
       for (OpResult r : results) {
         String path = ((OpResult.CreateResult) r).getPath();
@@ -123,95 +184,184 @@ final class LeaseQueue {
     } finally {
       tickets.forEach(session::createEnded); // after created(): the sweep then knows the nodes
     }
-    for (int i = 0; i < leases.size(); i++) {
-      Acquisition skipped = awaitHead(layout.queue(leases.get(i).resource()), queueNodes.get(i));
-      if (skipped != null) {
-        return skipped;
-      }
-      skipped = takeLease(leases.get(i));
-      if (skipped != null) {
-        return skipped;
-      }
-    }
-    // switchman step 7: leave all queues once every lease is held.
-    for (String q : queueNodes) {
-      attempt.delete(q);
-    }
-    return null;
+    return queueNodes;
+  }
+
+  private static String leafOf(String path) {
+    return path.substring(path.lastIndexOf('/') + 1);
   }
 
   /**
-   * Waits until {@code node} is the lowest in {@code dir}, watching only its predecessor: the head
-   * of a queue, or the holder of the semaphore mutex.
+   * Waits until the nearest of {@code ahead} (the nodes of {@code dir} before ours, by sequence) is
+   * gone, watching only it. A node leaves a queue normally once it is the head, after every lower
+   * one left, so the request then takes itself for the head and the listing sent behind the mutex's
+   * create checks it (a node that left from the middle, after a lease wait ran out, sends it back
+   * to waiting). Costs one request per wait.
    */
-  private @Nullable Acquisition awaitHead(String dir, String node)
+  private @Nullable Acquisition awaitHead(String dir, List<String> ahead)
       throws KeeperException, InterruptedException {
-    String own = node.substring(node.lastIndexOf('/') + 1);
+    if (ahead.isEmpty()) {
+      return null;
+    }
+    String pred = dir + "/" + ahead.get(ahead.size() - 1);
     while (true) {
+      attempt.takeFired(pred);
       long seen = attempt.signalCount();
-      List<String> children = Layout.sorted(attempt.children(dir, false));
-      int i = children.indexOf(own);
-      if (i < 0) {
-        throw new SwitchmanException(
-            SwitchmanException.Kind.UNAVAILABLE,
-            "Lost queue position: node " + node + " disappeared while waiting");
-      }
-      if (i == 0) {
+      if (!attempt.watchIfExists(pred)) {
         return null;
       }
-      if (attempt.exists(dir + "/" + children.get(i - 1), true) == null) {
-        continue;
-      }
-      Acquisition busy = awaitSignal(seen, "a place at the head of " + dir);
-      if (busy != null) {
-        return busy;
+      while (true) {
+        Acquisition busy = awaitSignal(seen, "a place at the head of " + dir);
+        if (busy != null) {
+          return busy;
+        }
+        seen = attempt.signalCount();
+        if (attempt.sawDeleted(pred)) {
+          return null;
+        }
+        if (attempt.takeFired(pred) || !attempt.zk().getState().isAlive()) {
+          break; // another event on it, or the session ended: look again
+        }
+        // a wake-up for something else (a session event): keep waiting on the same watch
       }
     }
   }
 
-  private @Nullable Acquisition takeLease(Resolved l) throws KeeperException, InterruptedException {
+  private @Nullable Acquisition takeLease(
+      Resolved l, List<String> queueNodes, int index, boolean tryAtOnce)
+      throws KeeperException, InterruptedException {
     Layout layout = attempt.layout();
     String leasesDir = layout.leases(l.resource());
+    String mutexDir = layout.semaphoreMutex(l.resource());
+    String queue = layout.queue(l.resource());
+    String ownQueueNode = leafOf(queueNodes.get(index));
+    @Nullable String mutex = null;
+    boolean tryMutex = tryAtOnce;
     while (true) {
-      String mutex = joinMutex(l.resource());
-      Acquisition busy = awaitHead(layout.semaphoreMutex(l.resource()), mutex);
-      if (busy != null) {
-        return busy;
-      }
-      long seen = attempt.signalCount();
-      boolean created;
-      try {
-        long sum = sumLeases(l, true);
-        created = sum <= l.capacity() - l.amount(); // amount <= capacity: no overflow
-        if (created) {
-          Stat stat = new Stat();
-          long sentAt = System.nanoTime();
-          String path =
-              attempt.createSequential(
-                  leasesDir + "/" + l.amount() + "_" + l.capacity() + "_",
-                  attempt.session().holderData(),
-                  stat);
-          held.add(new HeldLease(l.resource(), l.amount(), l.capacity(), path, stat.getCzxid()));
-          lastProofNanos = sentAt;
+      if (mutex == null && tryMutex) {
+        // Take the mutex and, in the same round trip, list the mutex, the leases and our queue.
+        Attempt.CreatedAndListed taken =
+            attempt.createSequentialThenList(
+                mutexDir + "/acquire-", new byte[0], List.of(mutexDir, leasesDir, queue));
+        mutex = taken.path();
+        List<String> mutexAhead = before(taken.listings().get(0), leafOf(mutex));
+        List<String> leaseNodes = taken.listings().get(1);
+        List<String> queueNow = taken.listings().get(2);
+        while (!mutexAhead.isEmpty()) {
+          // Someone else holds the mutex (a switchman 1.16 host, or a node left by a lost reply):
+          // wait for it, then list again.
+          Acquisition busy = awaitHead(mutexDir, mutexAhead);
+          if (busy != null) {
+            return busy;
+          }
+          List<List<String>> again = attempt.childrenOf(List.of(mutexDir, leasesDir, queue));
+          mutexAhead = before(again.get(0), leafOf(mutex));
+          leaseNodes = again.get(1);
+          queueNow = again.get(2);
         }
-      } finally {
-        attempt.delete(mutex);
+        if (!queueNow.contains(ownQueueNode)) {
+          throw new SwitchmanException(
+              SwitchmanException.Kind.UNAVAILABLE,
+              "Lost queue position: node " + queueNodes.get(index) + " disappeared while waiting");
+        }
+        List<String> queueAhead = before(queueNow, ownQueueNode);
+        if (!queueAhead.isEmpty()) {
+          // Not the head after all (cannot happen while sequence numbers grow): wait again.
+          attempt.deleteAllLater(List.of(mutex));
+          mutex = null;
+          tryMutex = false;
+          Acquisition busy = awaitHead(queue, queueAhead);
+          if (busy != null) {
+            return busy;
+          }
+          continue;
+        }
+        if (sumLeases(l, leaseNodes) <= l.capacity() - l.amount()) {
+          return createLease(l, mutex, queueNodes, index);
+        }
+        // Capacity short: keep the mutex (only the head of the queue takes it) and wait below.
       }
-      if (created) {
-        return null;
+      // At the head, capacity short: watch the lease nodes until the amount fits. The watch fires
+      // at the latest when our own lease node is created, so it never needs removing then.
+      long seen = attempt.signalCount();
+      attempt.takeFired(leasesDir);
+      attempt.firesOnOwnCreate(leasesDir);
+      List<String> leaseNodes = attempt.children(leasesDir, true);
+      long sum = sumLeases(l, leaseNodes);
+      if (sum <= l.capacity() - l.amount()) {
+        if (mutex != null) {
+          return createLease(l, mutex, queueNodes, index);
+        }
+        tryMutex = true;
+        continue;
       }
-      busy = awaitSignal(seen, l.amount() + " units of resource " + l.resource());
+      Acquisition busy = awaitSignal(seen, l.amount() + " units of resource " + l.resource());
       if (busy != null) {
         return busy;
+      }
+      // A lease changed. If the release of the largest lease seen would do, the mutex's listing
+      // reads the leases again; if not even that would, watch and list them again first (one
+      // request, where a mutex taken in vain would cost three).
+      tryMutex = sum - largest(leaseNodes) <= l.capacity() - l.amount();
+    }
+  }
+
+  /** The largest amount among lease nodes (names checked by {@link #sumLeases} already). */
+  private static long largest(List<String> leaseNodes) {
+    long max = 0;
+    for (String child : leaseNodes) {
+      Layout.LeaseName ln = Layout.LeaseName.parse(child);
+      if (ln != null) {
+        max = Math.max(max, ln.amount());
       }
     }
+    return max;
+  }
+
+  /** The children before {@code own} by sequence number, sorted. */
+  private static List<String> before(List<String> children, String own) {
+    long ownSeq = Layout.sequenceOf(own);
+    List<String> out = new ArrayList<>();
+    for (String child : children) {
+      if (!child.equals(own) && Layout.sequenceOf(child) < ownSeq) {
+        out.add(child);
+      }
+    }
+    return Layout.sorted(out);
+  }
+
+  /**
+   * Creates the lease node under the mutex, then releases the mutex (and after the last lease
+   * leaves every queue, switchman step 7) in one transaction that is not awaited: the session runs
+   * later requests after it.
+   */
+  private @Nullable Acquisition createLease(
+      Resolved l, String mutex, List<String> queueNodes, int index)
+      throws KeeperException, InterruptedException {
+    String leasesDir = attempt.layout().leases(l.resource());
+    Stat stat = new Stat();
+    long sentAt = System.nanoTime();
+    String path =
+        attempt.createSequential(
+            leasesDir + "/" + l.amount() + "_" + l.capacity() + "_",
+            attempt.session().holderData(),
+            stat);
+    held.add(new HeldLease(l.resource(), l.amount(), l.capacity(), path, stat.getCzxid()));
+    lastProofNanos = sentAt;
+    List<String> done = new ArrayList<>();
+    done.add(mutex);
+    if (index == leases.size() - 1) {
+      done.addAll(queueNodes);
+    }
+    attempt.deleteAllLater(done);
+    return null;
   }
 
   /** The units held on the resource, checking that every holder agrees on its capacity. */
-  private long sumLeases(Resolved l, boolean watch) throws KeeperException, InterruptedException {
+  private long sumLeases(Resolved l, List<String> children) {
     String leasesDir = attempt.layout().leases(l.resource());
     long sum = 0;
-    for (String child : attempt.children(leasesDir, watch)) {
+    for (String child : children) {
       Layout.LeaseName ln = Layout.LeaseName.parse(child);
       if (ln == null) {
         // Its units cannot be counted, so the capacity left is unknown: fail closed, as switchman
@@ -244,12 +394,6 @@ final class LeaseQueue {
       sum = sum > Long.MAX_VALUE - ln.amount() ? Long.MAX_VALUE : sum + ln.amount();
     }
     return sum;
-  }
-
-  /** Joins switchman's semaphore mutex: the lowest {@code acquire-<seq>} node holds it. */
-  private String joinMutex(String resource) throws KeeperException, InterruptedException {
-    return attempt.createSequential(
-        attempt.layout().semaphoreMutex(resource) + "/acquire-", new byte[0], new Stat());
   }
 
   /**

@@ -6,6 +6,7 @@ package io.switchman.core;
 
 import java.time.Duration;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
@@ -41,6 +42,9 @@ final class SafetyMonitor {
   private @Nullable GrantRegistry grants;
   private @Nullable ClusterDataCache clusterData;
 
+  /** The tick while grants are held; null while none is (nothing wakes an idle engine). */
+  private @Nullable ScheduledFuture<?> ticking;
+
   /**
    * @param tick how often deadlines are compared with the clock; clamped to 10-100 ms
    */
@@ -54,6 +58,7 @@ final class SafetyMonitor {
               t.setDaemon(true);
               return t;
             });
+    this.executor.setRemoveOnCancelPolicy(true); // a cancelled tick must not wake the thread
   }
 
   /** The monitor's thread, for background work of the session. */
@@ -74,7 +79,35 @@ final class SafetyMonitor {
     this.grants = registry;
     this.clusterData = cache;
     client.getConnectionStateListenable().addListener(connectionListener);
-    executor.scheduleWithFixedDelay(this::tick, tickMs, tickMs, TimeUnit.MILLISECONDS);
+    registry.onGrantAdded(this::ensureTicking);
+    ensureTicking();
+  }
+
+  /** For the benchmark's before/after comparison: tick with no grant held too, as before. */
+  private boolean tickWhileIdle;
+
+  void tickWhileIdle(boolean always) {
+    this.tickWhileIdle = always;
+  }
+
+  /** Starts the tick unless it runs; called after a grant was added. */
+  private synchronized void ensureTicking() {
+    if (ticking == null && !executor.isShutdown()) {
+      ticking = executor.scheduleWithFixedDelay(this::tick, tickMs, tickMs, TimeUnit.MILLISECONDS);
+    }
+  }
+
+  /**
+   * Stops the tick when no grant is held: a grant added later restarts it ({@link #ensureTicking}),
+   * and the check is under the same lock, so no grant goes unwatched.
+   */
+  private synchronized boolean stopTickingIfIdle(GrantRegistry registry) {
+    if (registry.held().isEmpty() && ticking != null && !tickWhileIdle) {
+      ticking.cancel(false);
+      ticking = null;
+      return true;
+    }
+    return false;
   }
 
   /** Stops listening to the connection (first step of closing). */
@@ -98,7 +131,7 @@ final class SafetyMonitor {
 
   private void checkGrants() {
     GrantRegistry registry = grants;
-    if (registry == null) {
+    if (registry == null || stopTickingIfIdle(registry)) {
       return;
     }
     long now = System.nanoTime();

@@ -43,8 +43,10 @@ public final class SwitchmanEngine implements AutoCloseable {
   private final SafetyMonitor monitor;
   private final ClusterDataCache clusterData;
   private final GrantRegistry grants;
+  private final boolean previousLeaseProtocol;
 
   private SwitchmanEngine(Builder b) {
+    this.previousLeaseProtocol = b.previousLeaseProtocol;
     CuratorFramework client = b.client;
     this.layout = new Layout(b.prefix);
     this.host = b.host != null ? b.host : HostFacts.local();
@@ -52,6 +54,7 @@ public final class SwitchmanEngine implements AutoCloseable {
     List<ACL> acl =
         Collections.unmodifiableList(new ArrayList<>(b.acl)); // ZooKeeper calls contains(null)
     this.monitor = new SafetyMonitor(b.safetyMonitorTick);
+    monitor.tickWhileIdle(b.tickWhileIdle);
     this.session =
         new ZkSession(client, layout, acl, b.operationTimeout, host, monitor.scheduler());
     this.clusterData = new ClusterDataCache(session, layout.prefix());
@@ -74,6 +77,8 @@ public final class SwitchmanEngine implements AutoCloseable {
     private Duration operationTimeout = Duration.ofSeconds(15);
     private Duration safetyMonitorTick = Duration.ofMillis(50);
     private List<ACL> acl = ZooDefs.Ids.OPEN_ACL_UNSAFE;
+    private boolean previousLeaseProtocol;
+    private boolean tickWhileIdle;
 
     private Builder(CuratorFramework client) {
       this.client = Objects.requireNonNull(client, "client");
@@ -113,6 +118,24 @@ public final class SwitchmanEngine implements AutoCloseable {
         throw SwitchmanException.invalid("Invalid operation timeout " + timeout);
       }
       this.operationTimeout = timeout;
+      return this;
+    }
+
+    /**
+     * For the benchmark's before/after comparison only (package-private, not API): serve leases
+     * with the protocol as of issue 6 ({@link PreviousLeaseQueue}); same znode layout and data.
+     */
+    Builder previousLeaseProtocol(boolean previous) {
+      this.previousLeaseProtocol = previous;
+      return this;
+    }
+
+    /**
+     * For the benchmark's before/after comparison only (package-private, not API): the safety
+     * monitor ticks with no grant held too, as before issue 16.
+     */
+    Builder tickWhileIdle(boolean always) {
+      this.tickWhileIdle = always;
       return this;
     }
 
@@ -226,7 +249,8 @@ public final class SwitchmanEngine implements AutoCloseable {
             monitor.reservedNanos(stopBudget),
             zk,
             request,
-            plan.resolve(data, layout.prefix()));
+            plan.resolve(data, layout.prefix()),
+            previousLeaseProtocol);
     Acquisition result;
     try {
       result = acquirer.run();

@@ -306,6 +306,11 @@ final class ZkSession {
     return out;
   }
 
+  /** Whether a request or grant of this engine created {@code path} and it is not known gone. */
+  boolean isOwnNode(String path) {
+    return ownNodes.contains(path);
+  }
+
   /** Forgets a node this engine deleted (or handed to the session's end). */
   void ownNodeGone(String path) {
     ownNodes.remove(path);
