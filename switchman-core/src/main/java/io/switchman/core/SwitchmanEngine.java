@@ -177,7 +177,7 @@ public final class SwitchmanEngine implements AutoCloseable {
 
   /**
    * A warning when the stop budget does not fit the negotiated session timeout S ({@link
-   * StopBudget}: at most S/2, the rest leaves room for the safety deadline's refreshes).
+   * StopBudget}: at most S/4, the rest leaves room for the safety deadline's refreshes).
    */
   public Optional<String> safetyBudgetWarning() {
     int s = negotiatedSessionTimeoutMs();

@@ -47,8 +47,13 @@ final class ZkGrant implements Grant, Watcher, GrantRegistry.LockClaimant {
   private final long token;
   private final Instant acquiredAt = Instant.now();
 
+  private final SafetyMonitor.LeaderContact leaderContact;
   private volatile long safeUntilNanos;
   private long nextRefreshNanos;
+
+  /** When the last reply to one of this grant's reads or syncs came. */
+  private volatile long lastReplyNanos;
+
   private State state = State.HELD;
   private @Nullable LossReason lossReason;
 
@@ -59,6 +64,8 @@ final class ZkGrant implements Grant, Watcher, GrantRegistry.LockClaimant {
 
   /**
    * @param reservedNanos the stop budget plus one safety-monitor tick
+   * @param provenAliveAtNanos the send time of the create of the grant's primary node (the leader
+   *     answered it)
    */
   ZkGrant(
       ZkSession session,
@@ -83,16 +90,22 @@ final class ZkGrant implements Grant, Watcher, GrantRegistry.LockClaimant {
     this.leases = List.copyOf(leases);
     this.group = group;
     this.token = lockPath != null ? lockCzxid : leases.get(0).czxid();
-    this.safeUntilNanos = provenAliveAtNanos + sessionTimeoutNanos - stopBudgetNanos;
-    this.nextRefreshNanos = provenAliveAtNanos + sessionTimeoutNanos / 6;
+    long now = System.nanoTime();
+    this.leaderContact =
+        new SafetyMonitor.LeaderContact(sessionTimeoutNanos, provenAliveAtNanos, now);
+    this.safeUntilNanos = leaderContact.boundNanos() + sessionTimeoutNanos - stopBudgetNanos;
+    this.lastReplyNanos = now;
+    this.nextRefreshNanos = now + sessionTimeoutNanos / 6;
   }
 
   /**
-   * Whether the safety deadline is due for a refresh (every S/6); called by the safety monitor
-   * only.
+   * Whether the safety deadline is due for a refresh: S/6 after the last refresh was sent, and at
+   * least the ping window (S/6) after the last reply, so that the touch of the refresh before is
+   * known to the leader by the time the next sync reaches it. Called by the safety monitor only.
    */
   boolean refreshDue(long nowNanos) {
-    if (nowNanos - nextRefreshNanos >= 0) {
+    if (nowNanos - nextRefreshNanos >= 0
+        && nowNanos - lastReplyNanos >= leaderContact.windowNanos()) {
       nextRefreshNanos = nowNanos + sessionTimeoutNanos / 6;
       return true;
     }
@@ -219,8 +232,8 @@ final class ZkGrant implements Grant, Watcher, GrantRegistry.LockClaimant {
               } else if (stat.getVersion() != 0) {
                 nodesTouched = true;
                 lose(LossReason.NODE_CHANGED);
-              } else if (path.equals(primaryPath())) {
-                provenAlive(sentAt);
+              } else {
+                touched(sentAt); // a plain read: the connected server heard from the session
               }
             }
             default -> {
@@ -245,11 +258,23 @@ final class ZkGrant implements Grant, Watcher, GrantRegistry.LockClaimant {
   }
 
   /**
-   * Moves the safety deadline forward after a read sent at {@code sentAtNanos} proved the session
-   * alive and the primary node ours.
+   * Records a touch: a request of this grant sent at {@code sentAtNanos} was answered now by the
+   * server this client is connected to. A touch alone is no proof that the leader heard of it.
    */
-  void provenAlive(long sentAtNanos) {
-    long candidate = sentAtNanos + sessionTimeoutNanos - stopBudgetNanos;
+  void touched(long sentAtNanos) {
+    long now = System.nanoTime();
+    leaderContact.touched(sentAtNanos, now);
+    lastReplyNanos = now;
+  }
+
+  /**
+   * Moves the safety deadline forward after a {@code sync} sent at {@code sentAtNanos} was answered
+   * by the leader and the read after it found the primary node ours: to the lower bound of the
+   * leader's last contact with the session + S - reserve.
+   */
+  void leaderReached(long sentAtNanos) {
+    long candidate =
+        leaderContact.leaderReached(sentAtNanos) + sessionTimeoutNanos - stopBudgetNanos;
     synchronized (this) {
       if (candidate - safeUntilNanos > 0) {
         safeUntilNanos = candidate;
