@@ -209,7 +209,8 @@ class FollowerCutOffTest {
   /**
    * Sets the ZooKeeper client's read timeout (2S/3 on connect) of the current connection to an
    * hour: the client then never reports Disconnected on its own while the follower keeps the socket
-   * open.
+   * open. (It also stops the client's own pings, sent after half the read timeout of idleness; the
+   * engine's refreshes every S/6 keep the session busy anyway.)
    */
   private static void disableReadTimeout(CuratorFramework client) throws Exception {
     ZooKeeper zk = client.getZookeeperClient().getZooKeeper();
