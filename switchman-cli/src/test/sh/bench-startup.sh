@@ -1,65 +1,100 @@
 #!/usr/bin/env bash
-# Start-up benchmark of the CLI (not a test): median wall time of `switchman --lockname x -- true`
-# against a local ZooKeeper server, next to `flock -n /tmp/x true`. Needs hyperfine (Debian:
-# apt-get install hyperfine). From the repository root:
+# Start-up benchmark of the CLI (not a test): wall time and CPU time (user + system of the process
+# and the children it waited for) of `switchman --lockname x -- true` against a local ZooKeeper
+# server, interleaved (one run of each variant per round, so that a changing load hits all alike):
+#
+#   java17-cds    the launcher on Java 17 with its AppCDS archive
+#   java25-aot    the launcher on Java 25 with its ahead-of-time cache (JEP 483/514)
+#   java17-plain  the launcher on Java 17, SWITCHMAN_CDS=off
+#   java25-plain  the launcher on Java 25, SWITCHMAN_CDS=off
+#   jvm17, jvm25  `java -version` with the launcher's flags: the JVM's own start
+#   flock         `flock -n FILE true`: the floor of any locking wrapper
+#   perl-1.16     switchman 1.16 itself, when SWITCHMAN_PERL names it (same config file)
+#
+# Needs only python3 besides the JDKs. From the repository root:
 #
 #   ./mvnw -B -pl switchman-cli -am package -DskipTests
-#   switchman-cli/src/test/sh/bench-startup.sh [RUNS]
+#   switchman-cli/src/test/sh/bench-startup.sh [ROUNDS]
+#
+# JAVA17 and JAVA25 (JDK homes) default to /usr/lib/jvm/java-17-openjdk-amd64 and
+# /usr/lib/jvm/temurin-25-jdk-amd64; a variant whose JDK is missing is left out.
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
-runs=${1:-30}
+rounds=${1:-30}
+java17=${JAVA17:-/usr/lib/jvm/java-17-openjdk-amd64}
+java25=${JAVA25:-/usr/lib/jvm/temurin-25-jdk-amd64}
 work=$(mktemp -d)
-trap 'kill "$zk_pid" 2>/dev/null; rm -rf "$work"' EXIT
+zk_pid=
+trap '[ -n "$zk_pid" ] && kill "$zk_pid" 2>/dev/null; rm -rf "$work"' EXIT
 
-../mvnw -B -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$work/cp.txt" >/dev/null
+# The server's class path (the last module of the reactor, switchman-cli, writes it last)
+(cd .. && ./mvnw -B -q -o -pl switchman-cli -am dependency:build-classpath \
+  -Dmdep.includeScope=test -Dmdep.outputFile="$work/cp.txt" >/dev/null)
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-java -cp "$(cat "$work/cp.txt")" org.apache.zookeeper.server.ZooKeeperServerMain "$port" "$work/data" \
-  >"$work/zk.log" 2>&1 &
+"$java17/bin/java" -cp "$(cat "$work/cp.txt")" org.apache.zookeeper.server.ZooKeeperServerMain \
+  "$port" "$work/data" >"$work/zk.log" 2>&1 &
 zk_pid=$!
 printf '{"zkhosts": "127.0.0.1:%s", "prefix": "/bench"}\n' "$port" >"$work/switchman.conf"
-for _ in $(seq 50); do
-  target/switchman -c "$work/switchman.conf" --lockname x -- true 2>/dev/null && break
-  sleep 0.2
-done
 
-echo "load before: $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) CPUs, $(java -version 2>&1 | head -1)"
-hyperfine -N -w 3 -r "$runs" --export-json "$work/bench.json" \
-  "target/switchman -c $work/switchman.conf --lockname x -- true" \
-  "env SWITCHMAN_CDS=off target/switchman -c $work/switchman.conf --lockname x -- true" \
-  "java -jar target/switchman.jar -c $work/switchman.conf --lockname x -- true" \
-  "flock -n /tmp/x true" >/dev/null
-echo "load after hyperfine: $(cut -d' ' -f1-3 /proc/loadavg)"
-
-python3 - "$work/bench.json" <<'PY'
-import json, sys
-for r in json.load(open(sys.argv[1]))["results"]:
-    cmd = r["command"].replace(sys.argv[1].rsplit("/", 1)[0], "$work")
-    cpu = (r["user"] + r["system"]) * 1000
-    print(f'{r["median"]*1000:8.1f} ms median  {r["min"]*1000:7.1f} min  {r["max"]*1000:7.1f} max'
-          f'  {cpu:7.1f} ms CPU (user+sys, mean)  {cmd}')
-PY
-
-# The same, interleaved (one run of each per round), which is fairer when the load changes.
-for _ in $(seq "$runs"); do
-  for v in cds no-cds java-jar flock; do
-    t0=$(date +%s%N)
-    case $v in
-    cds) target/switchman -c "$work/switchman.conf" --lockname x -- true ;;
-    no-cds) SWITCHMAN_CDS=off target/switchman -c "$work/switchman.conf" --lockname x -- true ;;
-    java-jar) java -jar target/switchman.jar -c "$work/switchman.conf" --lockname x -- true ;;
-    flock) flock -n /tmp/x true ;;
-    esac
-    echo "$v $((($(date +%s%N) - t0) / 1000))"
+# Each launcher's cache is made by its first run (a training run of a few seconds); the caches
+# live in the user's cache at the jar's path (here a fresh one in $work): switchman.jsa (Java 17)
+# and switchman.aot (Java 25).
+export XDG_CACHE_HOME=$work/cache
+caches=$XDG_CACHE_HOME/switchman$PWD/target
+for home in "$java17" "$java25"; do
+  [ -x "$home/bin/java" ] || continue
+  for _ in $(seq 50); do
+    JAVA_HOME=$home target/switchman -c "$work/switchman.conf" --lockname x -- true 2>/dev/null && break
+    sleep 0.2
   done
-done >"$work/interleaved.txt" 2>/dev/null
-echo "load after interleaved: $(cut -d' ' -f1-3 /proc/loadavg)"
-python3 - "$work/interleaved.txt" <<'PY'
-import statistics, sys
-times = {}
-for line in open(sys.argv[1]):
-    name, us = line.split()
-    times.setdefault(name, []).append(int(us) / 1000)
-for name, ms in times.items():
-    print(f'{statistics.median(ms):8.1f} ms median  {min(ms):7.1f} min  {max(ms):7.1f} max'
-          f'  interleaved {name} ({len(ms)} runs)')
+done
+ls -l "$caches/switchman.jsa" "$caches/switchman.aot" 2>/dev/null | sed 's/^/cache: /'
+
+python3 - "$rounds" "$work" "$java17" "$java25" <<'PY'
+import os, statistics, subprocess, sys, time
+rounds, work, j17, j25 = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]
+conf = f"{work}/switchman.conf"
+job = ["target/switchman", "-c", conf, "--lockname", "x", "--", "true"]
+flags = ["-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-XX:-UsePerfData"]
+variants = {}
+for name, home in (("17", j17), ("25", j25)):
+    if os.access(f"{home}/bin/java", os.X_OK):
+        cache = "cds" if name == "17" else "aot"
+        variants[f"java{name}-{cache}"] = (job, {"JAVA_HOME": home})
+        variants[f"java{name}-plain"] = (job, {"JAVA_HOME": home, "SWITCHMAN_CDS": "off"})
+        variants[f"jvm{name}"] = ([f"{home}/bin/java", *flags, "-version"], {})
+variants["flock"] = (["flock", "-n", f"{work}/x", "true"], {})
+if os.environ.get("SWITCHMAN_PERL"):
+    variants["perl-1.16"] = ([os.environ["SWITCHMAN_PERL"], "-c", conf, "--lockname", "x", "--", "true"], {})
+
+def once(cmd, env):
+    e = dict(os.environ, **env)
+    t0 = time.monotonic()
+    p = subprocess.Popen(cmd, env=e, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, ru = os.wait4(p.pid, 0)
+    wall = time.monotonic() - t0
+    p.returncode = os.waitstatus_to_exitcode(status)
+    if p.returncode != 0:
+        raise SystemExit(f"{cmd} exited {p.returncode}")
+    return wall * 1000, (ru.ru_utime + ru.ru_stime) * 1000
+
+for name, (cmd, env) in variants.items():  # warm-up
+    for _ in range(3):
+        once(cmd, env)
+wall = {n: [] for n in variants}
+cpu = {n: [] for n in variants}
+load0 = open("/proc/loadavg").read().split()[:3]
+for _ in range(rounds):
+    for name, (cmd, env) in variants.items():
+        w, c = once(cmd, env)
+        wall[name].append(w)
+        cpu[name].append(c)
+load1 = open("/proc/loadavg").read().split()[:3]
+print(f"{rounds} rounds interleaved, load {' '.join(load0)} -> {' '.join(load1)}, {os.cpu_count()} CPUs")
+print("| variant | wall median ms | wall min ms | wall p90 ms | CPU median ms (user+sys) |")
+print("| --- | --- | --- | --- | --- |")
+for name in variants:
+    ws, cs = sorted(wall[name]), sorted(cpu[name])
+    p90 = ws[min(len(ws) - 1, int(len(ws) * 0.9))]
+    print(f"| {name} | {statistics.median(ws):.1f} | {ws[0]:.1f} | {p90:.1f} | {statistics.median(cs):.1f} |")
 PY

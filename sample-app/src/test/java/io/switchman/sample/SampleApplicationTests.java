@@ -8,7 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.switchman.core.SwitchmanEngine;
-import io.switchman.spring.boot.autoconfigure.endpoint.SwitchmanEndpoint;
+import io.switchman.spring.boot.actuate.endpoint.SwitchmanEndpoint;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

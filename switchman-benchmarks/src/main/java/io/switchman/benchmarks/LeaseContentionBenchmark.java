@@ -136,7 +136,7 @@ final class LeaseContentionBenchmark {
           f.get();
         }
         pool.shutdown();
-        // What the idle sessions alone cost this process (pings, each engine's watchdog).
+        // What the idle sessions alone cost this process (pings, each engine's safety monitor).
         long self = ProcessHandle.current().pid();
         long idle0 = Jvm.cpuTimeMillis(self);
         long idleT0 = System.nanoTime();

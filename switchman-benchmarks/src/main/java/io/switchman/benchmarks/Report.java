@@ -252,7 +252,7 @@ final class Report {
                 + " node is then a loss): %s. It awaits its `delete` through the client's event"
                 + " thread (asynchronous, owner-checked release): %s. The rest of the engine"
                 + " (request checks, cluster data look-up, grant object, registration with the"
-                + " watchdog) adds %s of the floor.",
+                + " safety monitor) adds %s of the floor.",
             Samples.ratio((double) read.total().p50() / r.floor().total().p50()),
             Samples.ratio(r.ratio(raw3)),
             Samples.ratio(r.ratio(piped)),
@@ -449,7 +449,7 @@ final class Report {
                   + " seven requests on a shared machine (the floor's own p99 in section 1 is"
                   + " %s ms for two writes). With many waiters the tail follows the CPU: every"
                   + " session (a Curator client, a ZooKeeper client with two threads, an engine"
-                  + " whose watchdog ticks every 50 ms even with no grant, and a thread) lives in"
+                  + " whose safety monitor ticks every 50 ms even with no grant, and a thread) lives in"
                   + " this one benchmark JVM, on %d cores shared with the server and other"
                   + " builds (%s). In a deployment the waiters are spread over many hosts; what"
                   + " the protocol decides, requests and notifications per grant, stays flat.",
@@ -626,6 +626,22 @@ final class Report {
                 Samples.ms1(r.jvm().percentile(90)),
                 Samples.ms1(r.jvm().percentile(0.0001)),
                 Samples.ms1(r.jvm().max()))));
+    Samples aot = r.aot();
+    Samples aotCpu = r.aotCpu();
+    md.para(
+        f(
+            "CPU time (user + system) of the CLI runs: median %s ms%s.",
+            Samples.ms1(r.cpu().p50()),
+            aot != null && aotCpu != null
+                ? f(
+                    "; the same launcher on Java 25 (%s) with its ahead-of-time cache, in the same"
+                        + " rounds: wall median %s ms (p90 %s, min %s), CPU median %s ms",
+                    r.java25(),
+                    Samples.ms1(aot.p50()),
+                    Samples.ms1(aot.percentile(90)),
+                    Samples.ms1(aot.percentile(0.0001)),
+                    Samples.ms1(aotCpu.p50()))
+                : ""));
     long median = r.switchman().p50();
     md.para(
         f(
@@ -716,7 +732,7 @@ final class Report {
                 + " the writes are the limit. With the write rate measured here, one ensemble"
                 + " carries about %.0f / %.2f = **%.0f guarded runs per second**; keep it at"
                 + " half of that for head-room (snapshots, leader elections, session pings and"
-                + " the watchdog's refresh reads, one per held grant every S/6): about %.0f"
+                + " the safety monitor's refresh reads, one per held grant every S/6): about %.0f"
                 + " runs per second, i.e. %.1f million per day. The measured rate is a lower"
                 + " bound of the server's: the 4 client sessions ran on the same 2 shared cores,"
                 + " and servers with a dedicated log disk fsync faster.",

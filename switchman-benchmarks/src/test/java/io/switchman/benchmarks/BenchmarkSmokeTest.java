@@ -87,7 +87,7 @@ class BenchmarkSmokeTest {
     FootprintBenchmark.Result fp = report.footprint;
     assertThat(fp).isNotNull();
     assertThat(fp.sessions()).isEqualTo(1);
-    assertThat(fp.engineThreads()).contains("switchman-watchdog", "switchman-loss-notifier");
+    assertThat(fp.engineThreads()).contains("switchman-safety-monitor", "switchman-loss-notifier");
     assertThat(fp.bytesPerGrant()).isPositive();
 
     assertThat(report.sizing).isNotNull();

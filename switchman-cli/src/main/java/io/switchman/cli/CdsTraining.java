@@ -4,11 +4,11 @@
  */
 package io.switchman.cli;
 
-import io.switchman.core.Durations;
 import io.switchman.core.GrantRequest;
 import io.switchman.core.LeaseRequest;
 import io.switchman.core.SwitchmanEngine;
 import io.switchman.core.SwitchmanException;
+import io.switchman.core.internal.Durations;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -19,7 +19,6 @@ import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.retry.RetryOneTime;
-import picocli.CommandLine;
 
 /**
  * {@code switchman --cds-training} (hidden): loads the classes of a typical run without a ZooKeeper
@@ -34,13 +33,19 @@ final class CdsTraining {
   private static final List<String> CLASSES =
       List.of(
           "io.switchman.core.Acquirer",
-          "io.switchman.core.Acquirer$Lease",
+          "io.switchman.core.Attempt",
+          "io.switchman.core.LockQueue",
+          "io.switchman.core.LeaseQueue",
+          "io.switchman.core.GrantRegistry",
+          "io.switchman.core.GrantRelease",
+          "io.switchman.core.RequestPlan$Resolved",
+          "io.switchman.core.StopReason",
           "io.switchman.core.ZkGrant",
           "io.switchman.core.ClusterDataCache",
           "io.switchman.core.ClusterDataCache$Snapshot",
           "io.switchman.core.ClusterData",
           "io.switchman.core.Layout",
-          "io.switchman.core.LeaseExpression",
+          "io.switchman.core.internal.LeaseExpression",
           "io.switchman.core.StatusReader",
           "io.switchman.core.ClusterStatus",
           "io.switchman.core.Acquisition",
@@ -73,12 +78,26 @@ final class CdsTraining {
 
   private CdsTraining() {}
 
-  static int run(CommandLine unused) {
+  static int run() {
     CliLog.setLevel(CliLog.Level.ERROR);
-    SwitchmanCli o = new SwitchmanCli();
-    SwitchmanCli.commandLine(o)
-        .parseArgs("-c", "/nonexistent", "-g", "g", "--lease", "R=1:2", "--wait", "1s", "x");
     try {
+      SwitchmanCli o =
+          SwitchmanCli.parse(
+              new String[] {
+                "-c",
+                "/nonexistent",
+                "-g",
+                "g",
+                "--lease",
+                "R=1:2",
+                "--wait",
+                "1s",
+                "x",
+                "--busy",
+                "0"
+              },
+              false);
+      o.busyExitCode();
       JobSpec.of(o);
       Path cfg = Files.createTempFile("switchman-cds", ".conf");
       try {
@@ -95,7 +114,10 @@ final class CdsTraining {
       CliLog.log(CliLog.Level.DEBUG, Durations.format(Duration.ofSeconds(1)));
       acquireUnreachable();
       new ProcessBuilder("true").inheritIO().start().waitFor(5, TimeUnit.SECONDS);
-    } catch (IOException | CliConfig.ConfigException | RuntimeException e) {
+    } catch (IOException
+        | CliConfig.ConfigException
+        | GetoptArgs.UsageException
+        | RuntimeException e) {
       // training only: whatever failed, the classes it loaded are recorded
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

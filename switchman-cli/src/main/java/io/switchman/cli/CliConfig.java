@@ -5,10 +5,12 @@
 package io.switchman.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.switchman.core.Durations;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.switchman.core.SwitchmanException;
+import io.switchman.core.internal.Durations;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.file.Files;
@@ -66,6 +68,17 @@ record CliConfig(
           "auth",
           "fqdn");
 
+  /**
+   * JSON, plus comments ({@code //}, {@code #} and block comments) and trailing commas, so that the
+   * packaged {@code /etc/switchman.conf} can document every key and be edited by uncommenting.
+   */
+  private static final ObjectMapper READER =
+      JsonMapper.builder()
+          .enable(JsonReadFeature.ALLOW_JAVA_COMMENTS)
+          .enable(JsonReadFeature.ALLOW_YAML_COMMENTS)
+          .enable(JsonReadFeature.ALLOW_TRAILING_COMMA)
+          .build();
+
   /** A config file problem; the message names the file, the key and the value. */
   static final class ConfigException extends Exception {
     private static final long serialVersionUID = 1L;
@@ -86,7 +99,7 @@ record CliConfig(
     }
     JsonNode root;
     try {
-      root = new ObjectMapper().readTree(bytes);
+      root = READER.readTree(bytes);
     } catch (JsonProcessingException e) {
       throw new ConfigException(
           "Config file " + path + " is not valid JSON: " + firstLine(e.getOriginalMessage()));
@@ -114,6 +127,21 @@ record CliConfig(
     }
     Reader r = new Reader(path, root);
     String zkhosts = r.requiredString("zkhosts", "a ZooKeeper connect string such as zk1:2181");
+    int chroot = zkhosts.indexOf('/');
+    if (chroot >= 0) {
+      // switchman 1.16 refuses a chroot too; the same nodes are reached with the path in prefix
+      String chrootPath = zkhosts.substring(chroot).replaceAll("/+$", "");
+      throw r.bad(
+          "zkhosts",
+          zkhosts,
+          "host:port pairs without a chroot ('"
+              + zkhosts.substring(chroot)
+              + "' is not supported, as in switchman 1.16): write zkhosts '"
+              + zkhosts.substring(0, chroot)
+              + "' and put the path into prefix ('"
+              + chrootPath
+              + "/...')");
+    }
     String prefix = r.requiredString("prefix", "the root znode such as /switchman");
     String levelName = r.optionalString("loglevel");
     CliLog.Level level = CliLog.Level.INFO;
@@ -123,14 +151,15 @@ record CliConfig(
         throw r.bad(
             "loglevel",
             levelName,
-            "debug, info, notice, warning, error, critical, alert or emergency");
+            "debug, info, notice, warning, error, critical, alert or emergency, or their"
+                + " Log::Dispatch numbers 0 to 7");
       }
       level = parsed;
     }
     String logFile = r.optionalString("logfile");
     Duration wait = r.seconds("resources_wait_timeout", Duration.ZERO);
     Duration termination = r.seconds("termination_timeout", Duration.ofSeconds(10));
-    long dataReadLen = r.integer("data_read_len", 65535, 1, Integer.MAX_VALUE);
+    long dataReadLen = r.integer("data_read_len", 65535, 0, Integer.MAX_VALUE);
     int sessionTimeout = (int) r.integer("session_timeout", 10000, 100, 24L * 3600 * 1000);
     String auth = r.optionalString("auth");
     if (auth != null) {

@@ -18,8 +18,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * switchman's log: lines {@code YYYY-MM-DD HH:MM:SS<TAB>[pid]<TAB>message}, as switchman 1.16
  * writes them: warnings and errors on standard error (everything when the environment has {@code
- * DEBUG} set), and lines of the configured level and above appended to the log file. Process-wide,
- * as the tool is one process.
+ * DEBUG} set), and lines of the configured level and above appended to the log file. Warnings about
+ * the setup rather than the run go to the log file only ({@link #setupWarning}). Process-wide, as
+ * the tool is one process.
  */
 final class CliLog {
 
@@ -47,16 +48,18 @@ final class CliLog {
   /**
    * Parses a level as switchman's config file names it: {@code debug}, {@code info}, {@code
    * notice}, {@code warning} (or {@code warn}), {@code error}, {@code critical}, {@code alert},
-   * {@code emergency}; case-insensitive.
+   * {@code emergency}, or their Log::Dispatch numbers {@code 0} (debug) to {@code 7} (emergency);
+   * case-insensitive.
    *
    * @return the level, or null when the name is unknown
    */
   static @Nullable Level parse(String name) {
     return switch (name.trim().toLowerCase(Locale.ROOT)) {
-      case "debug", "trace" -> Level.DEBUG;
-      case "info", "notice" -> Level.INFO;
-      case "warning", "warn" -> Level.WARN;
-      case "error", "err", "critical", "crit", "alert", "emergency", "emerg" -> Level.ERROR;
+      case "debug", "trace", "0" -> Level.DEBUG;
+      case "info", "notice", "1", "2" -> Level.INFO;
+      case "warning", "warn", "3" -> Level.WARN;
+      case "error", "err", "critical", "crit", "alert", "emergency", "emerg", "4", "5", "6", "7" ->
+          Level.ERROR;
       default -> null;
     };
   }
@@ -110,8 +113,20 @@ final class CliLog {
     log(Level.ERROR, msg);
   }
 
-  static synchronized void log(Level l, String msg) {
-    boolean toStderr = l.compareTo(STDERR_LEVEL) >= 0;
+  /**
+   * A warning that concerns the setup, not this run (an unknown config key, a termination_timeout
+   * that does not fit): appended to the log file only, so that cron mails nothing on every run
+   * while the job works (and on standard error only with {@code DEBUG} set).
+   */
+  static void setupWarning(String msg) {
+    log(Level.WARN, msg, STDERR_LEVEL == Level.DEBUG);
+  }
+
+  static void log(Level l, String msg) {
+    log(l, msg, l.compareTo(STDERR_LEVEL) >= 0);
+  }
+
+  private static synchronized void log(Level l, String msg, boolean toStderr) {
     PrintStream f = l.compareTo(level) >= 0 ? file : null;
     if (!toStderr && f == null) {
       return;

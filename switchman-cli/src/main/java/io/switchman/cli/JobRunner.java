@@ -6,7 +6,6 @@ package io.switchman.cli;
 
 import io.switchman.core.Acquisition;
 import io.switchman.core.Grant;
-import io.switchman.core.GrantRequest;
 import io.switchman.core.LossReason;
 import io.switchman.core.SwitchmanEngine;
 import io.switchman.core.SwitchmanException;
@@ -14,6 +13,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -39,6 +39,7 @@ final class JobRunner {
   private @Nullable Watchdog watchdog;
   private boolean childStarted;
   private volatile @Nullable LossReason loss;
+  private volatile boolean keepNodes;
 
   private JobRunner(CliConfig cfg, JobSpec spec, int busyExitCode) {
     this.cfg = cfg;
@@ -82,17 +83,21 @@ final class JobRunner {
       wd.close();
       return f.exitCode();
     }
-    try (c) {
+    try {
       StopBudget budget = StopBudget.of(c.negotiatedSessionTimeoutMs(), cfg.terminationTimeout());
-      // Warned about when termination_timeout is configured; the default of 10 s, which never fits
-      // the default session of 10 s, is only noted in the log file, so that cron sends no mail.
-      budget.warning().ifPresent(cfg.terminationTimeoutSet() ? CliLog::warn : CliLog::info);
+      // A warning in the log file when termination_timeout is configured, never on stderr (cron
+      // would mail it on every run); the default of 10 s, which never fits the default session of
+      // 10 s, is only noted at INFO.
+      budget.warning().ifPresent(cfg.terminationTimeoutSet() ? CliLog::setupWarning : CliLog::info);
       wd.killDelay(budget.killDelayMs());
       SwitchmanEngine engine = c.engine(budget.stopBudget());
-      GrantRequest request = spec.request().leaseWait(cfg.resourcesWaitTimeout()).build();
       Acquisition a;
       try {
-        a = engine.acquire(request);
+        a =
+            spec.groupOnly()
+                ? GroupGrant.acquire(
+                    engine, spec.name(), spec.group(), c.negotiatedSessionTimeoutMs())
+                : engine.acquire(spec.request().leaseWait(cfg.resourcesWaitTimeout()).build());
         CliLog.timing("acquire done");
       } catch (InterruptedException e) {
         return interrupted(wd);
@@ -110,8 +115,10 @@ final class JobRunner {
       try {
         return runGuarded(grant, budget, wd);
       } finally {
-        grant.release();
-        CliLog.timing("released");
+        if (!keepNodes) {
+          grant.release();
+          CliLog.timing("released");
+        }
       }
     } catch (SwitchmanException e) {
       wd.close();
@@ -120,6 +127,11 @@ final class JobRunner {
     } catch (ZkConnection.Failure f) {
       wd.close();
       return f.exitCode();
+    } finally {
+      // Closing the session would delete the nodes at once: they go with its expiry instead.
+      if (!keepNodes) {
+        c.close();
+      }
     }
   }
 
@@ -139,7 +151,7 @@ final class JobRunner {
 
   private int runGuarded(Grant grant, StopBudget budget, Watchdog wd) {
     long killNanos = TimeUnit.MILLISECONDS.toNanos(budget.killDelayMs());
-    wd.safe(msLeft(grant));
+    wd.deadline(grant.safeUntilNanos());
     grant.onLoss(
         reason -> {
           loss = reason;
@@ -165,6 +177,31 @@ final class JobRunner {
         return interrupted(wd);
       }
     }
+    // Heartbeats from now on: the watchdog's deadline keeps moving while the command starts.
+    ScheduledExecutorService heartbeat =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "switchman-heartbeat");
+              t.setDaemon(true);
+              return t;
+            });
+    heartbeat.scheduleAtFixedRate(
+        () -> {
+          if (loss == null) {
+            wd.deadline(grant.safeUntilNanos());
+          }
+        },
+        HEARTBEAT_MS,
+        HEARTBEAT_MS,
+        TimeUnit.MILLISECONDS);
+    try {
+      return startAndWait(grant, budget, wd);
+    } finally {
+      heartbeat.shutdownNow();
+    }
+  }
+
+  private int startAndWait(Grant grant, StopBudget budget, Watchdog wd) {
     Process child;
     try {
       child = start(grant);
@@ -173,11 +210,55 @@ final class JobRunner {
       CliLog.error("Cannot run " + spec.command() + ": " + e.getMessage());
       return ExitCodes.ERROR;
     }
-    if (!wd.processGroup(child.pid())) {
-      CliLog.error(
-          "The watchdog process is gone: the command was not run, as it would be unguarded");
+    boolean ready = wd.processGroup(child.pid());
+    // The last check before the command execs: the grant is held and its deadline ahead. The
+    // watchdog checks the deadline once more by its own clock before it lets the command go.
+    String pendingSignal;
+    synchronized (lock) {
+      pendingSignal = signalBeforeStart;
+    }
+    if (!ready) {
+      int status = waitFor(child);
+      if (wd.isBroken()) {
+        CliLog.error(
+            "The watchdog process is gone: the command was not run, as it would be unguarded");
+        return ExitCodes.ERROR;
+      }
+      if (pendingSignal != null) {
+        wd.finish(0);
+        return interrupted(wd);
+      }
+      if (grant.isHeld() && System.nanoTime() - grant.safeUntilNanos() < 0) {
+        wd.finish(0);
+        CliLog.error(
+            "Cannot run "
+                + spec.command()
+                + ": its process ended (status "
+                + status
+                + ") before it could be let go");
+        return ExitCodes.ERROR;
+      }
+      return notRun(grant, wd, budget);
+    }
+    if (pendingSignal != null) {
+      wd.stop(0);
       waitFor(child);
-      return ExitCodes.ERROR;
+      wd.finish(0);
+      return interrupted(wd);
+    }
+    if (!grant.isHeld() || System.nanoTime() - grant.safeUntilNanos() >= 0) {
+      wd.stop(0);
+      waitFor(child);
+      return notRun(grant, wd, budget);
+    }
+    if (!wd.run()) {
+      waitFor(child);
+      if (wd.isBroken()) {
+        CliLog.error(
+            "The watchdog process is gone: the command was not run, as it would be unguarded");
+        return ExitCodes.ERROR;
+      }
+      return notRun(grant, wd, budget);
     }
     String pending;
     synchronized (lock) {
@@ -185,7 +266,7 @@ final class JobRunner {
       pending = signalBeforeStart;
     }
     if (pending != null) {
-      // Arrived while the command was being started: it gets it now.
+      // Arrived while the command was being let go: it gets it now.
       Thread.interrupted();
       CliLog.warn("Received SIG" + pending + ": forwarding it to the command's process group");
       wd.signal(pending);
@@ -203,33 +284,17 @@ final class JobRunner {
             + " (fencing token "
             + grant.fencingToken()
             + ")");
-    ScheduledExecutorService heartbeat =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "switchman-heartbeat");
-              t.setDaemon(true);
-              return t;
-            });
-    heartbeat.scheduleAtFixedRate(
-        () -> {
-          if (loss == null) {
-            wd.safe(msLeft(grant));
-          }
-        },
-        HEARTBEAT_MS,
-        HEARTBEAT_MS,
-        TimeUnit.MILLISECONDS);
     CliLog.timing("command started");
     int status = waitFor(child);
     CliLog.timing("command exited");
-    heartbeat.shutdownNow();
-    boolean pastDeadline = System.nanoTime() - grant.safeUntilNanos() >= 0;
-    // Wait for the watchdog to finish a stop it was doing, so no process of the group is left.
-    wd.finish(budget.killDelayMs() + 2000);
-    LossReason lost = loss;
-    if (lost == null && pastDeadline) {
-      lost = LossReason.SAFETY_DEADLINE;
-    }
+    // The grant's state when the command exited; a passed safety deadline counts even if the
+    // engine's safety monitor has not ticked yet.
+    Optional<LossReason> lostAtExit = grant.checkLoss();
+    // The watchdog finishes a stop it was doing; if it stopped the group, it waits until no
+    // process of it is left (at most S), so that the lock is released only once the command is
+    // gone.
+    Watchdog.Finish finish = wd.finish(budget.sessionTimeoutMs());
+    LossReason lost = loss != null ? loss : lostAtExit.orElse(null);
     if (lost != null) {
       CliLog.error(
           "The command was stopped because "
@@ -238,12 +303,47 @@ final class JobRunner {
               + lost
               + "); its exit status was "
               + status);
+      if (!finish.gone()) {
+        keepNodes(grant, child.pid(), budget, finish);
+      }
       return ExitCodes.LOST;
     }
     if (status != 0) {
       CliLog.warn("The command (pid " + child.pid() + ") exited with " + describeStatus(status));
     }
     return status;
+  }
+
+  /** The command was not let go: the grant was lost before it could exec. */
+  private int notRun(Grant grant, Watchdog wd, StopBudget budget) {
+    LossReason reason = grant.lossReason().orElse(LossReason.SAFETY_DEADLINE);
+    CliLog.error("Not running the command: " + describe(grant) + " was lost (" + reason + ")");
+    Watchdog.Finish finish = wd.finish(budget.sessionTimeoutMs());
+    if (!finish.gone()) {
+      keepNodes(grant, -1, budget, finish);
+    }
+    return ExitCodes.LOST;
+  }
+
+  /**
+   * Processes of the stopped command outlived SIGKILL (uninterruptible sleep, a large process
+   * freeing its memory) or nobody can tell: the grant's nodes are not deleted, nor is the session
+   * closed, so that the server deletes them only when the session expires.
+   */
+  private void keepNodes(Grant grant, long pgid, StopBudget budget, Watchdog.Finish finish) {
+    keepNodes = true;
+    CliLog.error(
+        "Processes of the command's process group"
+            + (pgid > 0 ? " " + pgid : "")
+            + " may still be alive "
+            + budget.sessionTimeoutMs()
+            + " ms after SIGKILL ("
+            + (finish.detail().isEmpty() ? "unknown" : "pids " + finish.detail())
+            + "): not releasing "
+            + describe(grant)
+            + "; ZooKeeper deletes its nodes when the session expires, "
+            + budget.sessionTimeoutMs()
+            + " ms after switchman exits");
   }
 
   private static int waitFor(Process child) {
@@ -272,10 +372,6 @@ final class JobRunner {
     return pb.start();
   }
 
-  private static long msLeft(Grant grant) {
-    return TimeUnit.NANOSECONDS.toMillis(grant.safeUntilNanos() - System.nanoTime());
-  }
-
   private static String describe(Grant grant) {
     StringBuilder sb = new StringBuilder();
     if (grant.hasLock()) {
@@ -290,7 +386,7 @@ final class JobRunner {
           .append(':')
           .append(l.capacity());
     }
-    return sb.toString();
+    return sb.length() > 0 ? sb.toString() : grant.toString();
   }
 
   private static String describeStatus(int status) {

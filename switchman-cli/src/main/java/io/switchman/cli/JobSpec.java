@@ -4,33 +4,45 @@
  */
 package io.switchman.cli;
 
-import io.switchman.core.Durations;
 import io.switchman.core.GrantRequest;
 import io.switchman.core.LeaseRequest;
-import io.switchman.core.Names;
-import io.switchman.core.SwitchmanException;
+import io.switchman.core.internal.Durations;
+import io.switchman.core.internal.Names;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
-/** What the job asks for, checked before any I/O. */
-record JobSpec(String name, List<String> command, GrantRequest.Builder request) {
+/**
+ * What the job asks for, checked before any I/O.
+ *
+ * @param name the lock name
+ * @param command the argv to run
+ * @param request the request, for a job that takes the lock or a lease
+ * @param groupOnly whether the job takes neither the lock nor a lease ({@code --no-lock} without
+ *     {@code --lease}: guarded by {@code -g} alone, if given; see {@link GroupGrant})
+ * @param group the {@code -g} group, or null
+ */
+record JobSpec(
+    String name,
+    List<String> command,
+    GrantRequest.Builder request,
+    boolean groupOnly,
+    @Nullable String group) {
 
   static JobSpec of(SwitchmanCli o) {
     String name = o.lockname != null ? o.lockname : basename(o.command.get(0));
     Names.checkLockName(name);
     GrantRequest.Builder b = GrantRequest.builder(name).lock(o.lock).group(o.group);
-    if (o.waitFor != null) {
-      b.lockWait(Durations.parse("--wait", o.waitFor));
+    if (o.group != null) {
+      Names.checkGroupName(o.group);
+    }
+    if (o.lockWait != null) {
+      b.lockWait(Durations.parse("--wait", o.lockWait));
     }
     for (String l : o.leases) {
       b.lease(LeaseRequest.parse(l));
     }
-    if (!o.lock && o.leases.isEmpty()) {
-      throw new SwitchmanException(
-          SwitchmanException.Kind.INVALID_ARGUMENT,
-          "--no-lock without --lease: nothing would guard the command");
-    }
-    return new JobSpec(name, argv(o.command), b);
+    return new JobSpec(name, argv(o.command), b, !o.lock && o.leases.isEmpty(), o.group);
   }
 
   /** switchman's basename of CMD: the last path element, trailing slashes ignored. */

@@ -6,16 +6,14 @@ package io.switchman.cli;
 
 import io.switchman.core.HostFacts;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.jspecify.annotations.Nullable;
 
 /**
- * This host's facts for the macros, read cheaply: the FQDN from the resolver (or the config's
- * {@code fqdn}), the processors from the JVM, the memory from {@code /proc/meminfo} capped by the
- * cgroup limit. Avoids the management beans, which cost start-up time.
+ * This host's facts for the macros, read cheaply: the FQDN as switchman 1.16 computes it (or the
+ * config's {@code fqdn}), the processors from the JVM, the memory from {@code /proc/meminfo} capped
+ * by the cgroup limit. Avoids the management beans, which cost start-up time.
  */
 final class LocalHost {
 
@@ -30,13 +28,9 @@ final class LocalHost {
     return new HostFacts(name, Runtime.getRuntime().availableProcessors(), mb);
   }
 
+  /** The FQDN as switchman 1.16 computes it; see {@link HostFacts#localFqdn()}. */
   private static String canonicalName() {
-    try {
-      return InetAddress.getLocalHost().getCanonicalHostName();
-    } catch (UnknownHostException e) {
-      String env = System.getenv("HOSTNAME");
-      return env != null && !env.isBlank() ? env : "localhost";
-    }
+    return HostFacts.localFqdn();
   }
 
   /** Total memory in MiB, or 0 when it cannot be read here. */

@@ -13,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.jspecify.annotations.Nullable;
-import picocli.CommandLine;
 
 /**
  * {@code switchman [OPTIONS] [--] CMD [ARGS]}: parses the command line and the config file,
@@ -44,23 +43,24 @@ public final class Main {
 
   /** Runs the tool and returns its exit code. */
   static int run(String[] args) {
-    SwitchmanCli o = new SwitchmanCli();
-    CommandLine cl = SwitchmanCli.commandLine(o);
+    SwitchmanCli o;
+    int busyExitCode;
     try {
-      cl.parseArgs(args);
-    } catch (CommandLine.ParameterException e) {
+      o = SwitchmanCli.parse(args);
+      busyExitCode = o.busyExitCode();
+    } catch (GetoptArgs.UsageException e) {
       return usage(e.getMessage());
     }
-    if (cl.isUsageHelpRequested()) {
-      cl.usage(System.out);
+    if (o.help) {
+      SwitchmanCli.usage(System.out);
       return ExitCodes.OK;
     }
-    if (cl.isVersionHelpRequested()) {
+    if (o.version) {
       System.out.println(SwitchmanCli.VERSION);
       return ExitCodes.OK;
     }
     if (o.cdsTraining) {
-      return CdsTraining.run(cl);
+      return CdsTraining.run();
     }
     boolean job = !o.status && o.writeClusterData == null;
     if (o.status && o.writeClusterData != null) {
@@ -75,9 +75,6 @@ public final class Main {
     }
     if (o.json && !o.status) {
       return usage("--json only applies to --status");
-    }
-    if (o.busyExitCode < 0 || o.busyExitCode > 255) {
-      return usage("Invalid --busy-exit-code " + o.busyExitCode + ": expected 0 to 255");
     }
     JobSpec spec = null;
     if (job) {
@@ -107,10 +104,10 @@ public final class Main {
         return ExitCodes.CONFIG;
       }
     }
-    cfg.warnings().forEach(CliLog::warn);
+    cfg.warnings().forEach(CliLog::setupWarning);
     CliLog.timing("config read");
     if (job) {
-      return JobRunner.run(cfg, spec, o.busyExitCode);
+      return JobRunner.run(cfg, spec, busyExitCode);
     }
     byte[] clusterData = null;
     if (o.writeClusterData != null) {

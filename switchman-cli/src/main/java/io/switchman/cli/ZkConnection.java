@@ -4,20 +4,25 @@
  */
 package io.switchman.cli;
 
-import io.switchman.core.Durations;
+import io.switchman.core.CuratorClients;
 import io.switchman.core.SwitchmanEngine;
 import io.switchman.core.SwitchmanException;
-import java.nio.charset.StandardCharsets;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NoRouteToHostException;
+import java.net.Socket;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.retry.ExponentialBackoffRetry;
-import org.apache.zookeeper.ZooDefs;
 import org.apache.zookeeper.ZooKeeper;
+import org.apache.zookeeper.client.ConnectStringParser;
 import org.apache.zookeeper.client.ZKClientConfig;
-import org.apache.zookeeper.data.ACL;
 import org.jspecify.annotations.Nullable;
 
 /** A started Curator client, connected, and the engine over it. */
@@ -61,6 +66,9 @@ final class ZkConnection implements AutoCloseable {
     }
   }
 
+  /** How long to wait for a connection before asking whether every server refuses. */
+  private static final int REFUSAL_PROBE_MS = 250;
+
   private final CuratorFramework client;
   private final CliConfig cfg;
   private @Nullable SwitchmanEngine engine;
@@ -79,18 +87,23 @@ final class ZkConnection implements AutoCloseable {
         throw new Failure(ExitCodes.UNAVAILABLE);
       }
     }
-    CuratorFrameworkFactory.Builder b =
-        CuratorFrameworkFactory.builder()
-            .connectString(cfg.zkhosts())
-            .sessionTimeoutMs(cfg.sessionTimeoutMs())
-            .connectionTimeoutMs(cfg.sessionTimeoutMs())
-            .retryPolicy(new ExponentialBackoffRetry(100, 3))
-            .zkClientConfig(clientConfig());
-    if (cfg.auth() != null) {
-      b.authorization("digest", cfg.auth().getBytes(StandardCharsets.UTF_8));
+    CuratorFramework client;
+    CuratorClients.Builder b;
+    try {
+      b =
+          CuratorClients.builder(cfg.zkhosts())
+              .sessionTimeout(Duration.ofMillis(cfg.sessionTimeoutMs()))
+              .connectionTimeout(Duration.ofMillis(cfg.sessionTimeoutMs()))
+              .retryPolicy(new ExponentialBackoffRetry(100, 3))
+              .clientConfig(clientConfig());
+      if (cfg.auth() != null) {
+        b.authorization("digest", cfg.auth());
+      }
+    } catch (SwitchmanException e) {
+      CliLog.error(e.getMessage() + " (in the config file)");
+      throw new Failure(ExitCodes.CONFIG);
     }
     CliLog.timing("client configured");
-    CuratorFramework client;
     try {
       client = b.build();
       client.start();
@@ -101,15 +114,28 @@ final class ZkConnection implements AutoCloseable {
     }
     ZkConnection c = new ZkConnection(client, cfg);
     try {
-      if (!client.blockUntilConnected(cfg.sessionTimeoutMs(), TimeUnit.MILLISECONDS)) {
-        CliLog.error(
-            "ZooKeeper at "
-                + cfg.zkhosts()
-                + " is unreachable: no connection within "
-                + Durations.format(Duration.ofMillis(cfg.sessionTimeoutMs()))
-                + "; nothing was run");
-        c.close();
-        throw new Failure(ExitCodes.UNAVAILABLE);
+      long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(cfg.sessionTimeoutMs());
+      int refusedRounds = 0;
+      while (!client.blockUntilConnected(
+          (int) Math.min(REFUSAL_PROBE_MS, Math.max(1, msUntil(deadline))),
+          TimeUnit.MILLISECONDS)) {
+        String why = null;
+        if (msUntil(deadline) <= 0) {
+          why =
+              SwitchmanException.unreachableMessage(
+                  cfg.zkhosts(), Duration.ofMillis(cfg.sessionTimeoutMs()));
+        } else if (!everyServerRefuses(cfg.zkhosts())) {
+          refusedRounds = 0;
+        } else if (++refusedRounds >= 2) {
+          why =
+              SwitchmanException.unreachableMessage(
+                  cfg.zkhosts(), "every server refused the connection (nothing listens there)");
+        }
+        if (why != null) {
+          CliLog.error(why + "; nothing was run");
+          c.close();
+          throw new Failure(ExitCodes.UNAVAILABLE);
+        }
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -117,6 +143,44 @@ final class ZkConnection implements AutoCloseable {
       throw new Failure(ExitCodes.UNAVAILABLE);
     }
     return c;
+  }
+
+  private static long msUntil(long deadlineNanos) {
+    return TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime());
+  }
+
+  /**
+   * Whether every address of every server refuses a TCP connection (or cannot be resolved) right
+   * now: then waiting for the session timeout cannot help, and the run fails at once (after two
+   * such rounds, {@value #REFUSAL_PROBE_MS} ms apart). A server that accepts, or does not answer in
+   * time, counts as possibly there.
+   */
+  static boolean everyServerRefuses(String zkhosts) {
+    List<InetSocketAddress> servers;
+    try {
+      servers = new ConnectStringParser(zkhosts).getServerAddresses();
+    } catch (RuntimeException e) {
+      return false;
+    }
+    for (InetSocketAddress server : servers) {
+      InetAddress[] addresses;
+      try {
+        addresses = InetAddress.getAllByName(server.getHostString());
+      } catch (UnknownHostException e) {
+        continue;
+      }
+      for (InetAddress a : addresses) {
+        try (Socket s = new Socket()) {
+          s.connect(new InetSocketAddress(a, server.getPort()), REFUSAL_PROBE_MS);
+          return false;
+        } catch (ConnectException | NoRouteToHostException e) {
+          // refused, or no route: a definite no
+        } catch (IOException | RuntimeException e) {
+          return false;
+        }
+      }
+    }
+    return true;
   }
 
   /**
@@ -146,7 +210,7 @@ final class ZkConnection implements AutoCloseable {
                 .host(LocalHost.facts(cfg.fqdn()))
                 .stopBudget(stopBudget)
                 .operationTimeout(Duration.ofMillis(cfg.sessionTimeoutMs()))
-                .acl(acl(cfg))
+                .acl(CuratorClients.acl(cfg.auth() != null))
                 .build();
       } catch (SwitchmanException e) {
         CliLog.error(e.getMessage() + " (prefix in the config file)");
@@ -154,16 +218,6 @@ final class ZkConnection implements AutoCloseable {
       }
     }
     return engine;
-  }
-
-  /** Open as switchman without auth; with auth, all rights for the identity, read for all. */
-  static List<ACL> acl(CliConfig cfg) {
-    if (cfg.auth() == null) {
-      return ZooDefs.Ids.OPEN_ACL_UNSAFE;
-    }
-    return List.of(
-        new ACL(ZooDefs.Perms.ALL, ZooDefs.Ids.AUTH_IDS),
-        new ACL(ZooDefs.Perms.READ, ZooDefs.Ids.ANYONE_ID_UNSAFE));
   }
 
   @Override

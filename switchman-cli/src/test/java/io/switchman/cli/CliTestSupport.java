@@ -80,15 +80,96 @@ abstract class CliTestSupport {
       c.process.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
       c.process.destroyForcibly();
     }
+    for (long pgid : groupsToKill) {
+      try {
+        new ProcessBuilder("kill", "-KILL", "--", "-" + pgid)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .start()
+            .waitFor();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
   }
 
-  /** Writes the config with the given extra keys and values (JSON numbers or strings). */
+  private final List<Long> groupsToKill = new ArrayList<>();
+
+  /** Kills process group {@code pgid} after the test (a command left running by a failed test). */
+  void killGroupAfterTest(long pgid) {
+    groupsToKill.add(pgid);
+  }
+
+  /** Starts an arbitrary command line with extra environment, tracked like {@link #start}. */
+  Cli launch(List<String> cmd, java.util.Map<String, String> env) {
+    int n = runs.incrementAndGet();
+    Path out = dir.resolve("out-" + n + ".txt");
+    Path err = dir.resolve("err-" + n + ".txt");
+    ProcessBuilder pb =
+        new ProcessBuilder(cmd).directory(dir.toFile()).redirectOutput(out.toFile());
+    pb.redirectError(err.toFile());
+    pb.redirectInput(ProcessBuilder.Redirect.PIPE);
+    pb.environment().putAll(env);
+    try {
+      Cli c = new Cli(pb.start(), out, err);
+      started.add(c);
+      return c;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The live (not zombie) processes of process group {@code pgid}, from /proc. */
+  static List<Long> groupMembers(long pgid) {
+    List<Long> members = new ArrayList<>();
+    try (var dirs = Files.list(Path.of("/proc"))) {
+      for (Path p : (Iterable<Path>) dirs::iterator) {
+        String name = p.getFileName().toString();
+        if (!name.chars().allMatch(Character::isDigit)) {
+          continue;
+        }
+        try {
+          String stat = Files.readString(p.resolve("stat"));
+          String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+          // f[0] state, f[1] ppid, f[2] pgrp
+          if (Long.parseLong(f[2]) == pgid && !f[0].equals("Z") && !f[0].equals("X")) {
+            members.add(Long.parseLong(name));
+          }
+        } catch (IOException | RuntimeException e) {
+          // gone meanwhile
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return members;
+  }
+
+  /** The state letter of process {@code pid} (R, S, D, T, Z...), or "gone". */
+  static String state(long pid) {
+    try {
+      String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+      return String.valueOf(stat.charAt(stat.lastIndexOf(')') + 2));
+    } catch (IOException e) {
+      return "gone";
+    }
+  }
+
+  /**
+   * Writes the config with the given extra keys and values (JSON numbers or strings); {@code
+   * "fqdn", ""} leaves the key out, so that the tool names the host itself.
+   */
   Path writeConfig(Object... keysAndValues) throws IOException {
     String zkhosts = server.getConnectString();
+    String fqdn = HOST;
     List<Object> rest = new ArrayList<>();
     for (int i = 0; i < keysAndValues.length; i += 2) {
       if (keysAndValues[i].equals("zkhosts")) {
         zkhosts = (String) keysAndValues[i + 1];
+      } else if (keysAndValues[i].equals("fqdn")) {
+        fqdn = (String) keysAndValues[i + 1];
       } else {
         rest.add(keysAndValues[i]);
         rest.add(keysAndValues[i + 1]);
@@ -100,8 +181,7 @@ abstract class CliTestSupport {
         .append(zkhosts)
         .append("\", \"prefix\": \"")
         .append(prefix)
-        .append("\", \"fqdn\": \"")
-        .append(HOST)
+        .append(fqdn.isEmpty() ? "" : "\", \"fqdn\": \"" + fqdn)
         .append("\", \"logfile\": \"")
         .append(logFile)
         .append("\"");
@@ -239,9 +319,13 @@ abstract class CliTestSupport {
     new ProcessBuilder("kill", "-s", signal, Long.toString(pid)).inheritIO().start().waitFor();
   }
 
-  /** A command that records its pid in {@code name} and runs until {@code name.release} exists. */
+  /**
+   * {@code -- COMMAND}: a command that records its pid in {@code name} and runs until {@code
+   * name.release} exists.
+   */
   String[] holdUntilReleased(String name) {
     return new String[] {
+      "--",
       "sh",
       "-c",
       "echo $$ > "

@@ -34,7 +34,16 @@ class LeaseCliTest extends CliTestSupport {
     List<Cli> clis = new ArrayList<>();
     for (int i = 0; i < 6; i++) {
       clis.add(
-          start("--no-lock", "--lockname", "job" + i, "--lease", "R=1:2", "sh", "-c", COUNTING));
+          start(
+              "--no-lock",
+              "--lockname",
+              "job" + i,
+              "--lease",
+              "R=1:2",
+              "--",
+              "sh",
+              "-c",
+              COUNTING));
     }
     for (Cli c : clis) {
       assertThat(c.exitCode()).as(c.stderr()).isZero();

@@ -55,6 +55,13 @@ class WatchdogTest {
     return p;
   }
 
+  /** Lets the command go, as switchman does once the grant is checked, and waits until it runs. */
+  private void start(Watchdog wd, Process p) {
+    assertThat(wd.processGroup(p.pid())).isTrue();
+    assertThat(wd.run()).isTrue();
+    await().atMost(Duration.ofSeconds(5)).until(this::ran);
+  }
+
   private boolean ran() {
     return Files.exists(dir.resolve("ran"));
   }
@@ -62,11 +69,13 @@ class WatchdogTest {
   @Test
   void commandRunsOnlyOnceTheWatchdogGuardsItsProcessGroup() throws Exception {
     Watchdog wd = watchdog(500);
-    wd.safe(10_000);
+    wd.safeFor(10_000);
     Process p = command("echo $$ > ran; sleep 30");
     await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> !ran());
 
-    wd.processGroup(p.pid());
+    assertThat(wd.processGroup(p.pid())).isTrue();
+    await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> !ran());
+    assertThat(wd.run()).isTrue();
     await().atMost(Duration.ofSeconds(5)).until(this::ran);
     assertThat(p.isAlive()).isTrue();
   }
@@ -74,7 +83,7 @@ class WatchdogTest {
   @Test
   void commandNeverRunsWhenSwitchmanDiesBeforeNamingItsGroup() throws Exception {
     Watchdog wd = watchdog(500);
-    wd.safe(10_000);
+    wd.safeFor(10_000);
     Process p = command("echo $$ > ran; sleep 30");
     wd.close(); // end of input without a process group: switchman died right after the start
     await()
@@ -86,10 +95,9 @@ class WatchdogTest {
   @Test
   void endOfInputStopsTheGroup() throws Exception {
     Watchdog wd = watchdog(500);
-    wd.safe(10_000);
+    wd.safeFor(10_000);
     Process p = command("sleep 30 & echo $! > grandchild; echo $$ > ran; wait");
-    wd.processGroup(p.pid());
-    await().atMost(Duration.ofSeconds(5)).until(this::ran);
+    start(wd, p);
     await().atMost(Duration.ofSeconds(5)).until(() -> Files.exists(dir.resolve("grandchild")));
     long grandchild = Long.parseLong(Files.readString(dir.resolve("grandchild")).trim());
 
@@ -103,14 +111,13 @@ class WatchdogTest {
   @Test
   void missingHeartbeatStopsTheGroupAtTheDeadlineNotBefore() throws Exception {
     Watchdog wd = watchdog(500);
-    wd.safe(400);
+    wd.safeFor(400);
     Process p = command("echo $$ > ran; sleep 30");
-    wd.processGroup(p.pid());
-    await().atMost(Duration.ofSeconds(5)).until(this::ran);
+    start(wd, p);
     // Heartbeats keep it running well past the first deadline.
     long until = System.nanoTime() + Duration.ofMillis(1200).toNanos();
     while (System.nanoTime() < until) {
-      wd.safe(400);
+      wd.safeFor(400);
       assertThat(p.isAlive()).isTrue();
       Thread.sleep(100); // the heartbeat period, as switchman sends them
     }
@@ -124,10 +131,9 @@ class WatchdogTest {
   @Test
   void stopSendsSigtermThenSigkill() throws Exception {
     Watchdog wd = watchdog(5000);
-    wd.safe(60_000);
+    wd.safeFor(60_000);
     Process p = command("trap '' TERM; echo $$ > ran; while :; do sleep 0.05; done");
-    wd.processGroup(p.pid());
-    await().atMost(Duration.ofSeconds(5)).until(this::ran);
+    start(wd, p);
     long t0 = System.nanoTime();
     wd.stop(400);
     assertThat(p.waitFor()).isEqualTo(128 + 9);
@@ -138,13 +144,63 @@ class WatchdogTest {
   @Test
   void signalsReachTheGroup() throws Exception {
     Watchdog wd = watchdog(500);
-    wd.safe(60_000);
+    wd.safeFor(60_000);
     Process p =
         command("trap 'echo hup > got; exit 0' HUP; echo $$ > ran; while :; do sleep 0.05; done");
-    wd.processGroup(p.pid());
-    await().atMost(Duration.ofSeconds(5)).until(this::ran);
+    start(wd, p);
     wd.signal("HUP");
     assertThat(p.waitFor()).isZero();
     assertThat(Files.readString(dir.resolve("got")).trim()).isEqualTo("hup");
+  }
+
+  @Test
+  void commandNeverRunsWhenTheDeadlinePassedBeforeItIsLetGo() throws Exception {
+    Watchdog wd = watchdog(500);
+    wd.safeFor(300);
+    Process p = command("echo $$ > ran; sleep 30");
+    assertThat(wd.processGroup(p.pid())).isTrue();
+    // No heartbeat: the deadline passes while the command waits to be let go.
+    assertThat(p.waitFor()).isEqualTo(128 + 9);
+    assertThat(wd.run()).isFalse();
+    assertThat(ran()).isFalse();
+    assertThat(wd.finish(1000).gone()).isTrue();
+  }
+
+  @Test
+  void commandNeverRunsWhenTheGrantIsLostBeforeItIsLetGo() throws Exception {
+    Watchdog wd = watchdog(500);
+    wd.safeFor(60_000);
+    Process p = command("echo $$ > ran; sleep 30");
+    assertThat(wd.processGroup(p.pid())).isTrue();
+    wd.stop(500); // the loss, before switchman's last check
+    assertThat(wd.run()).isFalse();
+    assertThat(p.waitFor()).isEqualTo(128 + 9);
+    assertThat(ran()).isFalse();
+  }
+
+  @Test
+  void finishReportsAStoppedGroupGoneOnlyWhenNoProcessIsLeft() throws Exception {
+    Watchdog wd = watchdog(500);
+    wd.safeFor(60_000);
+    Process p =
+        command("trap '' TERM; sleep 30 & echo $! > grandchild; echo $$ > ran; trap - TERM; wait");
+    start(wd, p);
+    await().atMost(Duration.ofSeconds(5)).until(() -> Files.exists(dir.resolve("grandchild")));
+    long grandchild = Long.parseLong(Files.readString(dir.resolve("grandchild")).trim());
+    wd.stop(300); // the leader dies on SIGTERM; the grandchild ignores it until SIGKILL
+    assertThat(p.waitFor()).isEqualTo(128 + 15);
+    Watchdog.Finish f = wd.finish(5000);
+    assertThat(f.gone()).isTrue();
+    assertThat(CliTestSupport.alive(grandchild)).isFalse();
+  }
+
+  @Test
+  void finishAfterANormalExitDoesNotWait() throws Exception {
+    Watchdog wd = watchdog(500);
+    wd.safeFor(60_000);
+    Process p = command("echo $$ > ran");
+    start(wd, p);
+    assertThat(p.waitFor()).isZero();
+    assertThat(wd.finish(5000)).isEqualTo(new Watchdog.Finish(true, "done"));
   }
 }

@@ -105,12 +105,14 @@ final class Acquirer {
   }
 
   /**
-   * Deletes every node this request created that is not part of a grant, and drops its lock claim.
-   * Does not block.
+   * Deletes every node this request created that is not part of a grant, and drops its lock claim
+   * (once its lock node, if it created one, is deleted or provably not ours). Does not block.
    */
   void abandon() {
-    attempt.abandon(lockQueue.lockPath(), lockQueue.lockCzxid());
-    lockQueue.abandon();
+    @Nullable String lockPath = lockQueue.lockPath();
+    long lockCzxid = lockQueue.lockCzxid();
+    Runnable lockSettled = lockQueue.abandon();
+    attempt.abandon(lockPath, lockCzxid, lockSettled);
     leaseQueue.clear();
   }
 }

@@ -140,6 +140,19 @@ final class Attempt implements Watcher {
     return children == null ? new ArrayList<>() : new ArrayList<>(children);
   }
 
+  /**
+   * The node's stat, or null, read after a {@code sync}: the answer is no older than any write of
+   * this session, even if the create's reply was lost and the client reconnected to a server that
+   * is behind the leader. For deciding whether a create happened.
+   */
+  @Nullable Stat existsAfterSync(String path) throws KeeperException, InterruptedException {
+    return idempotent(
+        () -> {
+          zk.sync(path);
+          return zk.exists(path, false);
+        });
+  }
+
   /** The node's stat, or null; {@code watch} sets this request's watch. */
   @Nullable Stat exists(String path, boolean watch) throws KeeperException, InterruptedException {
     Watcher watcher = watch ? this : null;
@@ -156,15 +169,20 @@ final class Attempt implements Watcher {
    */
   String createSequential(String prefix, byte[] nodeData, Stat stat)
       throws KeeperException, InterruptedException {
+    String dir = prefix.substring(0, prefix.lastIndexOf('/'));
+    long ticket = session.createStarting(dir);
     try {
       String path =
           zk.create(prefix, nodeData, session.acl(), CreateMode.EPHEMERAL_SEQUENTIAL, stat);
+      session.afterCreate.accept(path);
       created(path);
       return path;
     } catch (KeeperException.ConnectionLossException | InterruptedException e) {
       // The create may have happened although its reply never came.
-      suspect(prefix.substring(0, prefix.lastIndexOf('/')));
+      suspect(dir);
       throw e;
+    } finally {
+      session.createEnded(ticket); // after created(): the sweep then knows the node
     }
   }
 
@@ -246,17 +264,26 @@ final class Attempt implements Watcher {
   /**
    * Deletes every node this attempt created that is not part of a grant. Runs without blocking (the
    * thread may be interrupted); a delete that fails for connection loss is retried on this session
-   * only, the lock node only if its czxid is still {@code lockCzxid}.
+   * only, the lock node only while it is this session's with czxid {@code lockCzxid}; {@code
+   * lockSettled} runs once the lock node is deleted or provably not ours.
    */
-  void abandon(@Nullable String lockPath, long lockCzxid) {
+  void abandon(@Nullable String lockPath, long lockCzxid, Runnable lockSettled) {
+    if (lockPath == null || !temporary.contains(lockPath)) {
+      lockSettled.run(); // no lock node of this request to delete
+    }
     for (String path : List.copyOf(temporary)) {
-      long czxid = path.equals(lockPath) ? lockCzxid : -1;
+      if (path.equals(lockPath)) {
+        // Owner-checked, through the leader, retried on connection loss; the request's claim of
+        // the lock path ends only once the node is gone or provably not ours.
+        session.retryDeleteNow(zk, path, lockCzxid, lockSettled);
+        continue;
+      }
       zk.delete(
           path,
           -1,
           (rc, p, ctx) -> {
-            if (KeeperException.Code.get(rc) == KeeperException.Code.CONNECTIONLOSS) {
-              session.retryDeleteLater(zk, path, czxid);
+            if (ZkSession.mayRetry(KeeperException.Code.get(rc))) {
+              session.retryDeleteLater(zk, path, -1);
             }
           },
           null);

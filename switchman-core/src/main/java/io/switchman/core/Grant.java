@@ -41,11 +41,47 @@ public interface Grant extends AutoCloseable {
   /** When the grant was acquired (wall clock, for display). */
   Instant acquiredAt();
 
-  /** Whether the grant is still held: not released and not lost. */
+  /**
+   * Whether the grant is still held right now: not released, not lost, and its safety deadline not
+   * passed (a passed deadline is declared as the loss {@link LossReason#SAFETY_DEADLINE} by this
+   * call, even if the safety monitor has not noticed yet). Cheap: no ZooKeeper call.
+   */
   boolean isHeld();
+
+  /**
+   * Checks, right before a job starts, that the grant is still held ({@link #isHeld()}): a job must
+   * never start on a grant already lost (for instance when acquiring took so long, or the thread
+   * was descheduled so long, that the safety deadline passed). Cheap: no ZooKeeper call.
+   *
+   * @throws SwitchmanException of kind {@link SwitchmanException.Kind#GRANT_LOST}, naming the
+   *     grant, its fencing token and the loss reason
+   */
+  default void ensureHeld() {
+    if (isHeld()) {
+      return;
+    }
+    throw new SwitchmanException(
+        SwitchmanException.Kind.GRANT_LOST,
+        "Grant '"
+            + name()
+            + "' (fencing token "
+            + fencingToken()
+            + ") is no longer held"
+            + lossReason().map(r -> ": " + r).orElse(": it was released")
+            + "; the job must not run");
+  }
 
   /** Why the grant was lost, if it was. */
   Optional<LossReason> lossReason();
+
+  /**
+   * Why the grant was lost, after declaring it lost ({@link LossReason#SAFETY_DEADLINE}) now if its
+   * safety deadline has passed and the safety monitor has not noticed yet: for an adapter that must
+   * know, when its job has returned, whether the job ran past the deadline.
+   */
+  default Optional<LossReason> checkLoss() {
+    return lossReason();
+  }
 
   /**
    * The safety deadline on the {@link System#nanoTime()} clock: until then the grant is known to be

@@ -110,12 +110,14 @@ final class GrantRelease {
   }
 
   private void checkedDelete(String path, CompletableFuture<Void> done) {
-    zk.exists(
+    // Read after a sync: a server behind the leader could show our node where another session's
+    // now is (and our delete with its version would then remove that one).
+    ZkSession.syncThenExists(
+        zk,
         path,
-        false,
         (rc, p, ctx, stat) -> {
           Code code = Code.get(rc);
-          if (code != Code.OK) {
+          if (code != Code.OK || stat == null) {
             finish(code, path, done);
           } else if (!ours(stat)) {
             log.info(
@@ -129,8 +131,7 @@ final class GrantRelease {
             zk.delete(
                 path, stat.getVersion(), (rc2, p2, c2) -> finish(Code.get(rc2), path, done), null);
           }
-        },
-        null);
+        });
   }
 
   private boolean ours(Stat stat) {
@@ -146,13 +147,16 @@ final class GrantRelease {
 
   private void finish(Code code, String path, CompletableFuture<Void> done) {
     switch (code) {
-      case OK, NONODE, SESSIONEXPIRED, SESSIONMOVED -> settled(path);
+      // SESSIONMOVED is not done: the server refused the delete because the session had moved to
+      // another server, and the node stayed; the retry below goes through the current connection.
+      case OK, NONODE, SESSIONEXPIRED -> settled(path);
       case BADVERSION -> {
         log.info("Not deleting {}: it was replaced", path);
         settled(path);
       }
       default ->
-          // Connection loss: the same session may still come back; retry on this handle only.
+          // Connection loss, session moved: the same session may still come back, or be reached
+          // through another server; retry on this handle only.
           session.retryDeleteLater(zk, path, ownerCheckFor(path), () -> settled(path));
     }
     done.complete(null);

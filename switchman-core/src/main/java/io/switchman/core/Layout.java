@@ -132,7 +132,8 @@ final class Layout {
   }
 
   /**
-   * A lease node's name {@code <count>_<total>_<seq>} parsed, or null if it has another shape.
+   * A lease node's name {@code <count>_<total>_<seq>} (digits only) parsed, or null if it has
+   * another shape.
    *
    * @param amount the count
    * @param capacity the total
@@ -140,16 +141,23 @@ final class Layout {
    */
   record LeaseName(long amount, long capacity, long sequence) {
     static @Nullable LeaseName parse(String child) {
-      String[] parts = child.split("_");
+      String[] parts = child.split("_", -1);
       if (parts.length != 3) {
         return null;
       }
-      try {
-        return new LeaseName(
-            Long.parseLong(parts[0]), Long.parseLong(parts[1]), Long.parseLong(parts[2]));
-      } catch (NumberFormatException e) {
-        return null;
+      long[] v = new long[3];
+      for (int i = 0; i < 3; i++) {
+        // Digits only: Long.parseLong would also take a sign ("-3" would add capacity).
+        if (parts[i].isEmpty() || !parts[i].chars().allMatch(c -> c >= '0' && c <= '9')) {
+          return null;
+        }
+        try {
+          v[i] = Long.parseLong(parts[i]);
+        } catch (NumberFormatException e) {
+          return null; // too large
+        }
       }
+      return new LeaseName(v[0], v[1], v[2]);
     }
   }
 

@@ -90,24 +90,38 @@ final class LeaseQueue {
     }
     List<String> queueNodes = new ArrayList<>();
     List<OpResult> results;
+    List<Long> tickets = new ArrayList<>();
+    for (Resolved l : leases) {
+      tickets.add(session.createStarting(layout.queue(l.resource())));
+    }
     try {
-      results = attempt.zk().multi(joins);
-    } catch (KeeperException.NoNodeException e) {
-      for (Resolved l : leases) {
-        session.forgetParents(layout.queue(l.resource()));
+      try {
+        results = attempt.zk().multi(joins);
+      } catch (KeeperException.NoNodeException e) {
+        for (Resolved l : leases) {
+          session.forgetParents(layout.queue(l.resource()));
+        }
+        throw e;
+      } catch (KeeperException.ConnectionLossException | InterruptedException e) {
+        // The transaction may have happened although its reply never came.
+        for (Resolved l : leases) {
+          attempt.suspect(layout.queue(l.resource()));
+        }
+        throw e;
       }
-      throw e;
-    } catch (KeeperException.ConnectionLossException | InterruptedException e) {
-      // The transaction may have happened although its reply never came.
-      for (Resolved l : leases) {
-        attempt.suspect(layout.queue(l.resource()));
-      }
+    } catch (KeeperException | InterruptedException | RuntimeException e) {
+      tickets.forEach(session::createEnded);
       throw e;
     }
-    for (OpResult r : results) {
-      String path = ((OpResult.CreateResult) r).getPath();
-      attempt.created(path);
-      queueNodes.add(path);
+    try {
+      for (OpResult r : results) {
+        String path = ((OpResult.CreateResult) r).getPath();
+        session.afterCreate.accept(path);
+        attempt.created(path);
+        queueNodes.add(path);
+      }
+    } finally {
+      tickets.forEach(session::createEnded); // after created(): the sweep then knows the nodes
     }
     for (int i = 0; i < leases.size(); i++) {
       Acquisition skipped = awaitHead(layout.queue(leases.get(i).resource()), queueNodes.get(i));
@@ -168,7 +182,7 @@ final class LeaseQueue {
       boolean created;
       try {
         long sum = sumLeases(l, true);
-        created = sum + l.amount() <= l.capacity();
+        created = sum <= l.capacity() - l.amount(); // amount <= capacity: no overflow
         if (created) {
           Stat stat = new Stat();
           long sentAt = System.nanoTime();
@@ -200,7 +214,18 @@ final class LeaseQueue {
     for (String child : attempt.children(leasesDir, watch)) {
       Layout.LeaseName ln = Layout.LeaseName.parse(child);
       if (ln == null) {
-        continue;
+        // Its units cannot be counted, so the capacity left is unknown: fail closed, as switchman
+        // 1.16 does (its "Totals mismatch").
+        throw new SwitchmanException(
+            SwitchmanException.Kind.TOTALS_MISMATCH,
+            "Totals mismatch for resource "
+                + l.resource()
+                + ": lease node "
+                + leasesDir
+                + "/"
+                + child
+                + " is not <count>_<total>_<sequence>, so the units held cannot be counted;"
+                + " refusing to lease (remove the node if no switchman host made it)");
       }
       if (ln.capacity() != l.capacity()) {
         throw new SwitchmanException(
@@ -216,7 +241,7 @@ final class LeaseQueue {
                 + ", this request says "
                 + l.capacity());
       }
-      sum += ln.amount();
+      sum = sum > Long.MAX_VALUE - ln.amount() ? Long.MAX_VALUE : sum + ln.amount();
     }
     return sum;
   }

@@ -121,6 +121,7 @@ final class LockQueue implements GrantRegistry.LockClaimant {
     long sentAt = System.nanoTime();
     try {
       attempt.zk().create(path, session.holderData(), session.acl(), CreateMode.EPHEMERAL, stat);
+      session.afterCreate.accept(path);
     } catch (KeeperException.NodeExistsException e) {
       unclaim();
       return false;
@@ -130,10 +131,11 @@ final class LockQueue implements GrantRegistry.LockClaimant {
       return tryCreate();
     } catch (KeeperException.ConnectionLossException e) {
       // The create may have happened. This request alone claims the path in this session, so a
-      // node of this session there is its own.
+      // node of this session there is its own. Read after a sync: the client may have reconnected
+      // to a server that has not applied the create yet.
       Stat existing;
       try {
-        existing = attempt.exists(path, false);
+        existing = attempt.existsAfterSync(path);
       } catch (KeeperException | InterruptedException unknown) {
         resolveLater();
         throw unknown;
@@ -176,12 +178,25 @@ final class LockQueue implements GrantRegistry.LockClaimant {
     lockPath = null;
   }
 
-  /** The request ended without a grant: drop the claim (the node is deleted by the attempt). */
-  void abandon() {
-    if (claimed) {
-      registry.unclaim(path, this);
-      claimed = false;
-    }
+  /**
+   * The request ended without a grant. Without a lock node, the claim ends now; with one, the claim
+   * lasts until the attempt's owner-checked delete of the node is settled (the returned action):
+   * until then another request of this JVM must not take the path, where it could adopt the node
+   * that the pending delete then removes.
+   *
+   * @return what to run once the lock node is deleted or provably not ours
+   */
+  Runnable abandon() {
+    String created = lockPath;
     lockPath = null;
+    if (!claimed) {
+      return () -> {};
+    }
+    claimed = false;
+    if (created == null) {
+      registry.unclaim(path, this);
+      return () -> {};
+    }
+    return () -> registry.unclaim(path, this);
   }
 }

@@ -244,6 +244,16 @@ public final class SwitchmanEngine implements AutoCloseable {
     return result;
   }
 
+  /** For tests: the session's seams ({@link ZkSession#afterCreate}, sweep counters). */
+  ZkSession session() {
+    return session;
+  }
+
+  /** For tests: the safety monitor's thread, to block it (a descheduled monitor). */
+  java.util.concurrent.ScheduledExecutorService monitorScheduler() {
+    return monitor.scheduler();
+  }
+
   /** For tests: sweeps {@code dirs} for orphans of {@code zk}'s session. */
   void sweepOrphans(ZooKeeper zk, Set<String> dirs) {
     session.sweepOrphans(zk, dirs);

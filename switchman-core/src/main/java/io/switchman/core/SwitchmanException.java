@@ -28,24 +28,21 @@ public class SwitchmanException extends RuntimeException {
     UNKNOWN_GROUP,
     /** A lease asks for more units than the resource's capacity. */
     AMOUNT_ABOVE_CAPACITY,
-    /** Lease nodes of one resource disagree on its capacity ("Totals mismatch"). */
+    /**
+     * Lease nodes of one resource disagree on its capacity, or one cannot be counted (its name is
+     * not {@code <count>_<total>_<sequence>}): "Totals mismatch".
+     */
     TOTALS_MISMATCH,
     /** No capacity was given for a resource, and the prefix znode's data names none. */
     CAPACITY_UNKNOWN,
     /** The prefix znode's data is not valid JSON of the expected shape. */
     INVALID_CLUSTER_DATA,
-    /**
-     * Not thrown any more: a lease wait that runs out is the outcome {@link
-     * Acquisition.Outcome#LEASE_TIMEOUT}.
-     *
-     * <p>Kept (not annotated, the build has {@code -Werror}) until the adapters stop naming it; to
-     * be removed.
-     */
-    LEASE_WAIT_TIMEOUT,
     /** ZooKeeper could not be reached, or the session ended while the request was served. */
     UNAVAILABLE,
     /** The engine is closed. */
-    CLOSED
+    CLOSED,
+    /** {@link Grant#ensureHeld()}: the grant was lost or released before the job started. */
+    GRANT_LOST
   }
 
   private final Kind kind;
@@ -75,10 +72,15 @@ public class SwitchmanException extends RuntimeException {
 
   /** The message of {@link #unreachable}, for adapters that log it with their own ending. */
   public static String unreachableMessage(String connectString, Duration waited) {
-    return "ZooKeeper at "
-        + connectString
-        + " is unreachable: no connection within "
-        + Durations.format(waited);
+    return unreachableMessage(connectString, "no connection within " + Durations.format(waited));
+  }
+
+  /**
+   * The message of {@link #unreachable} with another reason than the wait, e.g. {@code every server
+   * refused the connection}.
+   */
+  public static String unreachableMessage(String connectString, String why) {
+    return "ZooKeeper at " + connectString + " is unreachable: " + why;
   }
 
   static SwitchmanException invalid(String message) {

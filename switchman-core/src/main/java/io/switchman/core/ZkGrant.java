@@ -154,14 +154,33 @@ final class ZkGrant implements Grant, Watcher, GrantRegistry.LockClaimant {
     return sessionTimeoutNanos;
   }
 
+  /**
+   * Held: not released, not lost, and the safety deadline not passed. A passed deadline is declared
+   * here at once ({@link LossReason#SAFETY_DEADLINE}), so the answer does not depend on when the
+   * safety monitor's thread gets to run.
+   */
   @Override
-  public synchronized boolean isHeld() {
-    return state == State.HELD;
+  public boolean isHeld() {
+    synchronized (this) {
+      if (state != State.HELD) {
+        return false;
+      }
+    }
+    checkDeadline(System.nanoTime());
+    synchronized (this) {
+      return state == State.HELD;
+    }
   }
 
   @Override
   public synchronized Optional<LossReason> lossReason() {
     return Optional.ofNullable(lossReason);
+  }
+
+  @Override
+  public Optional<LossReason> checkLoss() {
+    checkDeadline(System.nanoTime());
+    return lossReason();
   }
 
   @Override
@@ -207,7 +226,8 @@ final class ZkGrant implements Grant, Watcher, GrantRegistry.LockClaimant {
    * Sets a watch on every own node (lock and leases): deletion or change by anyone else is a loss.
    * Sent without waiting: this session runs requests in order, so each read runs after the create
    * of its node, and checks that the node is still this grant's; the job need not wait one more
-   * round trip to start. The reads also prove the session alive.
+   * round trip to start. The reads are not a proof of life, only touches (see {@link
+   * SafetyMonitor.LeaderContact}).
    */
   void watchOwnNodes() {
     if (lockPath != null) {
@@ -233,7 +253,10 @@ final class ZkGrant implements Grant, Watcher, GrantRegistry.LockClaimant {
                 nodesTouched = true;
                 lose(LossReason.NODE_CHANGED);
               } else {
-                touched(sentAt); // a plain read: the connected server heard from the session
+                // Not a proof of life: a plain read may be answered by a follower cut off from
+                // the leader. Only a touch (the connected server heard from the session), which
+                // a later sync can turn into a bound of the leader's last contact.
+                touched(sentAt);
               }
             }
             default -> {

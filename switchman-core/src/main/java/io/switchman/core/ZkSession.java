@@ -6,6 +6,7 @@ package io.switchman.core;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -15,7 +16,10 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import org.apache.curator.framework.CuratorFramework;
+import org.apache.zookeeper.AsyncCallback;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.KeeperException.Code;
@@ -47,7 +51,26 @@ final class ZkSession {
   /** Ephemeral sequential nodes this engine created and has not deleted yet. */
   private final Set<String> ownNodes = ConcurrentHashMap.newKeySet();
 
+  /**
+   * Creates of sequential nodes in progress (sent, or about to be sent, and not yet recorded in
+   * {@link #ownNodes} or failed), by ticket, with their directory. The orphan sweep waits for those
+   * that were in progress when it listed a directory before it calls a node of that directory an
+   * orphan: such a node may be one whose request has not recorded it yet.
+   */
+  private final ConcurrentHashMap<Long, String> creating = new ConcurrentHashMap<>();
+
+  private final AtomicLong tickets = new AtomicLong();
+
   private volatile boolean closed;
+
+  /**
+   * Test seam: called with the path of every node a request created, after the create returned and
+   * before the request records the node as its own.
+   */
+  volatile Consumer<String> afterCreate = path -> {};
+
+  /** Test seam: how many directory listings of the orphan sweep have been handled. */
+  final AtomicLong sweepListings = new AtomicLong();
 
   /**
    * @param background the thread that runs retries and sweeps (the safety monitor's)
@@ -257,6 +280,32 @@ final class ZkSession {
     ownNodes.add(path);
   }
 
+  /**
+   * Announces a create of a sequential node in {@code dir}, before it is sent; {@link #createEnded}
+   * with the ticket after the request recorded the node ({@link #ownNodeCreated}) or the create
+   * failed. Until then the orphan sweep keeps every unknown node of {@code dir}.
+   */
+  long createStarting(String dir) {
+    long ticket = tickets.incrementAndGet();
+    creating.put(ticket, dir);
+    return ticket;
+  }
+
+  void createEnded(long ticket) {
+    creating.remove(ticket);
+  }
+
+  private Set<Long> createsIn(String dir) {
+    Set<Long> out = new java.util.HashSet<>();
+    creating.forEach(
+        (ticket, d) -> {
+          if (d.equals(dir)) {
+            out.add(ticket);
+          }
+        });
+    return out;
+  }
+
   /** Forgets a node this engine deleted (or handed to the session's end). */
   void ownNodeGone(String path) {
     ownNodes.remove(path);
@@ -283,26 +332,69 @@ final class ZkSession {
 
   private void sweepNow(ZooKeeper zk, Set<String> dirs) {
     for (String dir : dirs) {
-      zk.getChildren(
+      // sync first: after a reconnect to another server, a plain listing may not show yet a node
+      // whose create reply was lost (a follower behind the leader).
+      zk.sync(
           dir,
-          false,
-          (rc, p, ctx, children) -> {
-            Code code = Code.get(rc);
-            if (code == Code.CONNECTIONLOSS) {
+          (rc0, p0, c0) -> {
+            if (Code.get(rc0) == Code.CONNECTIONLOSS) {
               sweepOrphans(zk, Set.of(dir));
               return;
             }
-            if (code != Code.OK) {
+            if (Code.get(rc0) != Code.OK) {
               return;
             }
-            for (String child : children) {
-              String path = dir + "/" + child;
-              if (!ownNodes.contains(path)) {
-                deleteIfOrphan(zk, path);
-              }
-            }
+            zk.getChildren(
+                dir,
+                false,
+                (rc, p, ctx, children) -> {
+                  Code code = Code.get(rc);
+                  if (code == Code.CONNECTIONLOSS) {
+                    sweepOrphans(zk, Set.of(dir));
+                    return;
+                  }
+                  if (code == Code.OK) {
+                    // Creates in progress now were sent before this listing or not at all: a
+                    // listed node that no request knows may be one of theirs, not recorded yet.
+                    Set<Long> inProgress = createsIn(dir);
+                    List<String> unknown = new ArrayList<>();
+                    for (String child : children) {
+                      String path = dir + "/" + child;
+                      if (!ownNodes.contains(path)) {
+                        unknown.add(path);
+                      }
+                    }
+                    decide(zk, unknown, inProgress);
+                  }
+                  sweepListings.incrementAndGet();
+                },
+                null);
           },
           null);
+    }
+  }
+
+  /**
+   * Deletes the listed unknown nodes that are still unknown once every create that was in progress
+   * at the listing has ended (recorded its node, or failed).
+   */
+  private void decide(ZooKeeper zk, List<String> unknown, Set<Long> inProgress) {
+    if (unknown.isEmpty() || closed || !zk.getState().isAlive()) {
+      return;
+    }
+    inProgress.removeIf(ticket -> !creating.containsKey(ticket));
+    if (!inProgress.isEmpty()) {
+      try {
+        background.schedule(() -> decide(zk, unknown, inProgress), 50, TimeUnit.MILLISECONDS);
+      } catch (RejectedExecutionException e) {
+        // engine closing: the nodes go with the session
+      }
+      return;
+    }
+    for (String path : unknown) {
+      if (!ownNodes.contains(path)) {
+        deleteIfOrphan(zk, path);
+      }
     }
   }
 
@@ -319,11 +411,41 @@ final class ZkSession {
                 path,
                 -1,
                 (rc2, p2, c2) -> {
-                  if (Code.get(rc2) == Code.CONNECTIONLOSS) {
+                  if (mayRetry(Code.get(rc2))) {
                     retryDeleteLater(zk, path, -1);
                   }
                 },
                 null);
+          }
+        },
+        null);
+  }
+
+  /**
+   * Whether a delete that failed with {@code code} may not have happened and must be tried again on
+   * the same handle: connection loss, or the session moved to another server (the server then
+   * refused the request; the node stayed).
+   */
+  static boolean mayRetry(Code code) {
+    return code == Code.CONNECTIONLOSS
+        || code == Code.SESSIONMOVED
+        || code == Code.OPERATIONTIMEOUT;
+  }
+
+  /**
+   * Reads {@code path}'s stat after a {@code sync}, so that the answer is no older than any write
+   * this session made before (the server the client is connected to may be behind the leader, for
+   * instance after a reconnect to another server while a create's reply was lost). The callback
+   * gets the sync's code if the sync failed.
+   */
+  static void syncThenExists(ZooKeeper zk, String path, AsyncCallback.StatCallback cb) {
+    zk.sync(
+        path,
+        (rc, p, ctx) -> {
+          if (Code.get(rc) != Code.OK) {
+            cb.processResult(rc, path, null, null);
+          } else {
+            zk.exists(path, false, cb, null);
           }
         },
         null);
@@ -354,22 +476,35 @@ final class ZkSession {
     }
   }
 
+  /**
+   * As {@link #retryDeleteLater(ZooKeeper, String, long, Runnable)}, but tries at once: an
+   * owner-checked delete (read after {@code sync}) that is retried until settled.
+   */
+  void retryDeleteNow(ZooKeeper zk, String path, long czxid, Runnable done) {
+    if (closed || !zk.getState().isAlive()) {
+      done.run();
+      return;
+    }
+    deleteIfOurs(zk, path, czxid, done);
+  }
+
   private void deleteIfOurs(ZooKeeper zk, String path, long czxid, Runnable done) {
-    zk.exists(
+    syncThenExists(
+        zk,
         path,
-        false,
         (rc, p, ctx, stat) -> {
           Code code = Code.get(rc);
-          if (code == Code.CONNECTIONLOSS) {
+          if (mayRetry(code)) {
             retryDeleteLater(zk, path, czxid, done);
           } else if (code == Code.OK
+              && stat != null
               && stat.getEphemeralOwner() == zk.getSessionId()
               && (czxid < 0 || stat.getCzxid() == czxid)) {
             zk.delete(
                 path,
                 stat.getVersion(),
                 (rc2, p2, c2) -> {
-                  if (Code.get(rc2) == Code.CONNECTIONLOSS) {
+                  if (mayRetry(Code.get(rc2))) {
                     retryDeleteLater(zk, path, czxid, done);
                   } else {
                     done.run();
@@ -379,7 +514,6 @@ final class ZkSession {
           } else {
             done.run();
           }
-        },
-        null);
+        });
   }
 }

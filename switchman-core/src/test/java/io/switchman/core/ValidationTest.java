@@ -8,6 +8,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.switchman.core.SwitchmanException.Kind;
+import io.switchman.core.internal.Durations;
+import io.switchman.core.internal.LeaseExpression;
+import io.switchman.core.internal.Names;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;

@@ -8,13 +8,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.switchman.core.Acquisition;
-import io.switchman.core.Durations;
 import io.switchman.core.GrantRequest;
 import io.switchman.core.HostFacts;
 import io.switchman.core.LeaseRequest;
 import io.switchman.core.SwitchmanEngine;
 import io.switchman.core.SwitchmanException;
 import io.switchman.core.SwitchmanException.Kind;
+import io.switchman.core.internal.Durations;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;

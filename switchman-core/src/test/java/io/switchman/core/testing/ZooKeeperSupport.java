@@ -8,12 +8,14 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.retry.RetryNTimes;
 import org.apache.curator.test.InstanceSpec;
 import org.apache.curator.test.TestingServer;
+import org.apache.zookeeper.ZooKeeper;
 
 /**
  * Real ZooKeeper servers and clients for tests: a {@link TestingServer} with a short tick (so
@@ -83,6 +85,19 @@ public final class ZooKeeperSupport implements AutoCloseable {
   public <T extends AutoCloseable> T closeLater(T closeable) {
     closeables.add(0, closeable);
     return closeable;
+  }
+
+  /**
+   * One round trip on {@code zk}'s session, waiting for its callback: replies and callbacks come in
+   * request order, so every request sent on the session before has been answered, and its callback
+   * has run, when this returns.
+   */
+  public static void roundTrip(ZooKeeper zk) throws InterruptedException {
+    CountDownLatch done = new CountDownLatch(1);
+    zk.exists("/", false, (rc, path, ctx, stat) -> done.countDown(), null);
+    if (!done.await(30, TimeUnit.SECONDS)) {
+      throw new IllegalStateException("no reply from ZooKeeper within 30 s");
+    }
   }
 
   @Override

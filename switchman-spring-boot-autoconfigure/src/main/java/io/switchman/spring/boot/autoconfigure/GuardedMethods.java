@@ -6,17 +6,16 @@ package io.switchman.spring.boot.autoconfigure;
 
 import io.switchman.annotation.SwitchmanLease;
 import io.switchman.annotation.SwitchmanLock;
-import io.switchman.core.Durations;
 import io.switchman.core.GrantRequest;
 import io.switchman.core.HostFacts;
-import io.switchman.core.LeaseExpression;
 import io.switchman.core.LeaseRequest;
-import io.switchman.core.Names;
+import io.switchman.core.RequestPlan;
 import io.switchman.core.SwitchmanException;
+import io.switchman.core.internal.Durations;
+import io.switchman.core.internal.Names;
 import java.lang.reflect.Method;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -48,8 +47,8 @@ final class GuardedMethods {
   private final HostFacts host;
   private final Map<MethodClassKey, GuardedMethod> cache = new ConcurrentHashMap<>();
 
-  /** Leases whose capacity must come from the cluster data: method description to resource. */
-  private final Map<String, String> capacitiesFromClusterData = new ConcurrentHashMap<>();
+  /** Methods with leases whose capacity must come from the cluster data: description to plan. */
+  private final Map<String, RequestPlan> capacitiesFromClusterData = new ConcurrentHashMap<>();
 
   GuardedMethods(PropertyResolver environment, SwitchmanProperties properties, HostFacts host) {
     this.environment = environment;
@@ -103,8 +102,11 @@ final class GuardedMethods {
     return resolved;
   }
 
-  /** Methods whose lease capacities can only be known from the cluster data, with the resource. */
-  Map<String, String> capacitiesFromClusterData() {
+  /**
+   * Methods whose lease capacities can only be known from the cluster data, with their request
+   * plans ({@link RequestPlan#leasesWithoutCapacity()}).
+   */
+  Map<String, RequestPlan> capacitiesFromClusterData() {
     return Map.copyOf(capacitiesFromClusterData);
   }
 
@@ -150,13 +152,17 @@ final class GuardedMethods {
           }
         }
       }
-      Set<String> seen = new HashSet<>();
       for (SwitchmanLease lease : leases) {
-        request.lease(resolveLease(lease, description, seen));
+        request.lease(resolveLease(lease));
+      }
+      // The core's checks: names, amounts, capacities, "leased twice", "can never be granted".
+      RequestPlan plan = RequestPlan.of(request.build(), host);
+      if (!plan.leasesWithoutCapacity().isEmpty()) {
+        capacitiesFromClusterData.put(description, plan);
       }
       return new GuardedMethod(
           description,
-          request.build(),
+          plan.request(),
           holdAtLeast,
           maxDuration,
           Optional.class.isAssignableFrom(returnType));
@@ -168,34 +174,17 @@ final class GuardedMethods {
     }
   }
 
-  private LeaseRequest resolveLease(SwitchmanLease lease, String description, Set<String> seen) {
+  /**
+   * The lease with placeholders resolved and, when the annotation gives none, its capacity from
+   * {@code switchman.capacities}; the core's request plan checks it.
+   */
+  private LeaseRequest resolveLease(SwitchmanLease lease) {
     String resource = resolve("resource", lease.resource());
-    String expanded = Names.checkResourceName(host.expand(resource));
-    if (!seen.add(expanded)) {
-      throw new IllegalArgumentException(
-          "resource '" + expanded + "' is leased twice; lease it once with the sum of the amounts");
-    }
-    String amount = Integer.toString(lease.amount());
-    long units = checkExpression(resource, amount, "amount of lease " + expanded);
     String capacity = resolve("capacity", lease.capacity());
     if (capacity.isBlank()) {
-      capacity = capacityFromProperties(resource, expanded);
+      capacity = capacityFromProperties(resource, host.expand(resource));
     }
-    if (capacity == null) {
-      capacitiesFromClusterData.put(description, resource);
-    } else {
-      long total = checkExpression(resource, capacity, "capacity of resource " + expanded);
-      if (units > total) {
-        throw new IllegalArgumentException(
-            "a lease of "
-                + units
-                + " units of resource "
-                + expanded
-                + " can never be granted: its capacity is "
-                + total);
-      }
-    }
-    return new LeaseRequest(resource, amount, capacity);
+    return new LeaseRequest(resource, Integer.toString(lease.amount()), capacity);
   }
 
   /**
@@ -227,21 +216,6 @@ final class GuardedMethods {
 
   private static String loose(String name) {
     return name.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "");
-  }
-
-  /** Checks that {@code expression} evaluates to a whole number of at least 1 on this host. */
-  private long checkExpression(String resource, String expression, String what) {
-    long value;
-    try {
-      value = LeaseExpression.evaluate(what, expression, host);
-    } catch (SwitchmanException e) {
-      throw new IllegalArgumentException(e.getMessage(), e);
-    }
-    if (value < 1) {
-      throw new IllegalArgumentException(
-          "Invalid " + what + " '" + expression + "': it is " + value + ", must be at least 1");
-    }
-    return value;
   }
 
   private String resolve(String attribute, String value) {

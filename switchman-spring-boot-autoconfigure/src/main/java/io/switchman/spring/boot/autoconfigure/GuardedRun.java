@@ -4,8 +4,9 @@
  */
 package io.switchman.spring.boot.autoconfigure;
 
-import io.switchman.core.Durations;
 import io.switchman.core.Grant;
+import io.switchman.core.StopReason;
+import io.switchman.core.internal.Durations;
 import io.switchman.spring.boot.autoconfigure.SwitchmanProperties.OnStuck;
 import java.time.Duration;
 import java.util.concurrent.ScheduledFuture;
@@ -29,17 +30,38 @@ final class GuardedRun {
   private final GuardedMethod method;
   private final Grant grant;
   private final Thread thread;
+  private final long grantedAtNanos;
+  private volatile long lostAtNanos;
   private boolean done;
-  private @Nullable String stopReason;
+  private @Nullable StopReason stopReason;
   private long stoppedAtNanos;
   private @Nullable ScheduledFuture<?> maxDurationTimer;
   private @Nullable ScheduledFuture<?> stuckTimer;
 
-  GuardedRun(SwitchmanGuard guard, GuardedMethod method, Grant grant, Thread thread) {
+  GuardedRun(
+      SwitchmanGuard guard, GuardedMethod method, Grant grant, Thread thread, long grantedAtNanos) {
     this.guard = guard;
     this.method = method;
     this.grant = grant;
     this.thread = thread;
+    this.grantedAtNanos = grantedAtNanos;
+  }
+
+  /** Notes that the grant was lost now (the first call counts). */
+  void lost() {
+    if (lostAtNanos == 0) {
+      lostAtNanos = System.nanoTime();
+    }
+  }
+
+  /**
+   * How long the grant was held: from when it was granted until now (its release) or until it was
+   * lost, whichever came first.
+   */
+  Duration held() {
+    long lost = lostAtNanos;
+    long end = lost != 0 ? lost : System.nanoTime();
+    return Duration.ofNanos(Math.max(0, end - grantedAtNanos));
   }
 
   /** The timer that stops the call at its maxDuration, cancelled when it returns. */
@@ -48,7 +70,7 @@ final class GuardedRun {
   }
 
   /** Interrupts the method, once; called on loss, at maxDuration, and on shutdown. */
-  void stop(String reason) {
+  void stop(StopReason reason) {
     synchronized (this) {
       if (done || stopReason != null) {
         return;
@@ -68,12 +90,12 @@ final class GuardedRun {
     guard.notifyListeners(l -> l.stopping(grant.name(), reason));
   }
 
-  private String describe(String reason) {
+  private String describe(StopReason reason) {
     Duration max = method.maxDuration();
-    if (SwitchmanGuard.MAX_DURATION.equals(reason) && max != null) {
+    if (reason == StopReason.MAX_DURATION && max != null) {
       return "it ran longer than its maxDuration of " + Durations.format(max);
     }
-    if (SwitchmanGuard.SHUTDOWN.equals(reason)) {
+    if (reason == StopReason.SHUTDOWN) {
       return "the application is shutting down";
     }
     return "its grant was lost (" + reason + ")";
@@ -81,7 +103,7 @@ final class GuardedRun {
 
   /** Applies on-stuck if the method has not returned since it was stopped. */
   void checkStuck() {
-    String reason;
+    StopReason reason;
     long stoppedFor;
     synchronized (this) {
       if (done || stopReason == null) {

@@ -4,14 +4,15 @@
  */
 package io.switchman.spring.boot.autoconfigure;
 
+import io.switchman.core.CuratorClients;
 import io.switchman.core.HostFacts;
+import io.switchman.core.StopBudget;
 import io.switchman.core.SwitchmanEngine;
+import io.switchman.core.SwitchmanException;
 import io.switchman.spring.boot.autoconfigure.SwitchmanProperties.Acl;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import org.apache.curator.framework.CuratorFramework;
-import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.framework.imps.CuratorFrameworkState;
 import org.apache.curator.retry.ExponentialBackoffRetry;
 import org.apache.zookeeper.ZooDefs;
@@ -44,12 +45,6 @@ import org.springframework.core.env.Environment;
 @EnableConfigurationProperties(SwitchmanProperties.class)
 public final class SwitchmanAutoConfiguration {
 
-  /**
-   * Time between the stop timeout running out and the earliest possible takeover, for the loss to
-   * be noticed and the interrupt delivered.
-   */
-  static final Duration STOP_MARGIN = Duration.ofMillis(500);
-
   private static final Logger log = LoggerFactory.getLogger(SwitchmanAutoConfiguration.class);
 
   private static final String PROPERTY_ACTION =
@@ -68,11 +63,12 @@ public final class SwitchmanAutoConfiguration {
     SwitchmanEmbeddedZooKeeper server = embedded.getIfAvailable();
     String connectString = server != null ? server.connectString() : properties.getConnectString();
     SwitchmanProperties.Retry retry = properties.getRetry();
-    CuratorFrameworkFactory.Builder builder =
-        CuratorFrameworkFactory.builder()
-            .connectString(connectString)
-            .sessionTimeoutMs(millis("session-timeout", properties.getSessionTimeout()))
-            .connectionTimeoutMs(millis("connection-timeout", properties.getConnectionTimeout()))
+    CuratorClients.Builder builder =
+        CuratorClients.builder(connectString)
+            .sessionTimeout(
+                Duration.ofMillis(millis("session-timeout", properties.getSessionTimeout())))
+            .connectionTimeout(
+                Duration.ofMillis(millis("connection-timeout", properties.getConnectionTimeout())))
             .retryPolicy(
                 new ExponentialBackoffRetry(
                     millis("retry.base-sleep", retry.getBaseSleep()),
@@ -80,13 +76,12 @@ public final class SwitchmanAutoConfiguration {
                     millis("retry.max-sleep", retry.getMaxSleep())));
     String credentials = properties.getAuth().getCredentials();
     if (credentials != null && !credentials.isEmpty()) {
-      String scheme = properties.getAuth().getScheme();
-      if ("digest".equals(scheme) && credentials.indexOf(':') <= 0) {
+      try {
+        builder.authorization(properties.getAuth().getScheme(), credentials);
+      } catch (SwitchmanException e) {
         throw new SwitchmanConfigurationException(
-            "Invalid switchman.auth.credentials: digest credentials are 'user:password'",
-            PROPERTY_ACTION);
+            "Invalid switchman.auth.credentials: " + e.getMessage(), PROPERTY_ACTION);
       }
-      builder.authorization(scheme, credentials.getBytes(StandardCharsets.UTF_8));
     } else if (properties.getAcl() == Acl.CREATOR) {
       throw new SwitchmanConfigurationException(
           "switchman.acl=creator needs switchman.auth.credentials: only an authenticated session"
@@ -108,6 +103,8 @@ public final class SwitchmanAutoConfiguration {
       log.info("Starting the application's CuratorFramework, which was not started");
       client.start();
     }
+    // Not CuratorClients.acl(...): switchman.acl=creator promises that only sessions
+    // authenticated as this one may use the nodes, reading included (see docs/spring-boot.md).
     List<ACL> acl =
         properties.getAcl() == Acl.CREATOR
             ? ZooDefs.Ids.CREATOR_ALL_ACL
@@ -116,7 +113,7 @@ public final class SwitchmanAutoConfiguration {
     return SwitchmanEngine.builder(client)
         .prefix(properties.getPrefix())
         .host(host)
-        .stopBudget(properties.getStopTimeout().plus(STOP_MARGIN))
+        .stopBudget(stopBudget(properties).budget())
         .operationTimeout(positive("connection-timeout", properties.getConnectionTimeout()))
         .acl(acl)
         .build();
@@ -181,6 +178,15 @@ public final class SwitchmanAutoConfiguration {
       return SwitchmanEmbeddedZooKeeper.start(
           properties.getEmbedded().getPort(), properties.getEmbedded().getDataDir());
     }
+  }
+
+  /**
+   * The core's stop-budget rule for {@code switchman.stop-timeout} and the asked {@code
+   * switchman.session-timeout}; Spring cannot force a method to stop, so the stop time is never
+   * capped (the startup checks warn when it does not fit).
+   */
+  static StopBudget stopBudget(SwitchmanProperties properties) {
+    return new StopBudget(properties.getSessionTimeout(), properties.getStopTimeout());
   }
 
   private static Duration positive(String property, Duration value) {

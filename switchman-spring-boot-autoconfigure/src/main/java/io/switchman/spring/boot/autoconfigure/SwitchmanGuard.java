@@ -5,15 +5,17 @@
 package io.switchman.spring.boot.autoconfigure;
 
 import io.switchman.core.Acquisition;
+import io.switchman.core.Acquisition.Outcome;
 import io.switchman.core.Grant;
+import io.switchman.core.StopReason;
 import io.switchman.core.SwitchmanContext;
 import io.switchman.core.SwitchmanEngine;
 import io.switchman.core.SwitchmanException;
 import io.switchman.spring.boot.autoconfigure.SwitchmanProperties.OnStuck;
-import io.switchman.spring.boot.autoconfigure.SwitchmanRunListener.SkipReason;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
@@ -35,25 +37,19 @@ import org.springframework.aop.support.AopUtils;
  *   <li>When the lock is busy, this host is not in the group, the wait ran out, or ZooKeeper cannot
  *       be reached, the method does not run: the call returns null (or {@code Optional.empty()}).
  *   <li>On loss of the grant, or when {@code maxDuration} passes, the thread running the method is
- *       interrupted; if the method has not returned after the stop timeout, {@code on-stuck}
- *       applies. An interrupt caused by the guard is cleared when the method returns, so the
- *       scheduler's thread is not left interrupted.
+ *       interrupted; if the method has not returned after the stop time, {@code on-stuck} applies.
+ *       An interrupt caused by the guard is cleared when the method returns, so the scheduler's
+ *       thread is not left interrupted.
  *   <li>The grant is released when the method returns or throws, or {@code holdAtLeast} after it
  *       started, whichever is later.
  * </ul>
  *
- * <p>On close (application shutdown), running methods are interrupted and given the stop timeout to
+ * <p>On close (application shutdown), running methods are interrupted and given the stop time to
  * return, and grants kept for holdAtLeast are released.
  */
 final class SwitchmanGuard implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(SwitchmanGuard.class);
-
-  /** The loss reason reported when a method runs longer than its maxDuration. */
-  static final String MAX_DURATION = "MAX_DURATION";
-
-  /** The reason reported when the application shuts down while a method runs. */
-  static final String SHUTDOWN = "SHUTDOWN";
 
   private final SwitchmanEngine engine;
   private final GuardedMethods methods;
@@ -63,7 +59,10 @@ final class SwitchmanGuard implements AutoCloseable {
   private final OnStuck onStuck;
   private final ScheduledThreadPoolExecutor timer;
   private final Set<GuardedRun> running = ConcurrentHashMap.newKeySet();
-  private final Set<Grant> keptForHoldAtLeast = ConcurrentHashMap.newKeySet();
+
+  /** Grants kept for holdAtLeast, each with what to run once it is released. */
+  private final Map<Grant, Runnable> keptForHoldAtLeast = new ConcurrentHashMap<>();
+
   private volatile boolean closed;
 
   SwitchmanGuard(
@@ -101,33 +100,23 @@ final class SwitchmanGuard implements AutoCloseable {
     String name = method.request().name();
     long start = System.nanoTime();
     if (closed) {
-      return skip(method, SkipReason.ERROR, start, "the application is shutting down");
+      return skip(method, Outcome.ERROR, start, "the application is shutting down");
     }
     Acquisition acquisition;
     try {
       acquisition = engine.acquire(method.request());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return skip(method, SkipReason.ERROR, start, "interrupted while waiting for the grant");
+      return skip(method, Outcome.ERROR, start, "interrupted while waiting for the grant");
     } catch (SwitchmanException e) {
-      SkipReason reason =
-          e.kind() == SwitchmanException.Kind.LEASE_WAIT_TIMEOUT
-              ? SkipReason.TIMEOUT
-              : SkipReason.ERROR;
-      return skip(method, reason, start, e.getMessage());
+      return skip(method, Outcome.ERROR, start, e.getMessage());
     } catch (RuntimeException e) {
       log.warn("Skipped {}: acquiring '{}' failed", method.description(), name, e);
-      return skip(method, SkipReason.ERROR, start, e.toString());
+      return skip(method, Outcome.ERROR, start, e.toString());
     }
     Grant grant = acquisition.grant();
     if (grant == null) {
-      SkipReason reason =
-          switch (acquisition.outcome()) {
-            case NOT_IN_GROUP -> SkipReason.NOT_IN_GROUP;
-            case TIMEOUT, LEASE_TIMEOUT -> SkipReason.TIMEOUT;
-            default -> SkipReason.BUSY;
-          };
-      return skip(method, reason, start, acquisition.detail());
+      return skip(method, acquisition.outcome(), start, acquisition.detail());
     }
     return run(invocation, method, grant, start);
   }
@@ -135,7 +124,8 @@ final class SwitchmanGuard implements AutoCloseable {
   private @Nullable Object run(
       MethodInvocation invocation, GuardedMethod method, Grant grant, long start) throws Throwable {
     String name = method.request().name();
-    Duration waited = Duration.ofNanos(System.nanoTime() - start);
+    long grantedAt = System.nanoTime();
+    Duration waited = Duration.ofNanos(grantedAt - start);
     log.debug(
         "Running {} under grant '{}' (fencing token {}) after {} ms",
         method.description(),
@@ -143,19 +133,17 @@ final class SwitchmanGuard implements AutoCloseable {
         grant.fencingToken(),
         waited.toMillis());
     List<SwitchmanRunListener.Run> handles = new ArrayList<>(listeners.size());
-    for (SwitchmanRunListener l : listeners) {
-      try {
-        handles.add(l.started(name, grant, waited));
-      } catch (RuntimeException e) {
-        log.warn("A switchman run listener failed; ignored", e);
-      }
-    }
-    GuardedRun run = new GuardedRun(this, method, grant, Thread.currentThread());
+    notifyListeners(l -> handles.add(l.started(name, grant, waited)));
+    GuardedRun run = new GuardedRun(this, method, grant, Thread.currentThread(), grantedAt);
     running.add(run);
-    grant.onLoss(reason -> run.stop(reason.name()));
+    grant.onLoss(
+        reason -> {
+          run.lost();
+          run.stop(StopReason.of(reason));
+        });
     Duration max = method.maxDuration();
     if (max != null) {
-      run.maxDurationTimer(schedule(() -> run.stop(MAX_DURATION), max));
+      run.maxDurationTimer(schedule(() -> run.stop(StopReason.MAX_DURATION), max));
     }
     long runStart = System.nanoTime();
     Throwable error = null;
@@ -167,23 +155,31 @@ final class SwitchmanGuard implements AutoCloseable {
     } finally {
       run.finish();
       running.remove(run);
-      release(method, grant, runStart);
       Duration ran = Duration.ofNanos(System.nanoTime() - runStart);
+      Throwable thrown = error;
       for (SwitchmanRunListener.Run h : handles) {
-        try {
-          h.finished(ran, error);
-        } catch (RuntimeException e) {
-          log.warn("A switchman run listener failed; ignored", e);
-        }
+        safely(() -> h.finished(ran, thrown));
       }
+      release(method, grant, runStart, () -> released(run, handles));
     }
   }
 
-  /** Releases now, or holdAtLeast after the method started ({@code runStart}). */
-  private void release(GuardedMethod method, Grant grant, long runStart) {
+  /** Tells the listeners how long the grant of {@code run} was held, once it is released. */
+  private static void released(GuardedRun run, List<SwitchmanRunListener.Run> handles) {
+    Duration held = run.held();
+    for (SwitchmanRunListener.Run h : handles) {
+      safely(() -> h.released(held));
+    }
+  }
+
+  /**
+   * Releases now, or holdAtLeast after the method started ({@code runStart}); then runs {@code
+   * released}.
+   */
+  private void release(GuardedMethod method, Grant grant, long runStart, Runnable released) {
     long keepNanos = runStart + method.holdAtLeast().toNanos() - System.nanoTime();
     if (keepNanos > 0 && grant.isHeld() && !closed) {
-      keptForHoldAtLeast.add(grant);
+      keptForHoldAtLeast.put(grant, released);
       log.debug(
           "Keeping grant '{}' for {} ms more (holdAtLeast)",
           grant.name(),
@@ -191,9 +187,15 @@ final class SwitchmanGuard implements AutoCloseable {
       try {
         timer.schedule(
             () -> {
-              if (keptForHoldAtLeast.remove(grant)) {
+              if (keptForHoldAtLeast.remove(grant) != null) {
                 // release() may wait for ZooKeeper: not on the timer thread
-                Thread t = new Thread(grant::release, "switchman-release");
+                Thread t =
+                    new Thread(
+                        () -> {
+                          grant.release();
+                          released.run();
+                        },
+                        "switchman-release");
                 t.setDaemon(true);
                 t.start();
               }
@@ -206,24 +208,19 @@ final class SwitchmanGuard implements AutoCloseable {
       }
     }
     grant.release();
+    released.run();
   }
 
   private @Nullable Object skip(
-      GuardedMethod method, SkipReason reason, long start, @Nullable String detail) {
+      GuardedMethod method, Outcome reason, long start, @Nullable String detail) {
     String why = detail == null ? reason.tag() : detail;
-    if (reason == SkipReason.ERROR) {
+    if (reason == Outcome.ERROR) {
       log.warn("Skipped {}: {}", method.description(), why);
     } else {
       log.debug("Skipped {}: {}", method.description(), why);
     }
     Duration waited = Duration.ofNanos(System.nanoTime() - start);
-    for (SwitchmanRunListener l : listeners) {
-      try {
-        l.skipped(method.request().name(), reason, waited, why);
-      } catch (RuntimeException e) {
-        log.warn("A switchman run listener failed; ignored", e);
-      }
-    }
+    notifyListeners(l -> l.skipped(method.request().name(), reason, waited, why));
     return method.skipValue();
   }
 
@@ -249,8 +246,8 @@ final class SwitchmanGuard implements AutoCloseable {
   }
 
   /**
-   * Interrupts every running guarded method, waits up to the stop timeout for them to return
-   * (applying on-stuck to any that does not), then releases grants kept for holdAtLeast.
+   * Interrupts every running guarded method, waits up to the stop time for them to return (applying
+   * on-stuck to any that does not), then releases grants kept for holdAtLeast.
    */
   @Override
   public void close() {
@@ -259,7 +256,7 @@ final class SwitchmanGuard implements AutoCloseable {
     }
     closed = true;
     for (GuardedRun run : running) {
-      run.stop(SHUTDOWN);
+      run.stop(StopReason.SHUTDOWN);
     }
     long deadline = System.nanoTime() + stopTimeout.toNanos();
     while (!running.isEmpty() && System.nanoTime() - deadline < 0) {
@@ -274,9 +271,11 @@ final class SwitchmanGuard implements AutoCloseable {
       run.checkStuck();
     }
     timer.shutdownNow();
-    for (Grant g : keptForHoldAtLeast) {
-      if (keptForHoldAtLeast.remove(g)) {
+    for (Grant g : keptForHoldAtLeast.keySet()) {
+      Runnable released = keptForHoldAtLeast.remove(g);
+      if (released != null) {
         g.release();
+        released.run();
       }
     }
   }
@@ -284,11 +283,20 @@ final class SwitchmanGuard implements AutoCloseable {
   /** Calls every listener, ignoring (and logging) failures. */
   void notifyListeners(Consumer<SwitchmanRunListener> call) {
     for (SwitchmanRunListener l : listeners) {
-      try {
-        call.accept(l);
-      } catch (RuntimeException e) {
-        log.warn("A switchman run listener failed; ignored", e);
-      }
+      safely(() -> call.accept(l));
+    }
+  }
+
+  /**
+   * Makes one call of a listener (or of a run it returned): an exception it throws is logged and
+   * ignored, so that it never breaks the guarded method. The one place listener failures are
+   * caught.
+   */
+  static void safely(Runnable listenerCall) {
+    try {
+      listenerCall.run();
+    } catch (RuntimeException e) {
+      log.warn("A switchman run listener failed; ignored", e);
     }
   }
 }

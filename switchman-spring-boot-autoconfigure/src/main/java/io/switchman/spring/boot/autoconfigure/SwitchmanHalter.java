@@ -5,10 +5,10 @@
 package io.switchman.spring.boot.autoconfigure;
 
 /**
- * Halts the JVM when a guarded method does not return within the stop timeout after its grant was
- * lost and {@code switchman.on-stuck=halt}. The default calls {@link Runtime#halt(int)}: no
- * shutdown hooks run, so the method cannot outlive the grant by more than the stop budget. Define a
- * bean of this type to replace it (tests do, to observe the halt without dying).
+ * Halts the JVM when a guarded method does not return within the stop time after its grant was lost
+ * and {@code switchman.on-stuck=halt}. The default calls {@link Runtime#halt(int)}: no shutdown
+ * hooks run, so the method cannot outlive the grant by more than the stop budget. Define a bean of
+ * this type to replace it (tests do, to observe the halt without dying).
  */
 @FunctionalInterface
 public interface SwitchmanHalter {

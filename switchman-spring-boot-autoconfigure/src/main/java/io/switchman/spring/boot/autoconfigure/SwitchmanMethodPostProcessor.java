@@ -16,6 +16,7 @@ import org.springframework.aop.support.ComposablePointcut;
 import org.springframework.aop.support.DefaultPointcutAdvisor;
 import org.springframework.aop.support.annotation.AnnotationMatchingPointcut;
 import org.springframework.beans.factory.BeanFactory;
+import org.springframework.beans.factory.ListableBeanFactory;
 
 /**
  * Proxies every bean that has methods annotated with {@link SwitchmanLock} or {@link
@@ -50,7 +51,9 @@ final class SwitchmanMethodPostProcessor extends AbstractBeanFactoryAwareAdvisin
     if (isEligible(bean, beanName)) {
       BeanFactory bf = requireBeanFactory();
       bf.getBean(GuardedMethods.class).validate(AopUtils.getTargetClass(bean));
-      if (bf.getBeanProvider(SwitchmanGuard.class).getIfAvailable() == null) {
+      // Only whether the guard is defined: creating it here would create the engine and the
+      // ZooKeeper client in the middle of creating the first guarded bean.
+      if (!isGuardDefined(bf)) {
         throw new SwitchmanConfigurationException(
             "Bean '"
                 + beanName
@@ -61,6 +64,13 @@ final class SwitchmanMethodPostProcessor extends AbstractBeanFactoryAwareAdvisin
       }
     }
     return super.postProcessAfterInitialization(bean, beanName);
+  }
+
+  private static boolean isGuardDefined(BeanFactory bf) {
+    if (bf instanceof ListableBeanFactory lbf) {
+      return lbf.getBeanNamesForType(SwitchmanGuard.class, true, true).length > 0;
+    }
+    return bf.getBeanProvider(SwitchmanGuard.class).getIfAvailable() != null;
   }
 
   private SwitchmanGuard guard() {

@@ -72,8 +72,10 @@ public class SwitchmanProperties {
   private Map<String, String> capacities = new LinkedHashMap<>();
 
   /**
-   * How long a guarded method has to return once it was interrupted because its grant was lost or
-   * its maxDuration passed; then on-stuck applies. Must fit half the negotiated session timeout.
+   * The stop time: how long a guarded method has to return once it was interrupted because its
+   * grant was lost or its maxDuration passed; then on-stuck applies. Plus a margin of a tenth of
+   * the session timeout (100 to 500 ms) it is the stop budget, which must fit half the negotiated
+   * session timeout.
    */
   private Duration stopTimeout = Duration.ofSeconds(5);
 
@@ -292,7 +294,7 @@ public class SwitchmanProperties {
     CREATOR
   }
 
-  /** What to do when an interrupted guarded method does not return within the stop timeout. */
+  /** What to do when an interrupted guarded method does not return within the stop time. */
   public enum OnStuck {
     /** Log an error with the method's stack trace and let it run on. */
     LOG,

@@ -4,7 +4,9 @@
  */
 package io.switchman.spring.boot.autoconfigure;
 
+import io.switchman.core.Acquisition.Outcome;
 import io.switchman.core.Grant;
+import io.switchman.core.StopReason;
 import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 
@@ -19,11 +21,14 @@ public interface SwitchmanRunListener {
    * The call did not run.
    *
    * @param name the request's name (the lock name)
-   * @param outcome why
+   * @param outcome why: {@link Outcome#BUSY}, {@link Outcome#NOT_IN_GROUP}, {@link Outcome#TIMEOUT}
+   *     (the lock wait ran out), {@link Outcome#LEASE_TIMEOUT} (the lease wait ran out) or {@link
+   *     Outcome#ERROR} (ZooKeeper unreachable, invalid cluster data, request refused, shutting
+   *     down); its {@link Outcome#tag()} is the metrics' {@code outcome} tag
    * @param waited how long the request waited before it was skipped
    * @param detail a sentence saying why, as logged
    */
-  default void skipped(String name, SkipReason outcome, Duration waited, String detail) {}
+  default void skipped(String name, Outcome outcome, Duration waited, String detail) {}
 
   /**
    * The grant was acquired and the method is about to run on the current thread.
@@ -38,35 +43,14 @@ public interface SwitchmanRunListener {
   }
 
   /**
-   * A running method is being stopped: its grant was lost, or it ran longer than its maxDuration.
+   * A running method is being stopped (interrupted): its grant was lost, it ran longer than its
+   * maxDuration, or the application is shutting down.
    *
    * @param name the request's name
-   * @param reason a {@link io.switchman.core.LossReason} name, or {@code MAX_DURATION}
+   * @param reason why; {@link StopReason#isLoss()} tells a lost grant from a maxDuration or
+   *     shutdown stop
    */
-  default void stopping(String name, String reason) {}
-
-  /** Why a guarded call was skipped. */
-  enum SkipReason {
-    /** The lock is held by someone else (or a request of the same name is queued). */
-    BUSY("busy"),
-    /** This host is not in the lock's group. */
-    NOT_IN_GROUP("not-in-group"),
-    /** The lock or lease wait ran out. */
-    TIMEOUT("timeout"),
-    /** ZooKeeper was unreachable, the cluster data was invalid, or the request was refused. */
-    ERROR("error");
-
-    private final String tag;
-
-    SkipReason(String tag) {
-      this.tag = tag;
-    }
-
-    /** The value of the {@code outcome} tag of the {@code switchman.acquisitions} meter. */
-    public String tag() {
-      return tag;
-    }
-  }
+  default void stopping(String name, StopReason reason) {}
 
   /** One running call, told when it has returned. */
   @FunctionalInterface
@@ -82,5 +66,14 @@ public interface SwitchmanRunListener {
      * @param error what it threw, or null
      */
     void finished(Duration ran, @Nullable Throwable error);
+
+    /**
+     * The grant is released (after {@link #finished}, and after holdAtLeast when the grant was kept
+     * for it), possibly on another thread.
+     *
+     * @param held how long the grant was held: from its acquisition to its release, or to its loss
+     *     when it was lost first
+     */
+    default void released(Duration held) {}
   }
 }

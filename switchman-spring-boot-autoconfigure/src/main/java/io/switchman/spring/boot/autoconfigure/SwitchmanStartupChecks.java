@@ -5,10 +5,13 @@
 package io.switchman.spring.boot.autoconfigure;
 
 import io.switchman.core.ClusterData;
+import io.switchman.core.RequestPlan;
+import io.switchman.core.StopBudget;
 import io.switchman.core.SwitchmanEngine;
 import io.switchman.core.SwitchmanException;
-import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.state.ConnectionState;
@@ -55,16 +58,15 @@ final class SwitchmanStartupChecks implements SmartInitializingSingleton, Dispos
 
   @Override
   public void afterSingletonsInstantiated() {
-    Duration budget = engine.stopBudget();
-    Duration asked = properties.getSessionTimeout();
-    if (ownClient && budget.toMillis() * 2 > asked.toMillis()) {
+    StopBudget rule = SwitchmanAutoConfiguration.stopBudget(properties);
+    if (ownClient && !rule.fits()) {
       log.warn(
           "switchman.stop-timeout ({} ms, plus {} ms margin) does not fit switchman.session-timeout"
               + " ({} ms): at most half of it may be reserved for stopping, or grants will be lost"
               + " early or at once. Lower the stop timeout or raise the session timeout.",
-          properties.getStopTimeout().toMillis(),
-          SwitchmanAutoConfiguration.STOP_MARGIN.toMillis(),
-          asked.toMillis());
+          rule.stopTime().toMillis(),
+          rule.margin().toMillis(),
+          rule.sessionTimeout().toMillis());
     }
     client.getConnectionStateListenable().addListener(listener);
     if (engine.isConnected()) {
@@ -86,7 +88,7 @@ final class SwitchmanStartupChecks implements SmartInitializingSingleton, Dispos
   }
 
   private void checkCapacities() {
-    Map<String, String> needed = methods.capacitiesFromClusterData();
+    Map<String, RequestPlan> needed = methods.capacitiesFromClusterData();
     if (needed.isEmpty()) {
       return;
     }
@@ -97,33 +99,42 @@ final class SwitchmanStartupChecks implements SmartInitializingSingleton, Dispos
       log.warn(
           "Cannot check now that the cluster data gives capacities for {}: {}. It is checked at"
               + " every run; a lease without a capacity skips its method.",
-          needed,
+          resources(needed),
           e.getMessage());
       return;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return;
     }
-    for (Map.Entry<String, String> e : needed.entrySet()) {
-      String resource = e.getValue();
-      String expanded = engine.host().expand(resource);
-      boolean known =
-          data.capacities().containsKey(resource)
-              || data.capacities().keySet().stream()
-                  .anyMatch(k -> engine.host().expand(k).equals(expanded));
-      if (!known) {
-        throw new SwitchmanConfigurationException(
-            "Invalid switchman annotation on "
-                + e.getKey()
-                + ": no capacity for resource '"
-                + resource
-                + "': give one with @SwitchmanLease(capacity = ...), set"
-                + " switchman.capacities["
-                + resource
-                + "], or add it to the \"capacities\" of znode "
-                + engine.prefix(),
-            GuardedMethods.ANNOTATION_ACTION);
+    for (Map.Entry<String, RequestPlan> e : needed.entrySet()) {
+      RequestPlan plan = e.getValue();
+      for (RequestPlan.Lease lease : plan.leasesWithoutCapacity()) {
+        if (plan.capacityFrom(data, lease) == null) {
+          String resource = lease.resource();
+          throw new SwitchmanConfigurationException(
+              "Invalid switchman annotation on "
+                  + e.getKey()
+                  + ": no capacity for resource '"
+                  + resource
+                  + "': give one with @SwitchmanLease(capacity = ...), set"
+                  + " switchman.capacities["
+                  + resource
+                  + "], or add it to the \"capacities\" of znode "
+                  + engine.prefix(),
+              GuardedMethods.ANNOTATION_ACTION);
+        }
       }
     }
+  }
+
+  /** Method description to the resources it needs a capacity for, for the log. */
+  private static Map<String, List<String>> resources(Map<String, RequestPlan> plans) {
+    Map<String, List<String>> out = new TreeMap<>();
+    plans.forEach(
+        (method, plan) ->
+            out.put(
+                method,
+                plan.leasesWithoutCapacity().stream().map(RequestPlan.Lease::resource).toList()));
+    return out;
   }
 }

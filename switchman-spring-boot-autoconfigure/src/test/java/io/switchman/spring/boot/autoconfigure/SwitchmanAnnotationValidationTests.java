@@ -78,7 +78,7 @@ class SwitchmanAnnotationValidationTests {
 
   @Test
   void resourceLeasedTwiceShouldFail() {
-    failsWith(TwiceLeased.class, "TwiceLeased.run()", "resource 'db' is leased twice");
+    failsWith(TwiceLeased.class, "TwiceLeased.run()", "Resource db is leased twice");
   }
 
   @Test
@@ -86,17 +86,22 @@ class SwitchmanAnnotationValidationTests {
     failsWith(
         AboveCapacity.class,
         "AboveCapacity.run()",
-        "a lease of 5 units of resource db can never be granted: its capacity is 4");
+        "Lease of 5 units of resource db can never be granted: its capacity is 4");
   }
 
   @Test
   void negativeAmountShouldFail() {
-    failsWith(NegativeAmount.class, "NegativeAmount.run()", "amount of lease db", "at least 1");
+    failsWith(
+        NegativeAmount.class,
+        "NegativeAmount.run()",
+        "Invalid amount -2 for resource db",
+        "at least 1");
   }
 
   @Test
   void amountBelowOneShouldFail() {
-    failsWith(ZeroAmount.class, "ZeroAmount.run()", "amount of lease db", "at least 1");
+    failsWith(
+        ZeroAmount.class, "ZeroAmount.run()", "Invalid amount 0 for resource db", "at least 1");
   }
 
   @Test

@@ -30,6 +30,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 class SwitchmanAutoConfigurationTests {
@@ -193,7 +194,7 @@ class SwitchmanAutoConfigurationTests {
               SwitchmanEngine engine = context.getBean(SwitchmanEngine.class);
               assertThat(engine.prefix()).isEqualTo(prefix);
               assertThat(engine.host().fqdn()).isEqualTo("h1.example.com");
-              assertThat(engine.stopBudget()).isEqualTo(Duration.ofMillis(1200));
+              assertThat(engine.stopBudget()).isEqualTo(Duration.ofMillis(1000));
               Acquisition a = engine.acquire(GrantRequest.builder("acl-check").build());
               List<ACL> acl = client.getACL().forPath(prefix + "/locks/acl-check");
               assertThat(acl)
@@ -336,6 +337,60 @@ class SwitchmanAutoConfigurationTests {
                     .getFailure()
                     .rootCause()
                     .hasMessageContaining("Invalid switchman.embedded.port 70000"));
+  }
+
+  @Test
+  void withoutCuratorOnTheClassPathNothingShouldBeCreated() {
+    runner
+        .withClassLoader(new FilteredClassLoader(CuratorFramework.class))
+        .withBean(Guarded.class)
+        .run(
+            context -> {
+              assertThat(context)
+                  .hasNotFailed()
+                  .doesNotHaveBean(SwitchmanProperties.class)
+                  .doesNotHaveBean(SwitchmanEngine.class)
+                  .doesNotHaveBean(SwitchmanGuard.class);
+              assertThat(context.getBean(Guarded.class).run()).isEqualTo("ran");
+            });
+  }
+
+  @Test
+  void withoutTheCoreOnTheClassPathNothingShouldBeCreated() {
+    runner
+        .withClassLoader(new FilteredClassLoader(SwitchmanEngine.class))
+        .run(
+            context ->
+                assertThat(context)
+                    .hasNotFailed()
+                    .doesNotHaveBean(SwitchmanProperties.class)
+                    .doesNotHaveBean(CuratorFramework.class)
+                    .doesNotHaveBean(SwitchmanGuard.class));
+  }
+
+  @Test
+  void creatingAGuardedBeanShouldNotCreateTheGuardTheEngineOrTheClient() {
+    runner
+        .withPropertyValues("switchman.connect-string=" + zk.server().getConnectString())
+        .withInitializer(
+            context ->
+                context.addBeanFactoryPostProcessor(
+                    bf -> {
+                      for (String name : bf.getBeanDefinitionNames()) {
+                        bf.getBeanDefinition(name).setLazyInit(true);
+                      }
+                    }))
+        .withBean(Guarded.class)
+        .run(
+            context -> {
+              Guarded guarded = context.getBean(Guarded.class);
+              assertThat(context.getBeanFactory().containsSingleton("switchmanGuard")).isFalse();
+              assertThat(context.getBeanFactory().containsSingleton("switchmanEngine")).isFalse();
+              assertThat(context.getBeanFactory().containsSingleton("switchmanCuratorFramework"))
+                  .isFalse();
+              assertThat(guarded.run()).isEqualTo("ran");
+              assertThat(context.getBeanFactory().containsSingleton("switchmanGuard")).isTrue();
+            });
   }
 
   @Test

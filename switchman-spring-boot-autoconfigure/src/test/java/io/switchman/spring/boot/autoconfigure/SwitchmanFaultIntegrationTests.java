@@ -143,7 +143,7 @@ class SwitchmanFaultIntegrationTests {
             context -> {
               assertThat(output)
                   .contains(
-                      "switchman.stop-timeout (3000 ms, plus 500 ms margin) does not fit"
+                      "switchman.stop-timeout (3000 ms, plus 400 ms margin) does not fit"
                           + " switchman.session-timeout (4000 ms)");
               await()
                   .atMost(Duration.ofSeconds(5))
@@ -151,7 +151,7 @@ class SwitchmanFaultIntegrationTests {
                       () ->
                           assertThat(output)
                               .contains(
-                                  "The stop budget of 3500 ms does not fit the negotiated session"
+                                  "The stop budget of 3400 ms does not fit the negotiated session"
                                       + " timeout of 4000 ms"));
             });
   }

@@ -172,9 +172,17 @@ class SwitchmanGuardIntegrationTests {
               assertThat(
                       context
                           .getBean(MeterRegistry.class)
-                          .counter("switchman.losses", "name", "blocking", "reason", "max-duration")
+                          .counter("switchman.stops", "name", "blocking", "reason", "max-duration")
                           .count())
                   .isEqualTo(1);
+              assertThat(
+                      context
+                          .getBean(MeterRegistry.class)
+                          .find("switchman.losses")
+                          .tag("name", "blocking")
+                          .counters())
+                  .as("a maxDuration stop is not a loss")
+                  .isEmpty();
               assertThat(context.getBean(SwitchmanEngine.class).grants()).isEmpty();
             });
   }

@@ -5,6 +5,7 @@
 package io.switchman.spring.boot.autoconfigure.endpoint;
 
 import io.switchman.core.SwitchmanEngine;
+import io.switchman.spring.boot.actuate.endpoint.SwitchmanEndpoint;
 import io.switchman.spring.boot.autoconfigure.SwitchmanAutoConfiguration;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;

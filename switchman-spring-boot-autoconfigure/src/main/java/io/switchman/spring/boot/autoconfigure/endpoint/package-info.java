@@ -1,5 +1,6 @@
 /**
- * The {@code switchman} actuator endpoint: this instance's grants and everything under the prefix.
+ * Auto-configuration of the {@code switchman} actuator endpoint; the endpoint itself is in {@code
+ * io.switchman.spring.boot.actuate.endpoint}.
  */
 @NullMarked
 package io.switchman.spring.boot.autoconfigure.endpoint;

@@ -6,6 +6,7 @@ package io.switchman.spring.boot.autoconfigure.health;
 
 import io.switchman.core.SwitchmanEngine;
 import io.switchman.spring.boot.autoconfigure.SwitchmanAutoConfiguration;
+import io.switchman.spring.boot.health.SwitchmanHealthIndicator;
 import org.apache.curator.framework.CuratorFramework;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;

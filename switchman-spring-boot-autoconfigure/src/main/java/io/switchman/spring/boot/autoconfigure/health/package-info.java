@@ -1,4 +1,7 @@
-/** The {@code switchman} health indicator: connection state and session of the client. */
+/**
+ * Auto-configuration of the {@code switchman} health indicator; the indicator itself is in {@code
+ * io.switchman.spring.boot.health}.
+ */
 @NullMarked
 package io.switchman.spring.boot.autoconfigure.health;
 

@@ -11,8 +11,9 @@ import io.switchman.core.ClusterData;
 import io.switchman.core.GrantRequest;
 import io.switchman.core.SwitchmanEngine;
 import io.switchman.core.testing.ZooKeeperServerExtension;
+import io.switchman.spring.boot.actuate.endpoint.SwitchmanEndpoint;
+import io.switchman.spring.boot.actuate.endpoint.SwitchmanEndpoint.SwitchmanDescriptor;
 import io.switchman.spring.boot.autoconfigure.SwitchmanAutoConfiguration;
-import io.switchman.spring.boot.autoconfigure.endpoint.SwitchmanEndpoint.SwitchmanDescriptor;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -81,6 +82,7 @@ class SwitchmanEndpointAutoConfigurationTests {
                           assertThat(l.name()).isEqualTo("export");
                           assertThat(l.holder()).startsWith("h1.example.com ");
                           assertThat(l.fencingToken()).isEqualTo(a.grant().fencingToken());
+                          assertThat(l.sessionId()).isEqualTo(d.sessionId());
                         });
                 assertThat(d.leases().get("db")).singleElement().extracting("amount").isEqualTo(2L);
                 assertThat(d.clusterData()).isInstanceOf(ClusterData.class);

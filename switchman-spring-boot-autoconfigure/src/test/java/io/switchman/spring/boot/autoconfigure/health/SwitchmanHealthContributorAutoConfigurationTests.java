@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.switchman.spring.boot.autoconfigure.SwitchmanAutoConfiguration;
+import io.switchman.spring.boot.health.SwitchmanHealthIndicator;
 import java.time.Duration;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.test.InstanceSpec;

@@ -5,6 +5,7 @@
 package io.switchman.spring.boot.autoconfigure.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -12,6 +13,7 @@ import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationHandler;
 import io.micrometer.observation.ObservationRegistry;
 import io.switchman.annotation.SwitchmanLock;
+import io.switchman.core.Acquisition.Outcome;
 import io.switchman.core.Grant;
 import io.switchman.core.SwitchmanContext;
 import io.switchman.core.testing.ZooKeeperServerExtension;
@@ -21,6 +23,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -75,6 +78,37 @@ class SwitchmanMetricsAutoConfigurationTests {
                           .timer()
                           .count())
                   .isEqualTo(1);
+            });
+  }
+
+  @Test
+  void holdShouldTimeTheGrantIncludingHoldAtLeastNotJustTheMethod() {
+    runner
+        .withBean(SimpleMeterRegistry.class)
+        .withBean(Job.class)
+        .run(
+            context -> {
+              MeterRegistry registry = context.getBean(MeterRegistry.class);
+              assertThat(context.getBean(Job.class).kept()).isEqualTo(1.0);
+              // the method returned at once; the grant is kept 400 ms more and timed until released
+              await()
+                  .atMost(Duration.ofSeconds(30))
+                  .untilAsserted(
+                      () ->
+                          assertThat(
+                                  registry
+                                      .find("switchman.hold")
+                                      .tags("name", "kept", "exception", "none")
+                                      .timer())
+                              .isNotNull()
+                              .satisfies(t -> assertThat(t.count()).isEqualTo(1)));
+              assertThat(
+                      registry
+                          .get("switchman.hold")
+                          .tags("name", "kept", "exception", "none")
+                          .timer()
+                          .totalTime(TimeUnit.MILLISECONDS))
+                  .isGreaterThanOrEqualTo(400.0);
             });
   }
 
@@ -153,7 +187,7 @@ class SwitchmanMetricsAutoConfigurationTests {
           }
 
           @Override
-          public void skipped(String name, SkipReason outcome, Duration waited, String detail) {
+          public void skipped(String name, Outcome outcome, Duration waited, String detail) {
             throw new IllegalStateException("listener skipped failed");
           }
         };
@@ -176,6 +210,11 @@ class SwitchmanMetricsAutoConfigurationTests {
     @SwitchmanLock(name = "job")
     public Double run() {
       return SwitchmanContext.isHeld() ? 1.0 : 0.0;
+    }
+
+    @SwitchmanLock(name = "kept", holdAtLeast = "400ms")
+    public Double kept() {
+      return 1.0;
     }
 
     @SwitchmanLock(name = "job2")

@@ -20,7 +20,7 @@ import java.lang.annotation.Target;
  * suspended, session lost, lock node deleted or changed, host left the group, safety deadline
  * passed, {@link #maxDuration()} exceeded), the thread running the method is interrupted before
  * another holder can be granted the lock. The current grant, with its fencing token, is available
- * through {@code io.switchman.core.SwitchmanContext}.
+ * through {@link io.switchman.core.SwitchmanContext}.
  *
  * <p>Every attribute accepts {@code ${...}} placeholders. Durations accept {@code 500ms}, {@code
  * 10s}, {@code 5m}, {@code 1h}, {@code 1d} and ISO-8601 ({@code PT10S}).

@@ -2,7 +2,7 @@
  * Copyright 2026 the switchman authors.
  * SPDX-License-Identifier: Apache-2.0
  */
-package io.switchman.spring.boot.autoconfigure.endpoint;
+package io.switchman.spring.boot.actuate.endpoint;
 
 import io.switchman.core.ClusterData;
 import io.switchman.core.ClusterStatus;
@@ -13,6 +13,7 @@ import io.switchman.core.ClusterStatus.QueueEntry;
 import io.switchman.core.SwitchmanEngine;
 import io.switchman.core.SwitchmanException;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
@@ -38,7 +39,7 @@ public final class SwitchmanEndpoint {
   @ReadOperation
   public SwitchmanDescriptor switchman() {
     boolean connected = engine.isConnected();
-    String session = connected ? "0x" + Long.toHexString(engine.sessionId()) : null;
+    String session = connected ? hex(engine.sessionId()) : null;
     if (connected) {
       try {
         ClusterStatus s = engine.status();
@@ -49,7 +50,7 @@ public final class SwitchmanEndpoint {
             session,
             engine.negotiatedSessionTimeoutMs(),
             s.ownGrants(),
-            s.locks(),
+            s.locks().stream().map(LockDescriptor::of).toList(),
             s.queues(),
             s.leases(),
             s.waiters(),
@@ -82,6 +83,11 @@ public final class SwitchmanEndpoint {
         error);
   }
 
+  /** A ZooKeeper session id as the endpoint, the health indicator and the CLI show it. */
+  static String hex(long sessionId) {
+    return "0x" + Long.toHexString(sessionId);
+  }
+
   private @Nullable Object clusterData(@Nullable String raw) {
     if (raw == null) {
       return null;
@@ -103,7 +109,7 @@ public final class SwitchmanEndpoint {
    * @param sessionId the session id in hex, when connected
    * @param sessionTimeoutMs the negotiated session timeout
    * @param grants this instance's grants
-   * @param locks every lock under the prefix, with holder and fencing token
+   * @param locks every lock under the prefix, with holder, fencing token and session
    * @param queues resource to the requests queued for it, in order
    * @param leases resource to the leases held on it
    * @param waiters lock name to the requests waiting for it, in order
@@ -117,10 +123,28 @@ public final class SwitchmanEndpoint {
       @Nullable String sessionId,
       int sessionTimeoutMs,
       List<GrantInfo> grants,
-      List<LockInfo> locks,
+      List<LockDescriptor> locks,
       Map<String, List<QueueEntry>> queues,
       Map<String, List<LeaseInfo>> leases,
       Map<String, List<QueueEntry>> waiters,
       @Nullable Object clusterData,
       @Nullable String error) {}
+
+  /**
+   * A lock under the prefix.
+   *
+   * @param name the lock name
+   * @param holder the lock node's data, {@code "<fqdn> <pid>"}
+   * @param since when it was created
+   * @param fencingToken the lock node's czxid
+   * @param sessionId the owning session in hex ({@code 0x...}), as {@code sessionId} at the top
+   */
+  public record LockDescriptor(
+      String name, String holder, Instant since, long fencingToken, String sessionId) {
+
+    static LockDescriptor of(LockInfo l) {
+      return new LockDescriptor(
+          l.name(), l.holder(), l.since(), l.fencingToken(), hex(l.sessionId()));
+    }
+  }
 }

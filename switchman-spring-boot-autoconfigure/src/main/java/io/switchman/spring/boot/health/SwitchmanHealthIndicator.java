@@ -2,7 +2,7 @@
  * Copyright 2026 the switchman authors.
  * SPDX-License-Identifier: Apache-2.0
  */
-package io.switchman.spring.boot.autoconfigure.health;
+package io.switchman.spring.boot.health;
 
 import io.switchman.core.SwitchmanEngine;
 import org.apache.curator.framework.CuratorFramework;
