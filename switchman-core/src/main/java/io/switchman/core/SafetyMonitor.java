@@ -41,6 +41,9 @@ final class SafetyMonitor {
   private final ConnectionStateListener connectionListener = this::connectionStateChanged;
   private @Nullable GrantRegistry grants;
   private @Nullable ClusterDataCache clusterData;
+  private @Nullable ZooKeeper handle;
+  private @Nullable LeaderContact contact;
+  private boolean keepAliveInFlight;
 
   /**
    * @param tick how often deadlines are compared with the clock; clamped to 10-100 ms
@@ -97,6 +100,65 @@ final class SafetyMonitor {
     }
   }
 
+  /**
+   * The lower bound of the leader's last contact with {@code zk}'s session, shared by the session's
+   * grants (one per session: a new session starts with no touches).
+   */
+  synchronized LeaderContact contactFor(ZooKeeper zk) {
+    LeaderContact c = contact;
+    long id = zk.getSessionId();
+    if (c == null || c.sessionId() != id) {
+      c =
+          new LeaderContact(
+              id, TimeUnit.MILLISECONDS.toNanos(zk.getSessionTimeout()), System.nanoTime());
+      contact = c;
+      keepAliveInFlight = false;
+    }
+    handle = zk;
+    return c;
+  }
+
+  /**
+   * Keeps a recent touch on the session of the last request, so that a grant's first safety
+   * deadline can rest on it (a create is a leader read): when nothing of the engine's was sent or
+   * answered for W = S/6, one {@code exists("/")}. While grants are held their refreshes are the
+   * touches, and this sends nothing; an idle engine sends one small read every S/6 (the ZooKeeper
+   * client would ping every S/3 instead).
+   */
+  private void keepAlive(long now) {
+    ZooKeeper zk;
+    LeaderContact lc;
+    synchronized (this) {
+      zk = handle;
+      lc = contact;
+      if (zk == null
+          || lc == null
+          || keepAliveInFlight
+          || !zk.getState().isConnected()
+          || zk.getSessionId() != lc.sessionId()
+          || !lc.keepAliveDue(now)) {
+        return;
+      }
+      keepAliveInFlight = true;
+    }
+    lc.sending(now);
+    zk.exists(
+        "/",
+        false,
+        (rc, path, ctx, stat) -> {
+          Code code = Code.get(rc);
+          if (code == Code.OK || code == Code.NONODE) {
+            lc.touched(now, System.nanoTime());
+          }
+          synchronized (this) {
+            if (contact == lc) {
+              keepAliveInFlight = false;
+            }
+          }
+        },
+        null);
+  }
+
   private void checkGrants() {
     GrantRegistry registry = grants;
     if (registry == null) {
@@ -112,6 +174,7 @@ final class SafetyMonitor {
         refresh(g);
       }
     }
+    keepAlive(now); // after the refreshes: a refresh sent now is the touch
   }
 
   /**
@@ -123,6 +186,7 @@ final class SafetyMonitor {
    */
   private static void refresh(ZkGrant g) {
     long sentAt = System.nanoTime();
+    g.leaderContact().sending(sentAt);
     ZooKeeper zk = g.zk();
     zk.sync(
         g.primaryPath(),
@@ -202,25 +266,33 @@ final class SafetyMonitor {
    */
   static final class LeaderContact {
 
-    /** The touches kept: enough for several windows, bounded when leader reads keep failing. */
+    /** The touches kept: one per W/4 of reply times, enough for several windows. */
     private static final int MAX_TOUCHES = 16;
 
+    private final long sessionId;
     private final long windowNanos;
     private final long fallbackNanos;
     private final ArrayDeque<long[]> touches = new ArrayDeque<>();
+    private boolean bounded;
     private long boundNanos;
+    private volatile long lastSentNanos;
+    private volatile long lastReplyNanos;
 
     /**
+     * @param sessionId the session
      * @param sessionNanos S
-     * @param leaderReadSentAt the send time of the request that created the grant's primary node (a
-     *     write: the leader answered it)
-     * @param repliedAt when its reply had come (it is also a touch)
+     * @param nowNanos the time the engine first saw the session (no touch known before)
      */
-    LeaderContact(long sessionNanos, long leaderReadSentAt, long repliedAt) {
+    LeaderContact(long sessionId, long sessionNanos, long nowNanos) {
+      this.sessionId = sessionId;
       this.windowNanos = sessionNanos / PING_WINDOW_DIVISOR;
       this.fallbackNanos = sessionNanos / 2;
-      this.boundNanos = leaderReadSentAt - fallbackNanos;
-      touched(leaderReadSentAt, repliedAt);
+      this.lastSentNanos = nowNanos - windowNanos;
+      this.lastReplyNanos = nowNanos - windowNanos;
+    }
+
+    long sessionId() {
+      return sessionId;
     }
 
     /** The ping window W. */
@@ -228,8 +300,27 @@ final class SafetyMonitor {
       return windowNanos;
     }
 
+    /** Notes that a request that will be a touch if answered is sent now. */
+    void sending(long nowNanos) {
+      lastSentNanos = nowNanos;
+    }
+
+    /** Whether the session needs a keep-alive touch: nothing sent or answered for W. */
+    boolean keepAliveDue(long nowNanos) {
+      return nowNanos - lastSentNanos >= windowNanos && nowNanos - lastReplyNanos >= windowNanos;
+    }
+
     /** Records a touch: a request sent at {@code sentAt} answered by {@code repliedAt}. */
     synchronized void touched(long sentAt, long repliedAt) {
+      lastReplyNanos = repliedAt;
+      long[] last = touches.peekLast();
+      if (last != null && repliedAt - last[1] < windowNanos / 4) {
+        // One entry per W/4: the newest send, and a reply no earlier than either (a weaker,
+        // still true claim: the later touch arrived before the later reply).
+        last[0] = Math.max(last[0], sentAt);
+        last[1] = Math.max(last[1], repliedAt);
+        return;
+      }
       touches.addLast(new long[] {sentAt, repliedAt});
       if (touches.size() > MAX_TOUCHES) {
         touches.removeFirst(); // only makes the bound more conservative
@@ -257,14 +348,10 @@ final class SafetyMonitor {
           touches.removeFirst();
         }
       }
-      if (bound - boundNanos > 0) {
+      if (!bounded || bound - boundNanos > 0) {
         boundNanos = bound;
+        bounded = true;
       }
-      return boundNanos;
-    }
-
-    /** The current lower bound of the leader's last contact. */
-    synchronized long boundNanos() {
       return boundNanos;
     }
   }

@@ -220,6 +220,7 @@ public final class SwitchmanEngine implements AutoCloseable {
             session,
             grants,
             monitor.reservedNanos(stopBudget),
+            monitor.contactFor(zk),
             zk,
             request,
             plan.resolve(data, layout.prefix()));

@@ -64,6 +64,7 @@ final class ZkGrant implements Grant, Watcher, GrantRegistry.LockClaimant {
 
   /**
    * @param reservedNanos the stop budget plus one safety-monitor tick
+   * @param leaderContact the lower bound of the leader's last contact with {@code zk}'s session
    * @param provenAliveAtNanos the send time of the create of the grant's primary node (the leader
    *     answered it)
    */
@@ -71,6 +72,7 @@ final class ZkGrant implements Grant, Watcher, GrantRegistry.LockClaimant {
       ZkSession session,
       GrantRegistry registry,
       long reservedNanos,
+      SafetyMonitor.LeaderContact leaderContact,
       ZooKeeper zk,
       String name,
       @Nullable String lockPath,
@@ -91,9 +93,11 @@ final class ZkGrant implements Grant, Watcher, GrantRegistry.LockClaimant {
     this.group = group;
     this.token = lockPath != null ? lockCzxid : leases.get(0).czxid();
     long now = System.nanoTime();
-    this.leaderContact =
-        new SafetyMonitor.LeaderContact(sessionTimeoutNanos, provenAliveAtNanos, now);
-    this.safeUntilNanos = leaderContact.boundNanos() + sessionTimeoutNanos - stopBudgetNanos;
+    this.leaderContact = leaderContact;
+    // The create is a leader read (a write); it is also a touch.
+    long bound = leaderContact.leaderReached(provenAliveAtNanos);
+    leaderContact.touched(provenAliveAtNanos, now);
+    this.safeUntilNanos = bound + sessionTimeoutNanos - stopBudgetNanos;
     this.lastReplyNanos = now;
     this.nextRefreshNanos = now + sessionTimeoutNanos / 6;
   }
@@ -148,6 +152,10 @@ final class ZkGrant implements Grant, Watcher, GrantRegistry.LockClaimant {
 
   ZooKeeper zk() {
     return zk;
+  }
+
+  SafetyMonitor.LeaderContact leaderContact() {
+    return leaderContact;
   }
 
   long sessionTimeoutNanos() {
