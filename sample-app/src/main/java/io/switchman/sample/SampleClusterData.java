@@ -7,6 +7,8 @@ package io.switchman.sample;
 import io.switchman.core.ClusterData;
 import io.switchman.core.SwitchmanEngine;
 import io.switchman.core.SwitchmanException;
+import io.switchman.spring.boot.autoconfigure.SwitchmanTemplate;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -18,8 +20,9 @@ import org.springframework.stereotype.Component;
 /**
  * Writes the cluster data the jobs need (the group 'workers', the resource FQDN_cpu and its
  * capacity) into the prefix znode when it has none yet, so that the sample runs on a fresh
- * ZooKeeper. Runs before the scheduler starts. Real deployments write it once with an
- * administration tool instead.
+ * ZooKeeper. Runs before the scheduler starts, under the lock 'sample-cluster-data' taken with
+ * {@link SwitchmanTemplate} (a startup task has no annotation), so that instances started together
+ * do not both write it. Real deployments write it once with an administration tool instead.
  */
 @Component
 public class SampleClusterData implements InitializingBean {
@@ -27,16 +30,37 @@ public class SampleClusterData implements InitializingBean {
   private static final Logger log = LoggerFactory.getLogger(SampleClusterData.class);
 
   private final SwitchmanEngine engine;
+  private final SwitchmanTemplate switchman;
   private final List<String> workers;
 
   public SampleClusterData(
-      SwitchmanEngine engine, @Value("${sample.workers:}") List<String> workers) {
+      SwitchmanEngine engine,
+      SwitchmanTemplate switchman,
+      @Value("${sample.workers:}") List<String> workers) {
     this.engine = engine;
+    this.switchman = switchman;
     this.workers = workers.isEmpty() ? List.of(engine.host().fqdn()) : List.copyOf(workers);
   }
 
   @Override
-  public void afterPropertiesSet() throws InterruptedException {
+  public void afterPropertiesSet() throws Exception {
+    boolean ran =
+        switchman
+            .lock("sample-cluster-data")
+            .waitFor(Duration.ofSeconds(10))
+            .call(
+                () -> {
+                  writeIfMissing();
+                  return null;
+                })
+            .ran();
+    if (!ran) {
+      log.warn(
+          "Did not check the cluster data: lock 'sample-cluster-data' not granted (see above)");
+    }
+  }
+
+  private void writeIfMissing() throws InterruptedException {
     try {
       String current = engine.status().clusterData();
       if (current != null && !current.isBlank()) {

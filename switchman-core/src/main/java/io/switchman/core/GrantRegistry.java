@@ -12,8 +12,9 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -21,8 +22,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The grants an engine holds, the lock claims of its requests and grants, the group recheck, and
- * the dispatch of losses to observers and listeners (on the {@code switchman-loss-notifier}
- * thread).
+ * the dispatch of losses to observers and listeners (on {@code switchman-loss-notifier} threads,
+ * one task per lost grant).
  */
 final class GrantRegistry {
 
@@ -47,14 +48,29 @@ final class GrantRegistry {
    */
   private final ConcurrentHashMap<String, LockClaimant> lockClaims = new ConcurrentHashMap<>();
 
+  /** The name of the threads that call loss listeners. */
+  static final String NOTIFIER_THREAD_NAME = "switchman-loss-notifier";
+
   private final List<Consumer<Grant>> lossObservers = new CopyOnWriteArrayList<>();
+
+  /**
+   * Calls the loss listeners: one task per grant (its listeners in the order they registered), each
+   * on a thread of its own, so that a listener that blocks delays no other grant's stop. Threads
+   * are made on demand and end after a minute of idleness.
+   */
   private final ExecutorService notifier =
-      Executors.newSingleThreadExecutor(
+      new ThreadPoolExecutor(
+          0,
+          Integer.MAX_VALUE,
+          60,
+          TimeUnit.SECONDS,
+          new SynchronousQueue<>(),
           r -> {
-            Thread t = new Thread(r, "switchman-loss-notifier");
+            Thread t = new Thread(r, NOTIFIER_THREAD_NAME);
             t.setDaemon(true);
             return t;
           });
+
   private volatile long warnedForSessionTimeoutMs = -1;
 
   GrantRegistry(
@@ -177,13 +193,33 @@ final class GrantRegistry {
 
   // ---------------------------------------------------------------- loss dispatch
 
-  /** Registers an observer told of every loss (for metrics); it must not block. */
+  /** Registers an observer told of every loss (for metrics), on a notifier thread. */
   void addLossObserver(Consumer<Grant> observer) {
     lossObservers.add(observer);
   }
 
-  /** Logs a loss and tells the observers, on the thread that noticed it. */
-  void lost(ZkGrant g, LossReason reason) {
+  /**
+   * Tells a grant's loss listeners (first, in order), then logs the loss and tells the observers:
+   * all on a notifier thread, never on the thread that noticed the loss (the safety monitor, the
+   * ZooKeeper event thread, Curator's state thread), so that a slow listener, observer or log
+   * appender delays neither the noticing of another grant's loss nor its listeners.
+   */
+  void lost(ZkGrant g, LossReason reason, List<Consumer<LossReason>> listeners) {
+    Runnable tell =
+        () -> {
+          for (Consumer<LossReason> l : listeners) {
+            callListener(g, l, reason);
+          }
+          report(g, reason);
+        };
+    try {
+      notifier.execute(tell);
+    } catch (RejectedExecutionException e) {
+      tell.run();
+    }
+  }
+
+  private void report(ZkGrant g, LossReason reason) {
     log.info(
         "Grant '{}' (fencing token {}) lost: {}; its holder must stop now",
         g.name(),
@@ -198,7 +234,10 @@ final class GrantRegistry {
     }
   }
 
-  /** Tells a grant's loss listener, on the notifier thread (or this one once it has stopped). */
+  /**
+   * Tells a listener registered after the loss, on a notifier thread (or this one once the notifier
+   * has stopped).
+   */
   void dispatch(ZkGrant g, Consumer<LossReason> listener, LossReason reason) {
     try {
       notifier.execute(() -> callListener(g, listener, reason));

@@ -60,6 +60,62 @@ public final class SwitchmanContext {
     return require().isHeld();
   }
 
+  /**
+   * Insists that this code runs under a grant that is still held, as ShedLock's {@code
+   * LockAssert.assertLocked()}: call it at the top of code that must never run unguarded, or in a
+   * test.
+   *
+   * @return the grant
+   * @throws IllegalStateException outside a guarded method or {@code SwitchmanTemplate} run, or
+   *     when the grant was lost or released
+   */
+  public static Grant assertHeld() {
+    Grant g = CURRENT.get();
+    if (g == null) {
+      throw new IllegalStateException(
+          "Not running under a switchman grant: this code must run inside a method guarded by"
+              + " @SwitchmanLock or @SwitchmanLease, or a SwitchmanTemplate run, on the thread"
+              + " that runs it");
+    }
+    if (!g.isHeld()) {
+      throw new IllegalStateException(
+          "The switchman grant '"
+              + g.name()
+              + "' (fencing token "
+              + g.fencingToken()
+              + ") is no longer held"
+              + g.lossReason().map(r -> ": it was lost (" + r + ")").orElse(": it was released"));
+    }
+    return g;
+  }
+
+  /**
+   * Insists that this code runs under a held grant of the lock {@code lockName}.
+   *
+   * @return the grant
+   * @throws IllegalStateException when it does not, naming the lock it runs under, if any
+   */
+  public static Grant assertHeld(String lockName) {
+    Grant current = CURRENT.get();
+    if (current != null && !current.name().equals(lockName)) {
+      throw new IllegalStateException(
+          "Not running under the switchman lock '"
+              + lockName
+              + "': this code runs under '"
+              + current.name()
+              + "'");
+    }
+    if (current == null) {
+      throw new IllegalStateException(
+          "Not running under the switchman lock '"
+              + lockName
+              + "': this code must run inside a method guarded by @SwitchmanLock(name = \""
+              + lockName
+              + "\"), or a SwitchmanTemplate run of that lock, on the thread that runs it");
+    }
+    return assertHeld();
+  }
+
   private static Grant require() {
     Grant g = CURRENT.get();
     if (g == null) {

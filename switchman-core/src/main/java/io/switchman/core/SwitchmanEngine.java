@@ -27,9 +27,10 @@ import org.jspecify.annotations.Nullable;
  * <p>Its guarantees (locks, leases, loss before takeover, owner-checked release, fail closed) are
  * those of the package: see {@link io.switchman.core}.
  *
- * <p>The engine does not start or close the Curator client. It starts two daemon threads: the
- * safety monitor ({@code switchman-safety-monitor}) and the thread that calls loss listeners
- * ({@code switchman-loss-notifier}). Thread-safe.
+ * <p>The engine does not start or close the Curator client. It starts daemon threads: the safety
+ * monitor ({@code switchman-safety-monitor}) and, on demand, the threads that call loss listeners
+ * ({@code switchman-loss-notifier}, one per grant being told of its loss, so that a listener that
+ * blocks delays no other grant's). Thread-safe.
  *
  * <p>This class is the facade; see the "Code map" of docs/design.md for the classes behind it.
  */
@@ -187,7 +188,10 @@ public final class SwitchmanEngine implements AutoCloseable {
     return StopBudget.warning(stopBudget, Duration.ofMillis(s));
   }
 
-  /** Registers an observer told of every loss (for metrics); it must not block. */
+  /**
+   * Registers an observer told of every loss (for metrics), on a notifier thread after the grant's
+   * loss listeners; it should not block (it would delay only its grant's later notifications).
+   */
   public void addLossObserver(Consumer<Grant> observer) {
     grants.addLossObserver(observer);
   }

@@ -224,10 +224,7 @@ final class ZkGrant implements Grant, Watcher, GrantRegistry.LockClaimant {
       toTell = List.copyOf(listeners);
       listeners.clear();
     }
-    registry.lost(this, reason);
-    for (Consumer<LossReason> l : toTell) {
-      registry.dispatch(this, l, reason);
-    }
+    registry.lost(this, reason, toTell);
   }
 
   /**

@@ -21,7 +21,9 @@ import java.util.List;
  * @param staleWritesAccepted writes the fenced store accepted from an older grant
  * @param pausedOverlaps overlaps (and capacity excesses) caused only by the heartbeats of a paused
  *     process right after it resumed
- * @param details one sentence per violation, for the report
+ * @param details one sentence per violation, for the report, each naming the fault it is blamed on
+ * @param violationsByKind violations per fault kind they are blamed on ({@link FaultKind#tag()}:
+ *     the last fault that began before the violation), sorted by kind; empty when safe
  */
 public record CheckReport(
     int faults,
@@ -33,10 +35,13 @@ public record CheckReport(
     int lostRuns,
     int staleWritesAccepted,
     int pausedOverlaps,
-    List<String> details) {
+    List<String> details,
+    java.util.Map<String, Integer> violationsByKind) {
 
   public CheckReport {
     details = List.copyOf(details);
+    violationsByKind =
+        java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(violationsByKind));
   }
 
   /** The one summary line every run ends with. */

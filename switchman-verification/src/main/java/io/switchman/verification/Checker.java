@@ -30,6 +30,13 @@ import org.jspecify.annotations.Nullable;
  * <em>post-pause tail</em>: a JVM that runs the job itself cannot stop before it runs again, so
  * overlaps made only by such tails are counted apart as paused overlaps. Evidence later than that
  * is ordinary: a job that kept working after the grace is an overlap like any other.
+ *
+ * <p>Every violation is blamed on a fault of the schedule: the last {@code fault} that began at or
+ * before the violation's moment (an overlap's moment is the later run's grant; a capacity
+ * violation's the start that exceeded it; a lost run's its grant; a stale write's the write). Its
+ * detail names that fault ({@code n}, kind, target, how long before it began and whether it was
+ * still going on), and {@link CheckReport#violationsByKind()} counts violations per fault kind
+ * ({@code none} when no fault came before, {@code end-of-run} for orphan nodes).
  */
 public final class Checker {
 
@@ -112,20 +119,34 @@ public final class Checker {
   /** Checks the events of one run, with the ephemeral nodes found after every client exited. */
   public CheckReport check(List<HistoryEvent> events, List<String> orphanNodes) {
     List<String> details = new ArrayList<>();
+    Blame blame = new Blame();
     Map<String, Run> runs = new LinkedHashMap<>();
     Map<String, Run> latest = new HashMap<>();
     Map<String, List<Long>> kills = new HashMap<>();
     Map<String, List<Span>> pauses = new HashMap<>();
     Map<String, Long> pausedAt = new HashMap<>();
     List<HistoryEvent> writes = new ArrayList<>();
+    List<HistoryEvent> faultEvents = new ArrayList<>();
+    Map<String, Long> faultEnds = new HashMap<>();
     int faults = 0;
     List<HistoryEvent> sorted = new ArrayList<>(events);
     sorted.sort(Comparator.comparingLong(HistoryEvent::micros));
+    for (HistoryEvent e : sorted) {
+      if (e.type().equals("fault")) {
+        faultEvents.add(e);
+      } else if (e.type().equals("fault-end")) {
+        faultEnds.put(e.require("n"), e.micros());
+      }
+    }
+    blame.faults = faultEvents;
+    blame.ends = faultEnds;
     int unguarded = 0;
     for (HistoryEvent e : sorted) {
       switch (e.type()) {
         case "fault" -> faults++;
-        case "killed" ->
+        // killed by the schedule, or exited on its own (the starter halting a stuck JVM): either
+        // way a run it held cannot end with a line of its own
+        case "killed", "exited" ->
             kills.computeIfAbsent(e.require("worker"), k -> new ArrayList<>()).add(e.micros());
         case "paused" -> pausedAt.put(e.require("worker"), e.micros());
         case "resumed" -> {
@@ -171,7 +192,11 @@ public final class Checker {
           if (r == null) {
             if (!e.type().equals("stopped")) {
               unguarded++;
-              details.add("unguarded work: " + e.format() + " (no granted line for its run)");
+              details.add(
+                  "unguarded work: "
+                      + e.format()
+                      + " (no granted line for its run)"
+                      + blame.at(e.micros(), List.of(e.source())));
             }
             continue;
           }
@@ -239,9 +264,10 @@ public final class Checker {
             overlaps++;
             details.add(
                 String.format(
-                    "overlap on lock %s: run %s (token %d) worked %s while run %s (token %d)"
-                        + " worked %s",
-                    entry.getKey(), a.id, a.token, a.main, b.id, b.token, b.main));
+                        "overlap on lock %s: run %s (token %d) worked %s while run %s (token %d)"
+                            + " worked %s",
+                        entry.getKey(), a.id, a.token, a.main, b.id, b.token, b.main)
+                    + blame.at(Math.max(a.main.start, b.main.start), List.of(a.worker, b.worker)));
           } else if (anyOverlap(a, b)) {
             paused++;
             details.add(
@@ -254,33 +280,41 @@ public final class Checker {
           tokenOrder++;
           details.add(
               String.format(
-                  "token order on lock %s: run %s granted token %d after run %s had token %d",
-                  entry.getKey(), a.id, a.token, rs.get(i - 1).id, rs.get(i - 1).token));
+                      "token order on lock %s: run %s granted token %d after run %s had token %d",
+                      entry.getKey(), a.id, a.token, rs.get(i - 1).id, rs.get(i - 1).token)
+                  + blame.at(a.main.start, List.of(a.worker, rs.get(i - 1).worker)));
         }
       }
     }
 
-    // Capacity per resource.
+    // Capacity per resource; owners: the worker of each interval (its index in the 5th slot).
+    List<String> owners = new ArrayList<>();
     int capacity = 0;
     Map<String, List<long[]>> mainByRes = new TreeMap<>();
     Map<String, List<long[]>> allByRes = new TreeMap<>();
     for (Run r : runs.values()) {
       for (Lease l : r.leases) {
-        long[] m = {r.main.start, r.main.end, l.amount(), l.capacity()};
+        long[] m = {r.main.start, r.main.end, l.amount(), l.capacity(), owner(owners, r.worker)};
         mainByRes.computeIfAbsent(l.resource(), k -> new ArrayList<>()).add(m);
         allByRes.computeIfAbsent(l.resource(), k -> new ArrayList<>()).add(m);
         for (Span t : r.tails) {
           allByRes
               .computeIfAbsent(l.resource(), k -> new ArrayList<>())
-              .add(new long[] {t.start, t.end, l.amount(), l.capacity()});
+              .add(new long[] {t.start, t.end, l.amount(), l.capacity(), owner(owners, r.worker)});
         }
       }
     }
     for (var entry : mainByRes.entrySet()) {
-      int excess = excesses(entry.getKey(), entry.getValue(), details, "");
+      int excess = excesses(entry.getKey(), entry.getValue(), details, "", blame, owners);
       capacity += excess;
       int withTails =
-          excesses(entry.getKey(), allByRes.get(entry.getKey()), new ArrayList<>(), "paused ");
+          excesses(
+              entry.getKey(),
+              allByRes.get(entry.getKey()),
+              new ArrayList<>(),
+              "paused ",
+              null,
+              owners);
       if (withTails > excess) {
         paused += withTails - excess;
         details.add(
@@ -309,7 +343,8 @@ public final class Checker {
                 + r.worker
                 + ": granted at "
                 + start
-                + ", never finished, stopped or killed");
+                + ", never finished, stopped or killed"
+                + blame.at(start, List.of(r.worker)));
       }
     }
 
@@ -329,8 +364,12 @@ public final class Checker {
         stale++;
         details.add(
             String.format(
-                "stale write accepted on %s: run %s with token %d after run %s with token %d",
-                key, run, token, runOfHighest.get(key), h));
+                    "stale write accepted on %s: run %s with token %d after run %s with token %d",
+                    key, run, token, runOfHighest.get(key), h)
+                + blame.at(
+                    w.micros(),
+                    List.of(
+                        run.split("-")[0], String.valueOf(runOfHighest.get(key)).split("-")[0])));
         continue;
       }
       highest.put(key, token);
@@ -338,7 +377,8 @@ public final class Checker {
     }
 
     for (String o : orphanNodes) {
-      details.add("orphan node " + o);
+      details.add("orphan node " + o + " (found at the end of the run; blamed on kind end-of-run)");
+      blame.byKind.merge("end-of-run", 1, Integer::sum);
     }
     return new CheckReport(
         faults,
@@ -350,7 +390,88 @@ public final class Checker {
         lost,
         stale,
         paused,
-        details);
+        details,
+        blame.byKind);
+  }
+
+  private static long owner(List<String> owners, String worker) {
+    int i = owners.indexOf(worker);
+    if (i < 0) {
+      owners.add(worker);
+      i = owners.size() - 1;
+    }
+    return i;
+  }
+
+  /** Blames violations on the schedule's faults and counts them per kind. */
+  private static final class Blame {
+    List<HistoryEvent> faults = List.of();
+    Map<String, Long> ends = Map.of();
+    final Map<String, Integer> byKind = new TreeMap<>();
+
+    /**
+     * The text appended to the detail of a violation at {@code micros} by the runs of {@code
+     * workers}; counts it. The fault blamed is the last one that began at or before it and names
+     * one of those workers in its target, among the faults of the last 30 s; else the last fault
+     * that began before it.
+     */
+    String at(long micros, List<String> workers) {
+      HistoryEvent last = null;
+      HistoryEvent named = null;
+      for (HistoryEvent f : faults) {
+        if (f.micros() > micros) {
+          break;
+        }
+        last = f;
+        if (micros - f.micros() <= 30_000_000L && names(f.get("target"), workers)) {
+          named = f;
+        }
+      }
+      if (last == null) {
+        byKind.merge("none", 1, Integer::sum);
+        return " [no fault before it]";
+      }
+      HistoryEvent blamed = named != null ? named : last;
+      String text = describe(blamed, micros);
+      if (blamed != last) {
+        text += "; the last fault before it: n=" + last.require("n") + " " + tagOf(last);
+      }
+      byKind.merge(tagOf(blamed), 1, Integer::sum);
+      return " [" + text + "]";
+    }
+
+    private static boolean names(@Nullable String target, List<String> workers) {
+      if (target == null) {
+        return false;
+      }
+      for (String word : target.split("[^A-Za-z0-9]+")) {
+        if (workers.contains(word)) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    private static String tagOf(HistoryEvent fault) {
+      String kind = fault.require("kind");
+      try {
+        return FaultKind.valueOf(kind).tag();
+      } catch (IllegalArgumentException e) {
+        return kind.toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+      }
+    }
+
+    private String describe(HistoryEvent last, long micros) {
+      String tag = tagOf(last);
+      Long end = ends.get(last.require("n"));
+      String when =
+          end == null || end > micros
+              ? "still going on"
+              : "ended " + (micros - end) / 1000 + " ms before";
+      return String.format(
+          "fault n=%s kind=%s target=%s began %d ms before, %s",
+          last.require("n"), tag, last.get("target"), (micros - last.micros()) / 1000, when);
+    }
   }
 
   private static boolean anyOverlap(Run a, Run b) {
@@ -370,26 +491,42 @@ public final class Checker {
 
   /** Sweeps {start, end, amount, capacity} intervals; counts starts that exceed the capacity. */
   private static int excesses(
-      String resource, List<long[]> intervals, List<String> details, String what) {
+      String resource,
+      List<long[]> intervals,
+      List<String> details,
+      String what,
+      @Nullable Blame blame,
+      List<String> owners) {
     List<long[]> points = new ArrayList<>(); // {time, kind(0 end, 1 start), amount, capacity}
     for (long[] i : intervals) {
-      points.add(new long[] {i[0], 1, i[2], i[3]});
-      points.add(new long[] {i[1], 0, i[2], i[3]});
+      points.add(new long[] {i[0], 1, i[2], i[3], i[4]});
+      points.add(new long[] {i[1], 0, i[2], i[3], i[4]});
     }
     points.sort(Comparator.<long[]>comparingLong(p -> p[0]).thenComparingLong(p -> p[1]));
     long sum = 0;
     int count = 0;
+    Map<Long, Integer> holding = new HashMap<>(); // owner index -> intervals open
     for (long[] p : points) {
       if (p[1] == 0) {
         sum -= p[2];
+        holding.merge(p[4], -1, Integer::sum);
       } else {
         sum += p[2];
+        holding.merge(p[4], 1, Integer::sum);
         if (sum > p[3]) {
           count++;
           details.add(
               String.format(
-                  "%scapacity violation on resource %s at %d: %d units held, capacity %d",
-                  what, resource, p[0], sum, p[3]));
+                      "%scapacity violation on resource %s at %d: %d units held, capacity %d",
+                      what, resource, p[0], sum, p[3])
+                  + (blame == null
+                      ? ""
+                      : blame.at(
+                          p[0],
+                          holding.entrySet().stream()
+                              .filter(h -> h.getValue() > 0)
+                              .map(h -> owners.get(h.getKey().intValue()))
+                              .toList())));
         }
       }
     }

@@ -151,6 +151,40 @@ public final class ChildProcess implements AutoCloseable {
     return run(List.of("kill", "-" + sig, Long.toString(pid)), "pid " + pid) == null;
   }
 
+  /** Sends {@code sig} to every process of group {@code pgid} ({@code kill -SIG -- -PGID}). */
+  public static boolean signalGroup(long pgid, String sig) {
+    if (pgid <= 1) {
+      throw new IllegalArgumentException("Invalid process group " + pgid + ": must be above 1");
+    }
+    return run(List.of("kill", "-" + sig, "--", "-" + pgid), "group " + pgid) == null;
+  }
+
+  /**
+   * The whole command line of {@code pid} from {@code /proc/PID/cmdline} (arguments joined by
+   * spaces), or empty when it is gone. {@code ProcessHandle.Info.commandLine()} stops at 4096
+   * characters, before the main class and arguments of a JVM with a long class path.
+   */
+  public static String commandLine(long pid) {
+    try {
+      byte[] raw = Files.readAllBytes(Path.of("/proc/" + pid + "/cmdline"));
+      return new String(raw, StandardCharsets.UTF_8).replace('\0', ' ').trim();
+    } catch (IOException | RuntimeException e) {
+      return ProcessHandle.of(pid).flatMap(h -> h.info().commandLine()).orElse("");
+    }
+  }
+
+  /** The process group of {@code pid} (from {@code /proc/PID/stat}), or -1 when it is gone. */
+  public static long processGroup(long pid) {
+    try {
+      String stat = Files.readString(Path.of("/proc/" + pid + "/stat"), StandardCharsets.UTF_8);
+      // pid (comm) state ppid pgrp ...: comm may hold spaces and parentheses
+      String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      return Long.parseLong(f[2]);
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    }
+  }
+
   private void signal(String sig) {
     List<String> cmd = new ArrayList<>(List.of("kill", "-" + sig, Long.toString(process.pid())));
     process.descendants().forEach(d -> cmd.add(Long.toString(d.pid())));

@@ -21,11 +21,17 @@ import org.jspecify.annotations.Nullable;
  * --no-lock --lockname ID --lease SPEC] --wait 3s -- java ... JobMain ...}. On SIGTERM it forwards
  * the signal to the running {@code switchman} and waits for it.
  *
+ * <p>Each {@code switchman} runs in its own process group and session ({@code setsid}, as under
+ * {@code timeout} or a supervisor that kills a group): the soak can then {@code kill -KILL -PGID}
+ * it without hitting this worker, and its pid is its group's id.
+ *
  * <p>Arguments, each {@code --key=value}: {@code id}, {@code jar}, {@code config}, {@code history},
  * {@code store} (lock workers), {@code lock} or {@code lease}, {@code work-ms} ({@code MIN:MAX}),
  * {@code seed}.
  */
 public final class CliWorkerMain {
+
+  private static final Path SETSID = Path.of("/usr/bin/setsid");
 
   private static volatile @Nullable Process current;
   private static volatile boolean shuttingDown;
@@ -70,6 +76,10 @@ public final class CliWorkerMain {
     while (!shuttingDown) {
       long workMs = workMin + random.nextInt((int) Math.max(1, workMax - workMin));
       List<String> cmd = new ArrayList<>();
+      if (Files.isExecutable(SETSID)) {
+        // not a group leader (a fresh child), so setsid execs in place: same pid
+        cmd.add(SETSID.toString());
+      }
       cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
       cmd.addAll(
           List.of(

@@ -36,11 +36,28 @@ public final class Ensemble implements AutoCloseable {
    * @param secureClientPorts whether each server also gets a {@code secureClientPort} (TLS; needs
    *     {@code -Dzookeeper.serverCnxnFactory=org.apache.zookeeper.server.NettyServerCnxnFactory}
    *     and the {@code ssl.*} settings)
+   * @param quorumProxies whether servers talk to each other through per-pair {@link FaultProxy}s on
+   *     the quorum and election ports (each server's own {@code server.N} line is its real address,
+   *     the others point at the proxies from it to them), so that {@link #cut} can partition two
+   *     servers
    */
   public record Options(
-      Map<String, String> config, List<String> jvmOptions, boolean secureClientPorts) {
+      Map<String, String> config,
+      List<String> jvmOptions,
+      boolean secureClientPorts,
+      boolean quorumProxies) {
     /** No extras. */
-    public static final Options NONE = new Options(Map.of(), List.of(), false);
+    public static final Options NONE = new Options(Map.of(), List.of(), false, false);
+
+    /** Extras without quorum proxies. */
+    public Options(Map<String, String> config, List<String> jvmOptions, boolean secureClientPorts) {
+      this(config, jvmOptions, secureClientPorts, false);
+    }
+
+    /** Servers talking to each other through per-pair fault proxies. */
+    public static Options withQuorumProxies() {
+      return new Options(Map.of(), List.of(), false, true);
+    }
   }
 
   private final Path dir;
@@ -50,6 +67,8 @@ public final class Ensemble implements AutoCloseable {
   private final int[] securePorts;
   private final ChildProcess[] servers;
   private final int[] starts;
+  // peerProxies[i][j]: the proxy server i uses to reach server j (quorum port, election port)
+  private final @Nullable FaultProxy[][] peerProxies;
 
   private Ensemble(Path dir, int size, int tickMs, Options options) throws IOException {
     this.dir = dir;
@@ -59,6 +78,7 @@ public final class Ensemble implements AutoCloseable {
     this.securePorts = new int[size];
     this.servers = new ChildProcess[size];
     this.starts = new int[size];
+    this.peerProxies = new FaultProxy[size][size];
     int[] quorumPorts = new int[size];
     int[] electionPorts = new int[size];
     for (int i = 0; i < size; i++) {
@@ -66,6 +86,17 @@ public final class Ensemble implements AutoCloseable {
       securePorts[i] = options.secureClientPorts() ? freePort() : -1;
       quorumPorts[i] = freePort();
       electionPorts[i] = freePort();
+    }
+    if (options.quorumProxies() && size > 1) {
+      for (int i = 0; i < size; i++) {
+        for (int j = 0; j < size; j++) {
+          if (i != j) {
+            peerProxies[i][j] =
+                FaultProxy.start(
+                    "zk" + (i + 1) + "-to-zk" + (j + 1), quorumPorts[j], electionPorts[j]);
+          }
+        }
+      }
     }
     for (int i = 0; i < size; i++) {
       Path data = Files.createDirectories(dir.resolve("zk" + (i + 1)));
@@ -87,12 +118,15 @@ public final class Ensemble implements AutoCloseable {
       if (size > 1) {
         cfg.append("electionPortBindRetry=20\n");
         for (int j = 0; j < size; j++) {
+          FaultProxy via = peerProxies[i][j];
+          int quorum = via == null ? quorumPorts[j] : via.ports().get(0);
+          int election = via == null ? electionPorts[j] : via.ports().get(1);
           cfg.append("server.")
               .append(j + 1)
               .append("=127.0.0.1:")
-              .append(quorumPorts[j])
+              .append(quorum)
               .append(':')
-              .append(electionPorts[j])
+              .append(election)
               .append('\n');
         }
         Files.writeString(data.resolve("myid"), Integer.toString(i + 1));
@@ -156,6 +190,65 @@ public final class Ensemble implements AutoCloseable {
     return clientPorts().stream().map(p -> "127.0.0.1:" + p).collect(Collectors.joining(","));
   }
 
+  /**
+   * Partitions servers {@code a} and {@code b} from each other (both directions, quorum and
+   * election links: every byte dropped, sockets kept open) until {@link #healQuorum()}.
+   *
+   * @throws IllegalStateException without {@link Options#quorumProxies()}
+   */
+  public synchronized void cut(int a, int b) {
+    peer(a, b).partition();
+    peer(b, a).partition();
+  }
+
+  /** Cuts the leader {@code leader} from every other server. */
+  public synchronized void isolate(int leader) {
+    for (int j = 0; j < size(); j++) {
+      if (j != leader) {
+        cut(leader, j);
+      }
+    }
+  }
+
+  /** Heals every cut between servers; connections that lived through a cut are reset. */
+  public synchronized void healQuorum() {
+    for (FaultProxy[] row : peerProxies) {
+      for (FaultProxy p : row) {
+        if (p != null) {
+          p.forward();
+        }
+      }
+    }
+  }
+
+  /** Whether servers talk through per-pair proxies (so {@link #cut} works). */
+  public boolean hasQuorumProxies() {
+    return size() > 1 && peerProxies[0][1] != null;
+  }
+
+  private FaultProxy peer(int from, int to) {
+    FaultProxy p = peerProxies[from][to];
+    if (p == null) {
+      throw new IllegalStateException(
+          "Servers "
+              + (from + 1)
+              + " and "
+              + (to + 1)
+              + " have no proxy between them: start the ensemble with Options.withQuorumProxies()");
+    }
+    return p;
+  }
+
+  /** The index of the server listening on client port {@code port}, or -1. */
+  public int serverOfClientPort(int port) {
+    for (int i = 0; i < clientPorts.length; i++) {
+      if (clientPorts[i] == port) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
   /** Whether server {@code i} runs (it may be paused). */
   public boolean isRunning(int i) {
     return servers[i] != null && servers[i].isAlive();
@@ -187,6 +280,11 @@ public final class Ensemble implements AutoCloseable {
     out.add("-Dzookeeper.admin.enableServer=false");
     out.add("-Dzookeeper.jmx.log4j.disable=true");
     out.add("-Dlogback.configurationFile=" + logbackFor());
+    if (hasQuorumProxies()) {
+      // A server cut off keeps electing with a doubling notification timeout (up to 60 s by
+      // default): after a cut heals it would sit out for tens of seconds. 1 s keeps it quick.
+      out.add("-Dzookeeper.fastleader.maxNotificationInterval=1000");
+    }
     out.addAll(options.jvmOptions());
     return out;
   }
@@ -319,6 +417,13 @@ public final class Ensemble implements AutoCloseable {
     for (ChildProcess p : servers) {
       if (p != null) {
         p.close();
+      }
+    }
+    for (FaultProxy[] row : peerProxies) {
+      for (FaultProxy p : row) {
+        if (p != null) {
+          p.close();
+        }
       }
     }
   }

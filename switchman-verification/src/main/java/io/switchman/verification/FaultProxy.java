@@ -124,6 +124,11 @@ public final class FaultProxy implements AutoCloseable {
     return links.size();
   }
 
+  /** The target ports that open connections go to now (for a ZooKeeper client: its server). */
+  public List<Integer> connectedTargets() {
+    return links.stream().map(l -> l.target).distinct().sorted().toList();
+  }
+
   /** Bytes delivered so far, both directions. */
   public long forwardedBytes() {
     return forwardedBytes.get();
@@ -196,14 +201,18 @@ public final class FaultProxy implements AutoCloseable {
       Socket upstream = new Socket();
       try {
         upstream.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), target), 2000);
-        client.setTcpNoDelay(true);
-        upstream.setTcpNoDelay(true);
       } catch (IOException e) {
         closeQuietly(client);
         closeQuietly(upstream);
         continue;
       }
-      Link link = new Link(client, upstream);
+      try {
+        client.setTcpNoDelay(true);
+        upstream.setTcpNoDelay(true);
+      } catch (IOException e) {
+        // a client that already closed: its bytes and its end are still to be delivered
+      }
+      Link link = new Link(client, upstream, target);
       link.tainted = mode == Mode.PARTITION;
       links.add(link);
       link.start();
@@ -212,16 +221,21 @@ public final class FaultProxy implements AutoCloseable {
 
   private record Chunk(long deliverAtNanos, byte[] bytes) {}
 
+  /** The end of a stream, queued after its last bytes. */
+  private static final byte[] END = new byte[0];
+
   /** One proxied connection: two directions, each a reader and a writer thread. */
   private final class Link {
     private final Socket client;
     private final Socket upstream;
+    private final int target;
     private volatile boolean tainted;
     private volatile boolean done;
 
-    Link(Socket client, Socket upstream) {
+    Link(Socket client, Socket upstream, int target) {
       this.client = client;
       this.upstream = upstream;
+      this.target = target;
     }
 
     void start() {
@@ -238,7 +252,10 @@ public final class FaultProxy implements AutoCloseable {
 
     private void read(Socket from, BlockingQueue<Chunk> queue) {
       byte[] buf = new byte[16384];
-      try (InputStream in = from.getInputStream()) {
+      // Not closed here: closing a socket's stream closes the socket, and the other direction
+      // still writes to it; the link closes both sockets once the end was delivered.
+      try {
+        InputStream in = from.getInputStream();
         int n;
         while ((n = in.read(buf)) >= 0) {
           if (mode == Mode.PARTITION) {
@@ -250,6 +267,14 @@ public final class FaultProxy implements AutoCloseable {
         }
       } catch (IOException e) {
         // closed
+      }
+      if (mode != Mode.PARTITION && !done) {
+        // End of stream: delivered after the bytes read before it (a peer that writes and closes
+        // at once, as a ZooKeeper server dropping a connection from a smaller id does, must not
+        // lose its last message to the proxy)
+        long at = mode == Mode.DELAY ? System.nanoTime() + delayNanos : 0;
+        queue.add(new Chunk(at, END));
+        return;
       }
       // End of stream: a partition hides it until it heals (then the link is reset anyway).
       while (mode == Mode.PARTITION && !done && !closed) {
@@ -272,6 +297,9 @@ public final class FaultProxy implements AutoCloseable {
           if (mode == Mode.PARTITION) {
             droppedBytes.addAndGet(c.bytes().length);
             continue;
+          }
+          if (c.bytes() == END) {
+            break; // the other side closed; everything it sent before is delivered
           }
           out.write(c.bytes());
           out.flush();

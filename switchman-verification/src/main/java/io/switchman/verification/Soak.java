@@ -59,6 +59,7 @@ public final class Soak {
    * @param cliLeaseSpecs one CLI lease worker per spec
    * @param springWorkers Spring Boot workers that take the lock {@code payroll}
    * @param dir where histories, logs and the summary go
+   * @param excluded fault kinds not to inject (empty: every kind that applies)
    */
   public record Config(
       long seed,
@@ -74,7 +75,13 @@ public final class Soak {
       int cliLockWorkers,
       List<String> cliLeaseSpecs,
       int springWorkers,
-      Path dir) {}
+      Path dir,
+      java.util.Set<FaultKind> excluded) {
+
+    public Config {
+      excluded = java.util.Set.copyOf(excluded);
+    }
+  }
 
   private final Config config;
   private final Random random;
@@ -84,6 +91,8 @@ public final class Soak {
   private @Nullable CuratorFramework observer;
   private @Nullable SwitchmanEngine observerEngine;
   private int faults;
+  private final Map<FaultKind, Integer> injected = new java.util.EnumMap<>(FaultKind.class);
+  private int quorumPartitions;
   private final java.util.ArrayDeque<FaultKind> round = new java.util.ArrayDeque<>();
 
   private Soak(Config config) {
@@ -100,6 +109,7 @@ public final class Soak {
     final String id;
     final String mainClass;
     final boolean cli;
+    final boolean spring;
     final List<String> args;
     final FaultProxy proxy;
     @Nullable ChildProcess process;
@@ -108,6 +118,7 @@ public final class Soak {
       this.id = id;
       this.mainClass = mainClass;
       this.cli = mainClass.equals(CliWorkerMain.class.getName());
+      this.spring = mainClass.endsWith(".SpringWorkerApplication");
       this.args = args;
       this.proxy = proxy;
     }
@@ -149,7 +160,10 @@ public final class Soak {
                 config.dir().resolve("ensemble"),
                 config.servers(),
                 config.tickMs(),
-                Duration.ofSeconds(60))) {
+                Duration.ofSeconds(60),
+                config.servers() > 1
+                    ? Ensemble.Options.withQuorumProxies()
+                    : Ensemble.Options.NONE)) {
       schedule = sched;
       ensemble = zk;
       try {
@@ -160,9 +174,12 @@ public final class Soak {
         awaitHolder(Duration.ofSeconds(30));
         while (faults < config.minFaults() || System.nanoTime() < deadline) {
           pauseBetweenFaults();
+          reviveExited();
           inject(pick());
+          schedule().append("fault-end", "n", faults);
         }
         pauseBetweenFaults();
+        reviveExited();
         stopWorkers();
         List<String> orphans = awaitNoEphemerals();
         List<HistoryEvent> events = Checker.readAll(config.dir());
@@ -177,9 +194,17 @@ public final class Soak {
             .append(" workers=")
             .append(String.join(",", workers.keySet().stream().map(this::describe).toList()))
             .append('\n');
+        text.append(faultKindsLine()).append('\n');
+        if (!report.violationsByKind().isEmpty()) {
+          text.append(violationKindsLine(report)).append('\n');
+        }
         report.details().forEach(d -> text.append(d).append('\n'));
         Files.writeString(config.dir().resolve("summary.txt"), text);
         System.out.println(report.summaryLine());
+        System.out.println(faultKindsLine());
+        if (!report.violationsByKind().isEmpty()) {
+          System.out.println(violationKindsLine(report));
+        }
         return report;
       } finally {
         for (Worker w : workers.values()) {
@@ -199,6 +224,53 @@ public final class Soak {
     }
   }
 
+  /** {@code fault kinds: <kind>=<count> ...}: every kind injected, in the enum's order. */
+  private String faultKindsLine() {
+    StringBuilder b = new StringBuilder("fault kinds:");
+    injected.forEach((k, n) -> b.append(' ').append(k.tag()).append('=').append(n));
+    return b.toString();
+  }
+
+  private static String violationKindsLine(CheckReport report) {
+    StringBuilder b = new StringBuilder("violations by fault kind:");
+    report.violationsByKind().forEach((k, n) -> b.append(' ').append(k).append('=').append(n));
+    return b.toString();
+  }
+
+  /** The kinds this soak can inject (a quorum partition needs three servers, ...). */
+  List<FaultKind> applicableKinds() {
+    List<FaultKind> out = new ArrayList<>();
+    boolean cli = workers.values().stream().anyMatch(w -> w.cli);
+    boolean spring = workers.values().stream().anyMatch(w -> w.spring);
+    for (FaultKind k : FaultKind.values()) {
+      if (config.excluded().contains(k)
+          || (k.needsQuorum() && config.servers() < 3)
+          || (k.needsCli() && !cli)
+          || (k.needsSpring() && !spring)) {
+        continue;
+      }
+      out.add(k);
+    }
+    return out;
+  }
+
+  /**
+   * Starts again a worker whose process exited without the schedule killing it (the starter halts a
+   * JVM whose method is stuck after its grant was lost): {@code exited worker=W code=C}.
+   */
+  private void reviveExited() throws IOException {
+    for (Worker w : workers.values()) {
+      ChildProcess p = w.process;
+      if (p != null && !p.isAlive()) {
+        int code = p.exitValue();
+        schedule().append("exited", "worker", w.id, "code", code);
+        System.out.println("soak: " + w.id + " exited with " + code + "; starting it again");
+        log.info("{} exited with {}; starting it again", w.id, code);
+        w.start();
+      }
+    }
+  }
+
   /**
    * Kills what a worker left behind outside its process tree: a CLI command placeholder stays
    * stopped, reparented to init, when {@code switchman} is killed right after starting it (it never
@@ -208,10 +280,11 @@ public final class Soak {
     String marker = config.dir().toAbsolutePath().toString();
     ProcessHandle.allProcesses()
         .filter(p -> p.pid() != ProcessHandle.current().pid())
-        .filter(p -> p.info().commandLine().map(c -> c.contains(marker)).orElse(false))
+        // the whole command line: ProcessHandle's stops at 4096 characters, inside the class path
+        .filter(p -> ChildProcess.commandLine(p.pid()).contains(marker))
         .forEach(
             p -> {
-              log.info("killing a process left behind: {} {}", p.pid(), p.info().commandLine());
+              log.info("killing a process left behind: {} {}", p.pid(), p.info().command());
               p.destroyForcibly();
             });
   }
@@ -343,11 +416,18 @@ public final class Soak {
             "--verification.worker=" + id,
             "--verification.history=" + config.dir().resolve(id + ".history").toAbsolutePath(),
             "--verification.store=" + config.dir().resolve("store").toAbsolutePath(),
-            "--verification.seed=" + (config.seed() + n));
+            "--verification.seed=" + (config.seed() + n),
+            "--verification.control=" + controlFile(id).toAbsolutePath(),
+            // the lock job and the lease job run at once, so that a loss takes two grants
+            "--spring.task.scheduling.pool.size=2");
     Worker w =
         new Worker(id, "io.switchman.verification.spring.SpringWorkerApplication", args, proxy);
     workers.put(id, w);
     w.start();
+  }
+
+  private Path controlFile(String id) {
+    return config.dir().resolve(id + ".control");
   }
 
   private void startCliWorker(String id, String kind, int n) throws IOException {
@@ -374,7 +454,9 @@ public final class Soak {
     if (kind.startsWith("--lock")) {
       args.add("--store=" + config.dir().resolve("store").toAbsolutePath());
     }
-    args.add("--work-ms=300:2500");
+    // up to 5 s, as the core and Spring jobs: a command killed unguarded early in a run works on
+    // for longer than the session, which the group kill must not allow
+    args.add("--work-ms=300:5000");
     args.add("--seed=" + (config.seed() + n));
     Worker w = new Worker(id, CliWorkerMain.class.getName(), args, proxy);
     workers.put(id, w);
@@ -384,6 +466,11 @@ public final class Soak {
   private void stopWorkers() {
     for (Worker w : workers.values()) {
       w.proxy.forward();
+      ChildProcess p = w.process;
+      if (p != null && !p.isAlive()) {
+        // died on its own since the last fault (not started again: the soak is over)
+        schedule().append("exited", "worker", w.id, "code", p.exitValue());
+      }
     }
     for (Worker w : workers.values()) {
       if (w.process != null) {
@@ -395,7 +482,13 @@ public final class Soak {
   /** Every kind once per round, in a random order: 32 faults inject each of the 8 kinds 4 times. */
   private FaultKind pick() {
     if (round.isEmpty()) {
-      List<FaultKind> all = new ArrayList<>(List.of(FaultKind.values()));
+      List<FaultKind> all = applicableKinds();
+      if (all.isEmpty()) {
+        throw new IllegalStateException(
+            "No fault kind left to inject: every kind that applies is excluded ("
+                + config.excluded()
+                + ")");
+      }
       java.util.Collections.shuffle(all, random);
       round.addAll(all);
     }
@@ -412,8 +505,9 @@ public final class Soak {
 
   private void fault(FaultKind kind, String target) {
     faults++;
+    injected.merge(kind, 1, Integer::sum);
     schedule().append("fault", "n", faults, "kind", kind, "target", target);
-    System.out.println("soak: fault " + faults + " " + kind + " " + target);
+    log.info("soak: fault {} {} {}", faults, kind, target);
   }
 
   private void inject(FaultKind kind) throws Exception {
@@ -511,6 +605,27 @@ public final class Soak {
         }
         ensemble().awaitServing(Duration.ofSeconds(60));
       }
+      case QUORUM_PARTITION -> quorumPartition(kind);
+      case KILL_CLI_GROUP -> killCliGroup(kind);
+      case SWALLOWED_INTERRUPT -> springFault(kind, "swallow-interrupts", 1);
+      case SLOW_LISTENER -> springFault(kind, "slow-listener", 2);
+      case PARTITION_DURING_ELECTION -> {
+        Holder h = holderOrAny();
+        Worker w = h.worker();
+        int leader = Math.max(0, ensemble().leader());
+        fault(kind, w.id + "+zk" + (leader + 1));
+        long healAt = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(faultMillis());
+        w.proxy.partition();
+        ensemble().kill(leader);
+        Thread.sleep(500 + random.nextInt(1500));
+        ensemble().restart(leader);
+        long left = healAt - System.nanoTime();
+        if (left > 0) {
+          TimeUnit.NANOSECONDS.sleep(left);
+        }
+        w.proxy.forward();
+        ensemble().awaitServing(Duration.ofSeconds(60));
+      }
       case SLOW_NETWORK -> {
         Duration delay = Duration.ofMillis(50 + random.nextInt(300));
         fault(kind, "all:" + delay.toMillis() + "ms");
@@ -523,6 +638,185 @@ public final class Soak {
         }
       }
     }
+  }
+
+  /**
+   * Cuts the quorum links, alternately a follower from the leader (the follower a holder is
+   * connected to, if any) and the leader from both followers, for longer than S.
+   */
+  private void quorumPartition(FaultKind kind) throws InterruptedException {
+    int leader = ensemble().leader();
+    if (leader < 0) {
+      ensemble().awaitServing(Duration.ofSeconds(60));
+      leader = Math.max(0, ensemble().leader());
+    }
+    if (quorumPartitions++ % 2 == 1) {
+      fault(kind, "leader:zk" + (leader + 1));
+      ensemble().isolate(leader);
+    } else {
+      List<Integer> followers = ensemble().followers();
+      int victim = -1;
+      String holder = "";
+      for (Holder h : holders()) {
+        for (int port : h.worker().proxy.connectedTargets()) {
+          int server = ensemble().serverOfClientPort(port);
+          if (victim < 0 && followers.contains(server)) {
+            victim = server;
+            holder = ",holder:" + h.worker().id;
+          }
+        }
+      }
+      if (victim < 0) {
+        victim =
+            followers.isEmpty()
+                ? (leader + 1) % ensemble().size()
+                : followers.get(random.nextInt(followers.size()));
+      }
+      fault(kind, "follower:zk" + (victim + 1) + "-leader:zk" + (leader + 1) + holder);
+      ensemble().cut(victim, leader);
+    }
+    Thread.sleep(faultMillis());
+    ensemble().healQuorum();
+    ensemble().awaitServing(Duration.ofSeconds(60));
+  }
+
+  /**
+   * {@code kill -KILL -PGID} of a CLI worker's {@code switchman} (one whose command runs, waiting
+   * up to 8 s for one; else any CLI worker's running {@code switchman}): its JVM and the rest of
+   * its group die at once; the command must still be stopped before anyone else can take over.
+   */
+  private void killCliGroup(FaultKind kind) throws InterruptedException {
+    Worker w = null;
+    long pid = -1;
+    // best: a CLI worker whose switchman runs its command (JobMain): it holds its grant
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(8);
+    while (w == null && System.nanoTime() < deadline) {
+      List<Worker> running = new ArrayList<>();
+      for (Worker x : workers.values()) {
+        if (x.cli && runsCommand(runningSwitchman(x))) {
+          running.add(x);
+        }
+      }
+      if (!running.isEmpty()) {
+        // the command that started last has the most work left
+        running.sort(java.util.Comparator.comparing(x -> commandStart(runningSwitchman(x))));
+        w = running.get(running.size() - 1);
+        pid = runningSwitchman(w);
+      } else {
+        Thread.sleep(50);
+      }
+    }
+    if (w == null) {
+      List<Worker> clis = workers.values().stream().filter(x -> x.cli).toList();
+      w = clis.get(random.nextInt(clis.size()));
+      pid = runningSwitchman(w);
+    }
+    long pgid = pid > 0 ? ChildProcess.processGroup(pid) : -1;
+    long own = ChildProcess.processGroup(ProcessHandle.current().pid());
+    if (pgid <= 1 || pgid != pid || pgid == own) {
+      // switchman not running now, or not leading its own group: killing the group would hit us
+      fault(kind, w.id + ":no-switchman-group");
+      return;
+    }
+    fault(
+        kind,
+        w.id + ":switchman-group:" + pgid + (runsCommand(pid) ? ":command-running" : ":waiting"));
+    schedule().append("killed", "worker", w.id);
+    ChildProcess.signalGroup(pgid, "KILL");
+  }
+
+  /** When the command of {@code switchman} {@code pid} started (EPOCH when unknown). */
+  private static java.time.Instant commandStart(long pid) {
+    return ProcessHandle.of(pid)
+        .flatMap(
+            h ->
+                h.descendants()
+                    .filter(
+                        d -> ChildProcess.commandLine(d.pid()).contains(JobMain.class.getName()))
+                    .map(d -> d.info().startInstant().orElse(java.time.Instant.EPOCH))
+                    .max(java.util.Comparator.naturalOrder()))
+        .orElse(java.time.Instant.EPOCH);
+  }
+
+  /** Whether {@code switchman} {@code pid} has started its command ({@link JobMain}). */
+  private static boolean runsCommand(long pid) {
+    if (pid <= 0) {
+      return false;
+    }
+    return ProcessHandle.of(pid)
+        .map(
+            h ->
+                h.descendants()
+                    .anyMatch(
+                        // the java process itself, not the placeholder shell that execs it
+                        d ->
+                            d.info().command().map(c -> c.endsWith("/java")).orElse(false)
+                                && ChildProcess.commandLine(d.pid())
+                                    .contains(JobMain.class.getName())))
+        .orElse(false);
+  }
+
+  /** The pid of the {@code switchman} a CLI worker runs now (its direct child), or -1. */
+  private static long runningSwitchman(Worker w) {
+    ChildProcess p = w.process;
+    if (p == null) {
+      return -1;
+    }
+    return ProcessHandle.of(p.pid())
+        .flatMap(h -> h.children().filter(c -> c.isAlive()).findFirst())
+        .map(ProcessHandle::pid)
+        .orElse(-1L);
+  }
+
+  /**
+   * Switches a fault on in the Spring Boot worker ({@code swallow-interrupts}, {@code
+   * slow-listener}), waits (up to 6 s) until it holds {@code wantGrants} grants, partitions it for
+   * longer than S, heals, and switches the fault off once the worker had time to show it.
+   */
+  private void springFault(FaultKind kind, String mode, int wantGrants) throws Exception {
+    List<Worker> springs = workers.values().stream().filter(x -> x.spring).toList();
+    Worker w = springs.get(random.nextInt(springs.size()));
+    Files.writeString(controlFile(w.id), mode + "\n");
+    int held = 0;
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(6);
+    while (System.nanoTime() < deadline) {
+      held = grantsHeldBy(w, wantGrants == 1);
+      if (held >= wantGrants) {
+        break;
+      }
+      Thread.sleep(50);
+    }
+    fault(kind, w.id + ":" + mode + ":grants:" + held);
+    w.proxy.partition();
+    Thread.sleep(faultMillis());
+    w.proxy.forward();
+    // a swallowing job works 4 s past the loss; a slow listener takes 3 s per lost grant
+    Thread.sleep(wantGrants == 1 ? 2000 : 3500);
+    Files.writeString(controlFile(w.id), "none\n");
+  }
+
+  /** How many grants {@code w} holds now (only the lock, with {@code lockOnly}). */
+  private int grantsHeldBy(Worker w, boolean lockOnly) {
+    int n = 0;
+    try {
+      ClusterStatus s = observerEngine().status();
+      for (ClusterStatus.LockInfo l : s.locks()) {
+        n += l.holder().startsWith(w.id + " ") ? 1 : 0;
+      }
+      if (!lockOnly) {
+        for (List<ClusterStatus.LeaseInfo> ls : s.leases().values()) {
+          for (ClusterStatus.LeaseInfo l : ls) {
+            n += l.holder().startsWith(w.id + " ") ? 1 : 0;
+          }
+        }
+      }
+    } catch (RuntimeException | InterruptedException e) {
+      if (e instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+      }
+      log.info("status unavailable: {}", e.toString());
+    }
+    return n;
   }
 
   /** The workers holding the lock or a lease now, lock holder first. */

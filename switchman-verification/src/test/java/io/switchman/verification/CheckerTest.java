@@ -129,7 +129,10 @@ class CheckerTest {
     assertThat(r.details())
         .singleElement()
         .asString()
-        .isEqualTo("capacity violation on resource db at 500000: 3 units held, capacity 2");
+        .isEqualTo(
+            "capacity violation on resource db at 500000: 3 units held, capacity 2"
+                + " [no fault before it]");
+    assertThat(r.violationsByKind()).containsExactly(java.util.Map.entry("none", 1));
   }
 
   @Test
@@ -154,7 +157,8 @@ class CheckerTest {
     assertThat(r.tokenOrderViolations()).isEqualTo(1);
     assertThat(r.details())
         .containsExactly(
-            "token order on lock payroll: run w2-1 granted token 20 after run w1-1 had token 30");
+            "token order on lock payroll: run w2-1 granted token 20 after run w1-1 had token 30"
+                + " [no fault before it]");
   }
 
   @Test
@@ -164,7 +168,11 @@ class CheckerTest {
         checker.check(h, List.of("/switchman/locks/payroll", "/switchman/semaphores/db/leases/x"));
     assertThat(r.orphanNodes()).isEqualTo(2);
     assertThat(r.safe()).isFalse();
-    assertThat(r.details()).contains("orphan node /switchman/locks/payroll");
+    assertThat(r.details())
+        .contains(
+            "orphan node /switchman/locks/payroll (found at the end of the run; blamed on kind"
+                + " end-of-run)");
+    assertThat(r.violationsByKind()).containsExactly(java.util.Map.entry("end-of-run", 2));
   }
 
   @Test
@@ -183,6 +191,91 @@ class CheckerTest {
   }
 
   @Test
+  void eachViolationIsBlamedOnTheLastFaultThatBeganBeforeIt() {
+    add(
+        0,
+        "schedule",
+        "fault",
+        "n",
+        1,
+        "kind",
+        "KILL_CLI_GROUP",
+        "target",
+        "w1:switchman-group:77");
+    add(0, "schedule", "killed", "worker", "w1");
+    add(400, "schedule", "fault-end", "n", 1);
+    lockRun("w1", "w1-1", 10, 0, 3000, true); // the command ran on after its group was killed
+    lockRun("w2", "w2-1", 20, 2500, 4000, true);
+    add(5000, "schedule", "fault", "n", 2, "kind", "SWALLOWED_INTERRUPT", "target", "w8");
+    lockRun("w8", "w8-1", 30, 4100, 9000, true); // swallowed its interrupt
+    lockRun("w3", "w3-1", 40, 8000, 9500, true);
+    add(10000, "schedule", "fault-end", "n", 2);
+    leaseRun("w4", "w4-1", 50, 10500, 11000, 2);
+    add(10600, "schedule", "fault", "n", 3, "kind", "SLOW_LISTENER", "target", "w8");
+    leaseRun("w8", "w8-lease-1", 51, 10700, 11000, 1); // a third unit
+    CheckReport r = check();
+    assertThat(r.overlaps()).isEqualTo(2);
+    assertThat(r.capacityViolations()).isEqualTo(1);
+    assertThat(r.violationsByKind())
+        .containsExactly(
+            java.util.Map.entry("kill-cli-group", 1),
+            java.util.Map.entry("slow-listener", 1),
+            java.util.Map.entry("swallowed-interrupt", 1));
+    assertThat(r.details())
+        .containsExactly(
+            "overlap on lock payroll: run w1-1 (token 10) worked Span[start=0, end=3001000]"
+                + " while run w2-1 (token 20) worked Span[start=2500000, end=4001000] [fault n=1"
+                + " kind=kill-cli-group target=w1:switchman-group:77 began 2500 ms before, ended"
+                + " 2100 ms before]",
+            "overlap on lock payroll: run w8-1 (token 30) worked Span[start=4100000, end=9001000]"
+                + " while run w3-1 (token 40) worked Span[start=8000000, end=9501000] [fault n=2"
+                + " kind=swallowed-interrupt target=w8 began 3000 ms before, still going on]",
+            "capacity violation on resource db at 10700000: 3 units held, capacity 2 [fault n=3"
+                + " kind=slow-listener target=w8 began 100 ms before, still going on]");
+  }
+
+  @Test
+  void aFaultThatNamesAWorkerOfTheViolationIsBlamedBeforeALaterFaultThatDoesNot() {
+    add(0, "schedule", "fault", "n", 1, "kind", "KILL_CLI_GROUP", "target", "w1:switchman-group:7");
+    add(10, "schedule", "fault-end", "n", 1);
+    add(
+        900,
+        "schedule",
+        "fault",
+        "n",
+        2,
+        "kind",
+        "KILL_CLI_GROUP",
+        "target",
+        "w3:switchman-group:9");
+    add(1000, "schedule", "fault", "n", 3, "kind", "KILL_LEADER", "target", "zk3");
+    lockRun("w1", "w1-1", 10, 0, 3000, true); // w1's command ran on after its group was killed
+    lockRun("w2", "w2-1", 20, 2500, 4000, true);
+    CheckReport r = check();
+    assertThat(r.violationsByKind()).containsExactly(java.util.Map.entry("kill-cli-group", 1));
+    assertThat(r.details())
+        .singleElement()
+        .asString()
+        .endsWith(
+            "[fault n=1 kind=kill-cli-group target=w1:switchman-group:7 began 2500 ms before,"
+                + " ended 2490 ms before; the last fault before it: n=3 kill-leader]");
+  }
+
+  @Test
+  void aRunOfAWorkerThatExitedOnItsOwnIsNotLost() {
+    // the starter halted the JVM of a stuck method: the run has no end line, and is not lost
+    lockRun("w8", "w8-1", 10, 0, 1000, false);
+    add(1200, "schedule", "exited", "worker", "w8", "code", 70);
+    lockRun("w8", "w8-2", 20, 2000, 3000, false); // after the exit: nothing excuses it
+    CheckReport r = check();
+    assertThat(r.lostRuns()).isEqualTo(1);
+    assertThat(r.details())
+        .singleElement()
+        .asString()
+        .startsWith("lost run w8-2 of w8: granted at 2000000");
+  }
+
+  @Test
   void aWriteAcceptedFromAnOlderGrantIsStale() {
     add(1, "store", "write", "key", "payroll", "token", 10, "run", "w1-1", "accepted", true);
     add(2, "store", "write", "key", "payroll", "token", 10, "run", "w1-1", "accepted", true);
@@ -195,8 +288,10 @@ class CheckerTest {
     assertThat(r.staleWritesAccepted()).isEqualTo(2);
     assertThat(r.details())
         .containsExactly(
-            "stale write accepted on payroll: run w1-1 with token 10 after run w2-1 with token 20",
-            "stale write accepted on payroll: run w9-1 with token 20 after run w2-1 with token 20");
+            "stale write accepted on payroll: run w1-1 with token 10 after run w2-1 with token 20"
+                + " [no fault before it]",
+            "stale write accepted on payroll: run w9-1 with token 20 after run w2-1 with token 20"
+                + " [no fault before it]");
   }
 
   @Test

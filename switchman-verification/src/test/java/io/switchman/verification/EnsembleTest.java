@@ -75,6 +75,37 @@ class EnsembleTest {
   }
 
   @Test
+  void quorumProxiesCutAFollowerFromTheLeaderAndTheLeaderFromBothFollowers(@TempDir Path dir)
+      throws Exception {
+    try (Ensemble zk =
+        Ensemble.start(dir, 3, 200, Duration.ofSeconds(40), Ensemble.Options.withQuorumProxies())) {
+      assertThat(zk.hasQuorumProxies()).isTrue();
+      int leader = zk.leader();
+      assertThat(leader).isBetween(0, 2);
+      String cfg = java.nio.file.Files.readString(dir.resolve("zoo" + (leader + 1) + ".cfg"));
+      // its own line is its real address; the two others point at proxies (distinct ports)
+      assertThat(cfg.lines().filter(l -> l.startsWith("server."))).hasSize(3);
+
+      int follower = zk.followers().get(0);
+      zk.cut(follower, leader);
+      // the follower loses the leader (syncLimit x tick) and stops serving; the quorum stays
+      await().atMost(Duration.ofSeconds(20)).until(() -> zk.mode(follower) == null);
+      assertThat(zk.leader()).isEqualTo(leader);
+      zk.healQuorum();
+      await().atMost(Duration.ofSeconds(30)).until(() -> "follower".equals(zk.mode(follower)));
+
+      zk.isolate(leader);
+      // the leader loses its quorum; the two followers elect one of them
+      await().atMost(Duration.ofSeconds(30)).until(() -> zk.leader() >= 0 && zk.leader() != leader);
+      zk.healQuorum();
+      zk.awaitServing(Duration.ofSeconds(30));
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> zk.mode(leader) != null && zk.followers().size() == 2);
+    }
+  }
+
+  @Test
   void aSingleServerRunsStandaloneAndKeepsItsDataOverAKill(@TempDir Path dir) throws Exception {
     try (Ensemble zk = Ensemble.start(dir, 1, 200, Duration.ofSeconds(30))) {
       assertThat(zk.mode(0)).isEqualTo("standalone");

@@ -104,6 +104,35 @@ class FaultProxyTest {
   }
 
   @Test
+  void bytesWrittenRightBeforeACloseAreDeliveredBeforeTheClose() throws Exception {
+    // As a ZooKeeper server does with a connection from a smaller server id: write, then close.
+    try (ServerSocket sink = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        FaultProxy p = FaultProxy.start("close", sink.getLocalPort())) {
+      for (int i = 0; i < 20; i++) {
+        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), p.ports().get(0))) {
+          s.getOutputStream().write(("message " + i).getBytes(StandardCharsets.UTF_8));
+          s.getOutputStream().flush();
+        }
+        try (Socket in = sink.accept()) {
+          in.setSoTimeout(5000);
+          assertThat(new String(in.getInputStream().readAllBytes(), StandardCharsets.UTF_8))
+              .as("what the client wrote before it closed")
+              .isEqualTo("message " + i);
+        }
+      }
+      assertThat(p.connectedTargets()).isEmpty();
+    }
+  }
+
+  @Test
+  void connectedTargetsNameTheServerAClientTalksTo() throws IOException {
+    try (Socket s = connect()) {
+      assertThat(roundTrip(s, "x")).isEqualTo("x");
+      assertThat(proxy.connectedTargets()).containsExactly(echo.getLocalPort());
+    }
+  }
+
+  @Test
   void partitionDropsSilentlyKeepsSocketsOpenAndResetsThemWhenHealed() throws IOException {
     try (Socket s = connect()) {
       assertThat(roundTrip(s, "before")).isEqualTo("before");

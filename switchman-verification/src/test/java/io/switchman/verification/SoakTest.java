@@ -22,7 +22,9 @@ import org.junit.jupiter.api.Timeout;
  * replays it.
  *
  * <p>{@code -Dsoak.minutes=N} runs for N minutes instead; {@code -Dsoak.seed=S} replays a schedule;
- * {@code -Dsoak.faults=F} changes the minimum number of faults (default 32).
+ * {@code -Dsoak.faults=F} changes the minimum number of faults (default 32); {@code
+ * -Dsoak.exclude=kind,kind} leaves fault kinds out (tags as in the fault-kinds line, e.g. {@code
+ * swallowed-interrupt}; default none).
  */
 class SoakTest {
 
@@ -43,7 +45,33 @@ class SoakTest {
         2,
         List.of("db=1:2"),
         1,
-        base.resolve(name + "-" + seed));
+        base.resolve(name + "-" + seed),
+        excluded());
+  }
+
+  /** The kinds named by {@code -Dsoak.exclude} (tags, comma-separated). */
+  static java.util.Set<FaultKind> excluded() {
+    java.util.Set<FaultKind> out = java.util.EnumSet.noneOf(FaultKind.class);
+    for (String tag : System.getProperty("soak.exclude", "").split(",")) {
+      if (tag.isBlank()) {
+        continue;
+      }
+      FaultKind k =
+          java.util.Arrays.stream(FaultKind.values())
+              .filter(f -> f.tag().equals(tag.trim()))
+              .findFirst()
+              .orElseThrow(
+                  () ->
+                      new IllegalArgumentException(
+                          "Invalid soak.exclude '"
+                              + tag.trim()
+                              + "': expected fault kinds among "
+                              + java.util.Arrays.stream(FaultKind.values())
+                                  .map(FaultKind::tag)
+                                  .toList()));
+      out.add(k);
+    }
+    return out;
   }
 
   /**
@@ -91,8 +119,15 @@ class SoakTest {
     assertThat(report.faults()).as(why).isGreaterThanOrEqualTo(Math.min(minFaults, 30));
     assertThat(report.grants()).as(why).isGreaterThan(report.faults());
     String schedule = java.nio.file.Files.readString(config.dir().resolve("schedule.history"));
+    String summary = java.nio.file.Files.readString(config.dir().resolve("summary.txt"));
     for (FaultKind kind : FaultKind.values()) {
+      if ((kind.needsCli() && config.cliJar() == null) || config.excluded().contains(kind)) {
+        continue;
+      }
       assertThat(schedule).as("every kind of fault was injected").contains("kind=" + kind + " ");
+      assertThat(summary)
+          .as("the fault-kinds line counts it")
+          .containsPattern("(?m)^fault kinds:.* " + kind.tag() + "=[1-9]");
     }
     assertThat(report.safe()).as(why).isTrue();
     if (minutes == 0) {

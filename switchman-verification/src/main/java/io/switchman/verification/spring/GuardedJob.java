@@ -23,6 +23,13 @@ import org.springframework.stereotype.Component;
  * The job: runs under the lock {@code payroll}, appends {@code granted}, heartbeats and fenced
  * writes to the worker's history, and stops when the starter interrupts it (the grant was lost, or
  * the application shuts down).
+ *
+ * <p>While the soak's {@link FaultControl} says {@code swallow-interrupts} it is the variant the
+ * starter must survive: it catches {@code InterruptedException} and goes on, ignores the interrupt
+ * flag, and works at least 4 s more from the moment it started swallowing (so that the grant is
+ * lost while it runs); only its end of work or a write the fence rejects ends it. While it says
+ * {@code slow-listener} it works at least 4 s more (and stops when interrupted), so that its grant
+ * is lost while it runs.
  */
 @Component
 public class GuardedJob implements DisposableBean {
@@ -31,6 +38,7 @@ public class GuardedJob implements DisposableBean {
   private final HistoryWriter history;
   private final FencedStore store;
   private final Random random;
+  private final FaultControl control;
   private final AtomicInteger runs = new AtomicInteger();
   // pids are reused over a long run: the start time makes run ids unique
   private final String incarnation =
@@ -40,9 +48,11 @@ public class GuardedJob implements DisposableBean {
       @Value("${verification.worker}") String worker,
       @Value("${verification.history}") String history,
       @Value("${verification.store}") String store,
-      @Value("${verification.seed:1}") long seed)
+      @Value("${verification.seed:1}") long seed,
+      FaultControl control)
       throws IOException {
     this.worker = worker;
+    this.control = control;
     this.history = new HistoryWriter(Path.of(history), worker);
     this.store = new FencedStore(Path.of(store));
     this.random = new Random(seed);
@@ -58,8 +68,20 @@ public class GuardedJob implements DisposableBean {
     history.append("granted", "run", run, "token", token, "lock", lock);
     long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(300 + random.nextInt(4700));
     String stopped = null;
+    boolean swallowing = false;
+    boolean lengthened = false;
     while (System.nanoTime() < end) {
-      if (Thread.currentThread().isInterrupted()) {
+      if (!lengthened && control.slowListener()) {
+        // still working when the grant is lost behind the slow listener
+        lengthened = true;
+        end = Math.max(end, System.nanoTime() + TimeUnit.SECONDS.toNanos(4));
+      }
+      if (!swallowing && control.swallowInterrupts()) {
+        swallowing = true;
+        end = Math.max(end, System.nanoTime() + TimeUnit.SECONDS.toNanos(4));
+        history.append("swallowing", "run", run);
+      }
+      if (!swallowing && Thread.currentThread().isInterrupted()) {
         stopped = "INTERRUPTED";
         break;
       }
@@ -71,6 +93,10 @@ public class GuardedJob implements DisposableBean {
       try {
         Thread.sleep(10);
       } catch (InterruptedException e) {
+        if (swallowing) {
+          history.append("swallowed-interrupt", "run", run);
+          continue; // the defect under test: the interrupt is caught and forgotten
+        }
         stopped = "INTERRUPTED";
         Thread.currentThread().interrupt();
         break;

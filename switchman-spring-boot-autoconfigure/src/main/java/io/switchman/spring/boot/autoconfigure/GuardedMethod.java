@@ -18,13 +18,15 @@ import org.jspecify.annotations.Nullable;
  * @param holdAtLeast how long to keep the grant, counted from the call's start
  * @param maxDuration when to stop the call, or null for never
  * @param returnsOptional whether a skipped call returns {@code Optional.empty()} rather than null
+ * @param kind how the method runs: returns, or a Publisher or future it returns completes
  */
 record GuardedMethod(
     String description,
     GrantRequest request,
     Duration holdAtLeast,
     @Nullable Duration maxDuration,
-    boolean returnsOptional) {
+    boolean returnsOptional,
+    ResultKind kind) {
 
   /** What a skipped call returns. */
   @Nullable Object skipValue() {

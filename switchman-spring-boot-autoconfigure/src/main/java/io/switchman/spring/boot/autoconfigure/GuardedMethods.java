@@ -24,6 +24,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
 import org.springframework.aop.support.AopUtils;
+import org.springframework.beans.factory.BeanClassLoaderAware;
 import org.springframework.core.MethodClassKey;
 import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.core.env.PropertyResolver;
@@ -35,7 +36,7 @@ import org.springframework.util.ReflectionUtils;
  * names, durations, lease expressions, capacities and return types. Every problem is reported as
  * one {@link SwitchmanConfigurationException} naming the method, the attribute and the value.
  */
-final class GuardedMethods {
+final class GuardedMethods implements BeanClassLoaderAware {
 
   /** What to do about an invalid annotation. */
   static final String ANNOTATION_ACTION =
@@ -50,10 +51,18 @@ final class GuardedMethods {
   /** Methods with leases whose capacity must come from the cluster data: description to plan. */
   private final Map<String, RequestPlan> capacitiesFromClusterData = new ConcurrentHashMap<>();
 
+  private volatile @Nullable ClassLoader beanClassLoader;
+
   GuardedMethods(PropertyResolver environment, SwitchmanProperties properties, HostFacts host) {
     this.environment = environment;
     this.properties = properties;
     this.host = host;
+  }
+
+  /** The class loader that decides whether Reactor and Kotlin coroutines are present. */
+  @Override
+  public void setBeanClassLoader(ClassLoader classLoader) {
+    this.beanClassLoader = classLoader;
   }
 
   /** Whether {@code method} carries {@link SwitchmanLock} or {@link SwitchmanLease}. */
@@ -121,13 +130,7 @@ final class GuardedMethods {
         AnnotatedElementUtils.findMergedRepeatableAnnotations(method, SwitchmanLease.class);
     try {
       Class<?> returnType = method.getReturnType();
-      if (returnType.isPrimitive() && returnType != void.class) {
-        throw new IllegalArgumentException(
-            "it returns "
-                + returnType.getName()
-                + ", which cannot be skipped: return void, an object (null when skipped) or an"
-                + " Optional (empty when skipped)");
-      }
+      ResultKind kind = ResultKind.of(method, beanClassLoader);
       String name =
           lock != null && !lock.name().isEmpty()
               ? resolve("name", lock.name())
@@ -165,7 +168,8 @@ final class GuardedMethods {
           plan.request(),
           holdAtLeast,
           maxDuration,
-          Optional.class.isAssignableFrom(returnType));
+          Optional.class.isAssignableFrom(returnType),
+          kind);
     } catch (IllegalArgumentException | SwitchmanException e) {
       throw new SwitchmanConfigurationException(
           "Invalid switchman annotation on " + description + ": " + e.getMessage(),

@@ -16,6 +16,7 @@ import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.imps.CuratorFrameworkState;
 import org.apache.curator.retry.ExponentialBackoffRetry;
 import org.apache.zookeeper.ZooDefs;
+import org.apache.zookeeper.ZooKeeper;
 import org.apache.zookeeper.data.ACL;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,6 +32,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandi
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.ImportRuntimeHints;
 import org.springframework.context.annotation.Role;
 import org.springframework.core.env.Environment;
 
@@ -43,6 +45,7 @@ import org.springframework.core.env.Environment;
 @ConditionalOnClass({SwitchmanEngine.class, CuratorFramework.class})
 @ConditionalOnBooleanProperty(name = "switchman.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(SwitchmanProperties.class)
+@ImportRuntimeHints(SwitchmanRuntimeHints.class)
 public final class SwitchmanAutoConfiguration {
 
   private static final Logger log = LoggerFactory.getLogger(SwitchmanAutoConfiguration.class);
@@ -139,14 +142,44 @@ public final class SwitchmanAutoConfiguration {
       GuardedMethods methods,
       ObjectProvider<SwitchmanRunListener> listeners,
       SwitchmanHalter halter,
-      SwitchmanProperties properties) {
+      SwitchmanProperties properties,
+      CuratorFramework client) {
     return new SwitchmanGuard(
         engine,
         methods,
         listeners.orderedStream().toList(),
         halter,
         properties.getStopTimeout(),
-        properties.getOnStuck());
+        properties.getOnStuck(),
+        () -> abandonSession(client));
+  }
+
+  /**
+   * Drops the client's connection without closing its ZooKeeper session (closing it would delete
+   * the session's ephemeral nodes at once): the server expires the session after its timeout, and
+   * its nodes go then. Curator sees an expired session and opens a new one, which shutdown closes.
+   * Used at shutdown when a guarded method still runs, so its lock is not handed over while it
+   * does.
+   */
+  static void abandonSession(CuratorFramework client) {
+    try {
+      ZooKeeper zk = client.getZookeeperClient().getZooKeeper();
+      log.warn(
+          "Abandoning ZooKeeper session 0x{}: the server expires it after {} ms",
+          Long.toHexString(zk.getSessionId()),
+          zk.getSessionTimeout());
+      zk.getTestable().injectSessionExpiration();
+    } catch (Exception e) {
+      throw new IllegalStateException("Cannot abandon the ZooKeeper session: " + e, e);
+    }
+  }
+
+  @Bean
+  @ConditionalOnBean(SwitchmanEngine.class)
+  @ConditionalOnMissingBean
+  SwitchmanTemplate switchmanTemplate(
+      ObjectProvider<SwitchmanGuard> guard, GuardedMethods methods, HostFacts host) {
+    return new SwitchmanTemplate(guard::getObject, methods, host);
   }
 
   @Bean

@@ -80,10 +80,13 @@ public class SwitchmanProperties {
   private Duration stopTimeout = Duration.ofSeconds(5);
 
   /**
-   * What to do when an interrupted guarded method has not returned within stop-timeout: 'log' an
-   * error with its stack, or 'halt' the JVM so that it cannot run alongside the next holder.
+   * What to do when an interrupted guarded method has not returned stop-timeout after its grant was
+   * lost (or its maxDuration passed, or shutdown began): 'halt' the JVM (after an ERROR line with
+   * the method, the lock, the reason and the thread's stack) so that it cannot run alongside the
+   * next holder, or only 'log' that error and let the method run on (an opt-out, warned about at
+   * startup: stuck methods may then overlap the next holder).
    */
-  private OnStuck onStuck = OnStuck.LOG;
+  private OnStuck onStuck = OnStuck.HALT;
 
   /** An in-process ZooKeeper server, for local development, demos and single-node installs. */
   private final Embedded embedded = new Embedded();
@@ -296,9 +299,11 @@ public class SwitchmanProperties {
 
   /** What to do when an interrupted guarded method does not return within the stop time. */
   public enum OnStuck {
-    /** Log an error with the method's stack trace and let it run on. */
+    /**
+     * Log an error with the method's stack trace and let it run on: it may overlap the next holder.
+     */
     LOG,
-    /** Log an error and halt the JVM, so that the method cannot outlive the grant. */
+    /** Log an error and halt the JVM, so that the method cannot outlive the grant (the default). */
     HALT
   }
 }

@@ -43,8 +43,26 @@ public interface SwitchmanRunListener {
   }
 
   /**
-   * A running method is being stopped (interrupted): its grant was lost, it ran longer than its
-   * maxDuration, or the application is shutting down.
+   * The grant was acquired for a run that goes on on other threads than this one: a returned {@code
+   * Publisher} while it is subscribed, or a returned {@code CompletableFuture} until it completes.
+   * Thread-bound state (an observation scope, an MDC entry) must not be opened here. Calls {@link
+   * #started} by default.
+   *
+   * @param name the request's name
+   * @param grant the grant it runs under
+   * @param waited how long acquiring took
+   * @return told when the run has ended, on any thread
+   */
+  default Run startedDetached(String name, Grant grant, Duration waited) {
+    return started(name, grant, waited);
+  }
+
+  /**
+   * A running method is being stopped (interrupted; a Publisher, a suspend function or a future
+   * cancelled): its grant was lost, it ran longer than its maxDuration, or the application is
+   * shutting down. Told on the guard's listener thread ({@code switchman-guard-listeners}) after
+   * the interrupt, so that a slow listener delays no stop; it may therefore come after {@link
+   * Run#finished} of the same run.
    *
    * @param name the request's name
    * @param reason why; {@link StopReason#isLoss()} tells a lost grant from a maxDuration or

@@ -68,6 +68,13 @@ final class SwitchmanStartupChecks implements SmartInitializingSingleton, Dispos
           rule.margin().toMillis(),
           rule.sessionTimeout().toMillis());
     }
+    if (properties.getOnStuck() == SwitchmanProperties.OnStuck.LOG) {
+      log.warn(
+          "switchman.on-stuck=log: a guarded method that has not returned switchman.stop-timeout"
+              + " ({} ms) after it was interrupted runs on, and may run alongside the next holder"
+              + " of its lock. Remove the property to halt the JVM instead (the default, halt).",
+          properties.getStopTimeout().toMillis());
+    }
     client.getConnectionStateListenable().addListener(listener);
     if (engine.isConnected()) {
       checkNegotiatedTimeout();

@@ -38,13 +38,13 @@ class SwitchmanPropertiesTests {
             new MapConfigurationPropertySource(
                 Map.of(
                     "switchman.stop-timeout", "750ms",
-                    "switchman.on-stuck", "halt",
+                    "switchman.on-stuck", "log",
                     "switchman.acl", "creator",
                     "switchman.capacities[FQDN_cpu]", "CPU")));
     SwitchmanProperties bound =
         binder.bindOrCreate("switchman", Bindable.of(SwitchmanProperties.class));
     assertThat(bound.getStopTimeout()).isEqualTo(Duration.ofMillis(750));
-    assertThat(bound.getOnStuck()).isEqualTo(OnStuck.HALT);
+    assertThat(bound.getOnStuck()).isEqualTo(OnStuck.LOG);
     assertThat(bound.getAcl()).isEqualTo(Acl.CREATOR);
     assertThat(bound.getCapacities()).containsExactly(Map.entry("FQDN_cpu", "CPU"));
   }
@@ -64,7 +64,7 @@ class SwitchmanPropertiesTests {
     assertThat(p.getAcl()).isEqualTo(Acl.OPEN);
     assertThat(p.getCapacities()).isEmpty();
     assertThat(p.getStopTimeout()).isEqualTo(Duration.ofSeconds(5));
-    assertThat(p.getOnStuck()).isEqualTo(OnStuck.LOG);
+    assertThat(p.getOnStuck()).isEqualTo(OnStuck.HALT);
     assertThat(p.getEmbedded().isEnabled()).isFalse();
     assertThat(p.getEmbedded().getPort()).isEqualTo(2181);
     assertThat(p.getEmbedded().getDataDir()).isNull();

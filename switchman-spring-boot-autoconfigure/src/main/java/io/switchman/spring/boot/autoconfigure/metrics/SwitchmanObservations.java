@@ -29,12 +29,7 @@ public final class SwitchmanObservations implements SwitchmanRunListener {
 
   @Override
   public Run started(String name, Grant grant, Duration waited) {
-    Observation observation =
-        Observation.createNotStarted(NAME, registry)
-            .contextualName("switchman " + name)
-            .lowCardinalityKeyValue("switchman.name", name)
-            .highCardinalityKeyValue("switchman.fencing-token", Long.toString(grant.fencingToken()))
-            .start();
+    Observation observation = start(name, grant);
     Observation.Scope scope = observation.openScope();
     return (ran, error) -> {
       try {
@@ -46,5 +41,25 @@ public final class SwitchmanObservations implements SwitchmanRunListener {
         observation.stop();
       }
     };
+  }
+
+  /** A run of a Publisher or future: the observation, without a scope on this thread. */
+  @Override
+  public Run startedDetached(String name, Grant grant, Duration waited) {
+    Observation observation = start(name, grant);
+    return (ran, error) -> {
+      if (error != null) {
+        observation.error(error);
+      }
+      observation.stop();
+    };
+  }
+
+  private Observation start(String name, Grant grant) {
+    return Observation.createNotStarted(NAME, registry)
+        .contextualName("switchman " + name)
+        .lowCardinalityKeyValue("switchman.name", name)
+        .highCardinalityKeyValue("switchman.fencing-token", Long.toString(grant.fencingToken()))
+        .start();
   }
 }
