@@ -71,7 +71,8 @@ abstract class CliTestSupport {
   void writeConfig(TestInfo info) throws IOException {
     prefix = "/t" + PREFIXES.incrementAndGet();
     logFile = dir.resolve("switchman.log");
-    config = writeConfig("session_timeout", 2000, "termination_timeout", 0.5);
+    // a stop budget that fits S/4: 300 ms + 200 ms margin
+    config = writeConfig("session_timeout", 2000, "termination_timeout", 0.3);
   }
 
   @AfterEach
