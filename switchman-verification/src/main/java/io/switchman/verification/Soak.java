@@ -60,7 +60,7 @@ public final class Soak {
    *     100 ms, at most 500 ms), which must fit S/4 (the core's {@code StopBudget} rule): the core
    *     workers' stop budget, the CLI workers' {@code termination_timeout} and the Spring worker's
    *     {@code stop-timeout} (both the stop time); the checker's grace after a pause is the stop
-   *     time plus {@link #NOTICE_MS}
+   *     time plus 200 ms
    * @param minFaults inject at least this many faults
    * @param minDuration and run at least this long
    * @param lockWorkers workers that take the lock {@code payroll}
