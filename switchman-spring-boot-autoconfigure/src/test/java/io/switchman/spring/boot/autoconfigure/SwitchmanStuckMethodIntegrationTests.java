@@ -186,7 +186,7 @@ class SwitchmanStuckMethodIntegrationTests {
                           long endA = trace.ended.get("a");
                           long startB = trace.started.get("b");
                           System.out.printf(
-                              "MEASURE stuck method, shutdown (S = 4 s, stop-timeout 1 s):"
+                              "MEASURE stuck method, shutdown (S = 4 s, stop-timeout 500 ms):"
                                   + " halter called after %d ms, method gone after %d ms,"
                                   + " other context started after %d ms%n",
                               haltA.calledAt == 0 ? -1 : trace.millis(closedAt, haltA.calledAt),
