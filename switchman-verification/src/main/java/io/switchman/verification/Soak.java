@@ -105,8 +105,7 @@ public final class Soak {
 
     /** The workers' stop time: the stop budget less the core's margin for S. */
     public Duration stopTime() {
-      return Duration.ofMillis(stopBudgetMs)
-          .minus(StopBudget.margin(Duration.ofMillis(sessionMs)));
+      return Duration.ofMillis(stopBudgetMs).minus(StopBudget.margin(Duration.ofMillis(sessionMs)));
     }
   }
 
