@@ -79,4 +79,24 @@ public class SampleJobs {
         token,
         accepted ? "accepted" : "rejected as stale");
   }
+
+  /**
+   * A long job (a minute, in steps of a second) that stops when interrupted: abort it from the
+   * console or with {@code switchman --abort sample-rebuild}, and it stops at once.
+   */
+  @Scheduled(fixedDelay = 5000, initialDelay = 3000)
+  @SwitchmanLock(name = "sample-rebuild")
+  public void rebuild() {
+    log.info(
+        "[long] {} rebuilds the index (fencing token {})", host, SwitchmanContext.fencingToken());
+    try {
+      for (int step = 0; step < 60; step++) {
+        Thread.sleep(1000);
+      }
+      log.info("[long] {} rebuilt the index", host);
+    } catch (InterruptedException e) {
+      log.info("[long] {} stopped rebuilding the index: interrupted", host);
+      Thread.currentThread().interrupt();
+    }
+  }
 }

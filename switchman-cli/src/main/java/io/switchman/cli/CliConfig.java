@@ -6,14 +6,19 @@ package io.switchman.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.switchman.core.SwitchmanException;
+import io.switchman.core.internal.ConnectStrings;
 import io.switchman.core.internal.Durations;
+import io.switchman.core.internal.Names;
 import java.io.IOException;
+import java.io.InputStream;
 import java.math.BigDecimal;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -69,14 +74,24 @@ record CliConfig(
           "fqdn");
 
   /**
+   * The largest config file read, in bytes: more is a config error (read at most one byte more).
+   */
+  static final int MAX_SIZE = 1024 * 1024;
+
+  /** The longest session timeout accepted, in ms (the server clamps it to 20 ticks anyway). */
+  static final long MAX_SESSION_TIMEOUT_MS = 24L * 3600 * 1000;
+
+  /**
    * JSON, plus comments ({@code //}, {@code #} and block comments) and trailing commas, so that the
-   * packaged {@code /etc/switchman.conf} can document every key and be edited by uncommenting.
+   * packaged {@code /etc/switchman.conf} can document every key and be edited by uncommenting; one
+   * object and nothing after it ({@code {...} xyz} is refused).
    */
   private static final ObjectMapper READER =
       JsonMapper.builder()
           .enable(JsonReadFeature.ALLOW_JAVA_COMMENTS)
           .enable(JsonReadFeature.ALLOW_YAML_COMMENTS)
           .enable(JsonReadFeature.ALLOW_TRAILING_COMMA)
+          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
           .build();
 
   /** A config file problem; the message names the file, the key and the value. */
@@ -90,8 +105,12 @@ record CliConfig(
 
   static CliConfig load(Path path) throws ConfigException {
     byte[] bytes;
-    try {
-      bytes = Files.readAllBytes(path);
+    try (InputStream in = Files.newInputStream(path)) {
+      bytes = in.readNBytes(MAX_SIZE + 1);
+      if (bytes.length > MAX_SIZE) {
+        throw new ConfigException(
+            "Config file " + path + " is larger than " + MAX_SIZE + " bytes: not a config file?");
+      }
     } catch (NoSuchFileException e) {
       throw new ConfigException("Config file " + path + " does not exist (use -c PATH)");
     } catch (IOException e) {
@@ -102,7 +121,10 @@ record CliConfig(
       root = READER.readTree(bytes);
     } catch (JsonProcessingException e) {
       throw new ConfigException(
-          "Config file " + path + " is not valid JSON: " + firstLine(e.getOriginalMessage()));
+          "Config file "
+              + path
+              + " is not valid JSON: "
+              + Names.printable(firstLine(e.getOriginalMessage())));
     } catch (IOException e) {
       throw new ConfigException("Cannot read config file " + path + ": " + e);
     }
@@ -127,6 +149,10 @@ record CliConfig(
     }
     Reader r = new Reader(path, root);
     String zkhosts = r.requiredString("zkhosts", "a ZooKeeper connect string such as zk1:2181");
+    if (zkhosts.contains("://")) {
+      throw r.bad(
+          "zkhosts", zkhosts, ConnectStrings.RULE + " (no scheme such as http:// is allowed)");
+    }
     int chroot = zkhosts.indexOf('/');
     if (chroot >= 0) {
       // switchman 1.16 refuses a chroot too; the same nodes are reached with the path in prefix
@@ -142,7 +168,16 @@ record CliConfig(
               + chrootPath
               + "/...')");
     }
+    String badHost = ConnectStrings.problem(zkhosts);
+    if (badHost != null) {
+      throw r.bad("zkhosts", zkhosts, ConnectStrings.RULE + " (" + badHost + ")");
+    }
     String prefix = r.requiredString("prefix", "the root znode such as /switchman");
+    try {
+      Names.checkPrefix(prefix);
+    } catch (SwitchmanException e) {
+      throw new ConfigException(e.getMessage() + " (prefix in config file " + path + ")");
+    }
     String levelName = r.optionalString("loglevel");
     CliLog.Level level = CliLog.Level.INFO;
     if (levelName != null) {
@@ -160,7 +195,7 @@ record CliConfig(
     Duration wait = r.seconds("resources_wait_timeout", Duration.ZERO);
     Duration termination = r.seconds("termination_timeout", Duration.ofSeconds(10));
     long dataReadLen = r.integer("data_read_len", 65535, 0, Integer.MAX_VALUE);
-    int sessionTimeout = (int) r.integer("session_timeout", 10000, 100, 24L * 3600 * 1000);
+    int sessionTimeout = (int) r.integer("session_timeout", 10000, 100, MAX_SESSION_TIMEOUT_MS);
     String auth = r.optionalString("auth");
     if (auth != null) {
       if (auth.startsWith("digest:")) {
@@ -174,11 +209,26 @@ record CliConfig(
       }
     }
     String fqdn = r.optionalString("fqdn");
+    if (fqdn != null && !fqdn.isEmpty()) {
+      try {
+        Names.checkHostName("fqdn", fqdn);
+      } catch (SwitchmanException e) {
+        throw new ConfigException(e.getMessage() + " (in config file " + path + ")");
+      }
+    }
+    Path log = null;
+    if (logFile != null && !logFile.isBlank()) {
+      try {
+        log = Path.of(logFile);
+      } catch (InvalidPathException e) {
+        throw r.bad("logfile", logFile, "a file path (" + e.getReason() + ")");
+      }
+    }
     return new CliConfig(
         zkhosts,
         prefix,
         level,
-        logFile == null || logFile.isBlank() ? null : Path.of(logFile),
+        log,
         wait,
         termination,
         root.hasNonNull("termination_timeout"),
@@ -187,6 +237,18 @@ record CliConfig(
         auth,
         fqdn == null || fqdn.isBlank() ? null : fqdn,
         List.copyOf(warnings));
+  }
+
+  /** The longest wait for a connection to ZooKeeper, whatever the session timeout: 30 s. */
+  static final int MAX_CONNECT_WAIT_MS = 30_000;
+
+  /**
+   * How long to wait for a connection (at start, and when it drops while a request is served): the
+   * session timeout, at most {@value #MAX_CONNECT_WAIT_MS} ms, so that a dead ensemble cannot hold
+   * a cron slot for as long as a large {@code session_timeout}.
+   */
+  int connectWaitMs() {
+    return Math.min(sessionTimeoutMs, MAX_CONNECT_WAIT_MS);
   }
 
   private static String firstLine(@Nullable String s) {
@@ -202,7 +264,14 @@ record CliConfig(
 
     ConfigException bad(String key, String value, String allowed) {
       return new ConfigException(
-          "Invalid " + key + " '" + value + "' in config file " + path + ": expected " + allowed);
+          "Invalid "
+              + key
+              + " '"
+              + Names.printable(value)
+              + "' in config file "
+              + path
+              + ": expected "
+              + allowed);
     }
 
     String requiredString(String key, String what) throws ConfigException {
@@ -241,13 +310,21 @@ record CliConfig(
         if (s.signum() < 0) {
           throw bad(key, text, allowed + ", not negative");
         }
+        if (!text.chars().allMatch(c -> (c >= '0' && c <= '9') || c == '.')) {
+          throw new NumberFormatException("not plain ASCII digits");
+        }
+        if (s.compareTo(BigDecimal.valueOf(Durations.MAX.toSeconds())) > 0) {
+          throw bad(key, text, allowed + ", at most " + Durations.MAX_TEXT);
+        }
         return Duration.ofMillis(s.movePointRight(3).longValueExact());
       } catch (NumberFormatException | ArithmeticException e) {
+        Duration d;
         try {
-          return Durations.parse(key, text);
+          d = Durations.parse(key, text);
         } catch (SwitchmanException e2) {
-          throw bad(key, text, allowed);
+          throw bad(key, text, allowed + ", at most " + Durations.MAX_TEXT);
         }
+        return d;
       }
     }
 
@@ -259,6 +336,9 @@ record CliConfig(
       String text = n.asText().trim();
       String allowed = "an integer from " + min + " to " + max;
       try {
+        if (!text.matches("-?[0-9]{1,18}")) {
+          throw new NumberFormatException("not ASCII digits");
+        }
         long v = Long.parseLong(text);
         if (v < min || v > max || !(n.isIntegralNumber() || n.isTextual())) {
           throw bad(key, text, allowed);

@@ -17,6 +17,18 @@ final class ExitCodes {
   /** Bad command line: unknown option, bad lease expression, bad lock name or duration. */
   static final int USAGE = 64;
 
+  /**
+   * An operator's action refused because a running job holds the lock: {@code --pause} without
+   * {@code --abort} (or its {@code --wait} ran out), {@code --resume} of a held lock.
+   */
+  static final int LOCK_HELD = 65;
+
+  /** {@code --resume} of a lock that is not paused, {@code --abort} of a lock nobody holds. */
+  static final int LOCK_FREE = 66;
+
+  /** {@code --pause} of a lock that is paused already, {@code --abort} of a paused lock. */
+  static final int LOCK_PAUSED = 67;
+
   /** ZooKeeper could not be reached (or the session ended) before the command started. */
   static final int UNAVAILABLE = 69;
 

@@ -24,7 +24,8 @@ import java.util.TreeSet;
  *       {@code --lockn}); a prefix of names of one option is unique ({@code --no} is {@code
  *       --no-lock});
  *   <li>a negatable option also takes {@code --noNAME} and {@code --no-NAME} ({@code --nolock});
- *   <li>an option that takes a value takes the next argument, whatever it is;
+ *   <li>an option that takes a value takes the next argument, whatever it is; one whose value is
+ *       optional ({@code --abort}) takes it only if it does not start with {@code -};
  *   <li>options and the command's words may be mixed ({@code switchman echo hi --lockname zz} runs
  *       {@code echo hi} under lock {@code zz}); {@code --} ends the options, and everything after
  *       it is the command. A lone {@code -} is a word of the command.
@@ -123,6 +124,16 @@ final class GetoptArgs {
               "Option '" + a + "' does not take a value (" + name.canonical() + ")");
         }
         options.add(new Value(name.option(), name.negated() ? "false" : "true"));
+        continue;
+      }
+      if (name.option().kind() == SwitchmanCli.Kind.OPTIONAL_VALUE) {
+        // Getopt::Long's ":s": the next argument unless it looks like an option, else empty
+        if (value == null
+            && i < args.length
+            && (starterLength(args[i]) == 0 || args[i].equals("-"))) {
+          value = args[i++];
+        }
+        options.add(new Value(name.option(), value == null ? "" : value));
         continue;
       }
       if (value == null && i < args.length) {

@@ -12,6 +12,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -62,16 +64,39 @@ public final class Main {
     if (o.cdsTraining) {
       return CdsTraining.run();
     }
-    boolean job = !o.status && o.writeClusterData == null;
-    if (o.status && o.writeClusterData != null) {
-      return usage("--status and --write-cluster-data cannot be used together");
+    List<String> actions = new ArrayList<>();
+    if (o.status) {
+      actions.add("--status");
     }
+    if (o.writeClusterData != null) {
+      actions.add("--write-cluster-data");
+    }
+    if (o.pause != null) {
+      actions.add("--pause");
+    }
+    if (o.resume != null) {
+      actions.add("--resume");
+    }
+    if (o.abort != null && o.pause == null) {
+      actions.add("--abort");
+    }
+    if (actions.size() > 1) {
+      return usage(String.join(" and ", actions) + " cannot be used together");
+    }
+    boolean job = actions.isEmpty();
     if (!job && !o.command.isEmpty()) {
       return usage(
-          (o.status ? "--status" : "--write-cluster-data")
-              + " takes no command, found '"
-              + String.join(" ", o.command)
-              + "'");
+          actions.get(0) + " takes no command, found '" + String.join(" ", o.command) + "'");
+    }
+    OperatorAction action = null;
+    if (o.pause != null || o.resume != null || o.abort != null) {
+      try {
+        action = OperatorAction.of(o);
+      } catch (GetoptArgs.UsageException | SwitchmanException e) {
+        return usage(e.getMessage());
+      }
+    } else if (o.reason != null) {
+      return usage("--reason only applies to --pause and --abort");
     }
     if (o.json && !o.status) {
       return usage("--json only applies to --status");
@@ -106,6 +131,9 @@ public final class Main {
     }
     cfg.warnings().forEach(CliLog::setupWarning);
     CliLog.timing("config read");
+    if (action != null) {
+      return action.run(cfg);
+    }
     if (job) {
       return JobRunner.run(cfg, spec, busyExitCode);
     }
@@ -173,6 +201,9 @@ public final class Main {
     return switch (e.kind()) {
       case INVALID_ARGUMENT -> ExitCodes.USAGE;
       case UNAVAILABLE -> ExitCodes.UNAVAILABLE;
+      case LOCK_HELD -> ExitCodes.LOCK_HELD;
+      case LOCK_FREE -> ExitCodes.LOCK_FREE;
+      case LOCK_PAUSED -> ExitCodes.LOCK_PAUSED;
       default -> ExitCodes.ERROR;
     };
   }

@@ -28,7 +28,12 @@ final class SwitchmanCli {
     /** Nothing, and it has negations {@code --noNAME} and {@code --no-NAME}: {@code --lock}. */
     NEGATABLE,
     /** A value: {@code --lockname NAME}. */
-    VALUE
+    VALUE,
+    /**
+     * An optional value (Getopt::Long's {@code :s}): {@code --abort=NAME}, or the next argument
+     * unless it starts with {@code -}; else empty: {@code --pause job --abort}.
+     */
+    OPTIONAL_VALUE
   }
 
   /**
@@ -53,8 +58,18 @@ final class SwitchmanCli {
       return "--" + names.get(names.size() - 1);
     }
 
+    /** Whether it takes a value, always or optionally. */
     boolean takesValue() {
-      return kind == Kind.VALUE;
+      return kind == Kind.VALUE || kind == Kind.OPTIONAL_VALUE;
+    }
+
+    /** {@code =LABEL}, {@code [=LABEL]} or nothing, for the help. */
+    String valueHint() {
+      return switch (kind) {
+        case VALUE -> "=" + paramLabel;
+        case OPTIONAL_VALUE -> "[=" + paramLabel + "]";
+        default -> "";
+      };
     }
   }
 
@@ -92,7 +107,10 @@ final class SwitchmanCli {
           value(
               List.of("wait"),
               "DURATION",
-              "lock wait: wait up to DURATION (10s, 5m, 1h) for a held lock instead of skipping",
+              "lock wait: wait up to DURATION (10s, 5m, 1h) for a held lock instead of skipping;"
+                  + " with --pause: the pause wait, pause once the running job ends (in arrival"
+                  + " order with the jobs waiting for the lock), refused (65) if it still runs"
+                  + " after DURATION",
               (o, v) -> o.lockWait = v),
           value(
               List.of("busy-exit-code"),
@@ -110,6 +128,33 @@ final class SwitchmanCli {
               "validate the JSON cluster data (groups, resources, capacities) in FILE (- for"
                   + " standard input) and write it into the prefix znode, creating it",
               (o, v) -> o.writeClusterData = v),
+          value(
+              List.of("pause"),
+              "NAME",
+              "pause lock NAME fleet-wide: every host (also switchman 1.16) skips its job until"
+                  + " --resume; refused (65) while a job holds it, unless --abort (stop that job) or"
+                  + " --wait DURATION (pause once it ends)",
+              (o, v) -> o.pause = v),
+          value(
+              List.of("resume"),
+              "NAME",
+              "resume paused lock NAME: delete its pause, never a running job's lock (65); 66 if"
+                  + " it is not paused",
+              (o, v) -> o.resume = v),
+          new Option(
+              List.of("abort"),
+              Kind.OPTIONAL_VALUE,
+              "NAME",
+              "abort the job running under lock NAME (its holder stops, the next run may take the"
+                  + " lock); 66 if no job holds it, 67 if it is paused. With --pause (no NAME):"
+                  + " replace the running job's lock by the pause at once",
+              false,
+              (o, v) -> o.abort = v),
+          value(
+              List.of("reason"),
+              "TEXT",
+              "with --pause or --abort: why, one line (shown by --status and logged)",
+              (o, v) -> o.reason = v),
           flag(List.of("h", "help"), "print this help and exit", (o, v) -> o.help = true),
           flag(List.of("v", "version"), "print the version and exit", (o, v) -> o.version = true),
           new Option(
@@ -135,6 +180,13 @@ final class SwitchmanCli {
   boolean status;
   boolean json;
   @Nullable String writeClusterData;
+  @Nullable String pause;
+  @Nullable String resume;
+
+  /** {@code --abort}: null when not given, empty without a name (with --pause). */
+  @Nullable String abort;
+
+  @Nullable String reason;
   boolean help;
   boolean version;
   boolean cdsTraining;
@@ -156,23 +208,29 @@ final class SwitchmanCli {
 
   /** The busy exit code. */
   int busyExitCode() throws GetoptArgs.UsageException {
-    try {
-      int code = Integer.parseInt(busyExitCode.trim());
-      if (code >= 0 && code <= 255) {
+    String v = busyExitCode.trim();
+    // ASCII digits only: Integer.parseInt would take other scripts' digits too
+    if (v.matches("[0-9]{1,9}")) {
+      int code = Integer.parseInt(v);
+      if (code <= 255) {
         return code;
       }
-    } catch (NumberFormatException e) {
-      // reported below
     }
     throw new GetoptArgs.UsageException(
-        "Invalid --busy-exit-code " + busyExitCode + ": expected 0 to 255");
+        "Invalid --busy-exit-code "
+            + io.switchman.core.internal.Names.printable(busyExitCode)
+            + ": expected 0 to 255");
   }
 
   static void usage(PrintStream out) {
     StringBuilder sb = new StringBuilder();
     sb.append("Usage: switchman [OPTIONS] [--] CMD [ARGS...]\n")
         .append("       switchman [-c PATH] --status [--json]\n")
-        .append("       switchman [-c PATH] --write-cluster-data FILE|-\n\n");
+        .append("       switchman [-c PATH] --write-cluster-data FILE|-\n")
+        .append(
+            "       switchman [-c PATH] --pause NAME [--reason TEXT] [--abort | --wait DURATION]\n")
+        .append("       switchman [-c PATH] --resume NAME\n")
+        .append("       switchman [-c PATH] --abort NAME [--reason TEXT]\n\n");
     wrap(
         sb,
         "",
@@ -191,7 +249,7 @@ final class SwitchmanCli {
       String longName =
           o.kind() == Kind.NEGATABLE
               ? "--[no-]" + o.names().get(o.names().size() - 1)
-              : o.longName() + (o.takesValue() ? "=" + o.paramLabel() : "");
+              : o.longName() + o.valueHint();
       String head = "  " + shortName + longName;
       if (head.length() > 26) {
         sb.append(head).append('\n').append(" ".repeat(27));
@@ -205,15 +263,20 @@ final class SwitchmanCli {
         """
 
         Exit codes:
-          0      the command exited 0, or the job was skipped with the default --busy-exit-code
-          B      (--busy-exit-code B) the job was skipped: lock held, host not in the group, same
-                 lock name already queued for a resource, or --wait ran out
+          0      the command exited 0, or the job was skipped with the default --busy-exit-code;
+                 --pause, --resume, --abort: done
+          B      (--busy-exit-code B) the job was skipped: lock held or paused, host not in the
+                 group, same lock name already queued for a resource, or --wait ran out
           N      the command's own exit code
           128+N  the command was killed by signal N
-          64     usage error: bad option, lock name, lease expression or duration
+          64     usage error: bad option, lock name, lease expression, duration or reason
+          65     --pause, --resume: refused, a running job holds the lock (the message names it)
+          66     --resume, --abort: refused, the lock is not paused / no job holds it
+          67     --pause, --abort: refused, the lock is paused already (the message says by whom)
           69     ZooKeeper unreachable; nothing was run
           75     the command was stopped because the lock or a lease was lost
           78     config file error: missing file, invalid JSON, missing or invalid key
+          126    the command is not executable; 127: it was not found (as sh reports it)
           255    other errors: unknown resource or group, totals mismatch, invalid cluster data,
                  lease wait timeout
 

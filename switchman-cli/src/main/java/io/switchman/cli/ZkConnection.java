@@ -93,7 +93,7 @@ final class ZkConnection implements AutoCloseable {
       b =
           CuratorClients.builder(cfg.zkhosts())
               .sessionTimeout(Duration.ofMillis(cfg.sessionTimeoutMs()))
-              .connectionTimeout(Duration.ofMillis(cfg.sessionTimeoutMs()))
+              .connectionTimeout(Duration.ofMillis(cfg.connectWaitMs()))
               .retryPolicy(new ExponentialBackoffRetry(100, 3))
               .clientConfig(clientConfig());
       if (cfg.auth() != null) {
@@ -114,7 +114,7 @@ final class ZkConnection implements AutoCloseable {
     }
     ZkConnection c = new ZkConnection(client, cfg);
     try {
-      long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(cfg.sessionTimeoutMs());
+      long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(cfg.connectWaitMs());
       int refusedRounds = 0;
       while (!client.blockUntilConnected(
           (int) Math.min(REFUSAL_PROBE_MS, Math.max(1, msUntil(deadline))),
@@ -123,7 +123,7 @@ final class ZkConnection implements AutoCloseable {
         if (msUntil(deadline) <= 0) {
           why =
               SwitchmanException.unreachableMessage(
-                  cfg.zkhosts(), Duration.ofMillis(cfg.sessionTimeoutMs()));
+                  cfg.zkhosts(), Duration.ofMillis(cfg.connectWaitMs()));
         } else if (!everyServerRefuses(cfg.zkhosts())) {
           refusedRounds = 0;
         } else if (++refusedRounds >= 2) {
@@ -209,7 +209,7 @@ final class ZkConnection implements AutoCloseable {
                 .prefix(cfg.prefix())
                 .host(LocalHost.facts(cfg.fqdn()))
                 .stopBudget(stopBudget)
-                .operationTimeout(Duration.ofMillis(cfg.sessionTimeoutMs()))
+                .operationTimeout(Duration.ofMillis(cfg.connectWaitMs()))
                 .acl(CuratorClients.acl(cfg.auth() != null))
                 .build();
       } catch (SwitchmanException e) {

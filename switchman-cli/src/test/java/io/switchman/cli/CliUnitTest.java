@@ -7,6 +7,7 @@ package io.switchman.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.switchman.core.internal.ConnectStrings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -135,5 +136,41 @@ class CliUnitTest {
   void configFileErrorWhenUnreadable() throws IOException {
     Path d = Files.createDirectory(dir.resolve("adir"));
     assertThatThrownBy(() -> CliConfig.load(d)).hasMessageContaining("Cannot read config file");
+  }
+
+  @Test
+  void commentsAndTrailingCommasStayAcceptedButNothingAfterTheObject() throws Exception {
+    CliConfig c =
+        load(
+            "# hash\n{\"zkhosts\": \"zk:2181\", // slash\n \"prefix\": \"/p\",}\n"
+                + "// a comment after the object\n/* and a block */\n");
+    assertThat(c.prefix()).isEqualTo("/p");
+    assertThatThrownBy(() -> load("{\"zkhosts\": \"zk:2181\", \"prefix\": \"/p\"} xyz"))
+        .hasMessageContaining("is not valid JSON: Unrecognized token 'xyz'");
+    assertThatThrownBy(() -> load("{\"zkhosts\": \"zk:2181\", \"prefix\": \"/p\"} {}"))
+        .hasMessageContaining("is not valid JSON: Trailing token (of type START_OBJECT)");
+  }
+
+  @Test
+  void wellFormedZkhostsAreAccepted() {
+    for (String ok :
+        List.of(
+            "zk1:2181,zk2:2181,zk3:2181",
+            "localhost",
+            "127.0.0.1:2181",
+            "[::1]:2181",
+            "[fe80::1%eth0]:2181".replace("%eth0", ""),
+            " zk1:2181 , zk-2.example.com:2182 ",
+            "zk_1.internal:65535")) {
+      assertThat(ConnectStrings.problem(ok)).as(ok).isNull();
+    }
+    assertThat(ConnectStrings.problem("127.0.0.1:99999")).contains("port 99999 is out of range");
+    assertThat(ConnectStrings.problem(":abc")).contains("the host is missing");
+    assertThat(ConnectStrings.problem(",,,")).isEqualTo("server 1 of 4 is empty");
+    assertThat(ConnectStrings.problem("123")).contains("'123' is a number");
+    assertThat(ConnectStrings.problem("1.2.3.400")).contains("is not an IPv4 address");
+    assertThat(ConnectStrings.problem("::1")).contains("in brackets");
+    assertThat(ConnectStrings.problem("zk1:\u0662\u0661"))
+        .contains("is not a number from 1 to 65535");
   }
 }

@@ -126,6 +126,25 @@ class GetoptArgsTest {
   }
 
   @Test
+  void anOptionalValueIsTheNextArgumentOnlyIfItIsNoOptionAsPerlsColonS() throws Exception {
+    // checked against perl -MGetopt::Long with 'abort:s'
+    assertThat(parse("--abort", "job").abort).isEqualTo("job");
+    assertThat(parse("--abort=job").abort).isEqualTo("job");
+    assertThat(parse("--abort", "-").abort).isEqualTo("-");
+    assertThat(parse("--pause", "job", "--abort").abort).isEmpty();
+    assertThat(parse("--abort=").abort).isEmpty();
+    SwitchmanCli o = parse("--pause", "job", "--abort", "--reason", "why");
+    assertThat(o.abort).isEmpty();
+    assertThat(o.reason).isEqualTo("why");
+    assertThat(parse("--status").abort).isNull();
+    assertThatThrownBy(() -> canonical("--abort", "-5")).hasMessage("Unknown option: '-5'");
+    assertThat(canonical("--ab", "job", "--pa", "x", "--rea", "r", "--res", "y"))
+        .containsExactly("--abort=job", "--pause=x", "--reason=r", "--resume=y", "--");
+    assertThatThrownBy(() -> canonical("--re", "x"))
+        .hasMessage("Ambiguous option '--re': it abbreviates --reason, --resume");
+  }
+
+  @Test
   void repeatedLeasesAndTheLastOfOtherOptions() throws Exception {
     SwitchmanCli o =
         parse("--lease", "A=1:2", "true", "--lease=B=2:4", "--lockname", "x", "--lockn", "y");

@@ -132,7 +132,10 @@ public final class PackageDocs {
                 : "*" + dashes + n + "*");
       }
       sb.append(String.join(", ", names))
-          .append(o.takesValue() ? "=_" + o.paramLabel() + "_" : "")
+          .append(
+              o.kind() == SwitchmanCli.Kind.OPTIONAL_VALUE
+                  ? "[=_" + o.paramLabel() + "_]"
+                  : o.takesValue() ? "=_" + o.paramLabel() + "_" : "")
           .append("::\n  ")
           .append(o.description())
           .append("\n\n");

@@ -63,12 +63,22 @@ final class Acquirer {
     String name = request.name();
     if (!leases.isEmpty()) {
       // switchman step 3: a held lock means skip, before queueing; keep watching it.
-      if (request.lock() && request.lockWait().isZero() && lockQueue.isHeld()) {
-        return Acquisition.skipped(Outcome.BUSY, "lock '" + name + "' is held");
+      if (request.lock() && request.lockWait().isZero()) {
+        Acquisition held = lockQueue.skipIfHeld();
+        if (held != null) {
+          return held;
+        }
       }
       Acquisition skipped = leaseQueue.take();
       if (skipped != null) {
         abandon();
+        if (skipped.outcome() == Outcome.BUSY && request.lock()) {
+          // the lock appeared while waiting for leases: say so if it is a pause
+          Acquisition paused = lockQueue.skipIfHeld();
+          if (paused != null && paused.outcome() == Outcome.PAUSED) {
+            return paused;
+          }
+        }
         return skipped;
       }
     }

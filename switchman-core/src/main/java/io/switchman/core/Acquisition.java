@@ -32,6 +32,12 @@ public record Acquisition(Outcome outcome, @Nullable Grant grant, String detail)
      * name is already queued for a resource.
      */
     BUSY("busy"),
+    /**
+     * The lock is paused by an operator (a persistent node at {@code P/locks/<name>}, see {@link
+     * Pause}); the detail names who paused it, since when and why. Requests waiting for the lock
+     * are skipped so too when it is paused.
+     */
+    PAUSED("paused"),
     /** This host is not a member of the requested group. */
     NOT_IN_GROUP("not-in-group"),
     /** The lock was still held when the request's lock wait ran out. */

@@ -178,6 +178,28 @@ final class Attempt implements Watcher {
   }
 
   /**
+   * The node's data (empty for none) and stat, or null; {@code watch} sets this request's watch.
+   */
+  byte @Nullable [] data(String path, boolean watch, Stat stat)
+      throws KeeperException, InterruptedException {
+    Watcher watcher = watch ? this : null;
+    if (watch) {
+      watched.add(path);
+    }
+    while (true) {
+      try {
+        byte[] b = idempotent(() -> zk.getData(path, watcher, stat));
+        return b == null ? new byte[0] : b;
+      } catch (KeeperException.NoNodeException e) {
+        // getData sets no watch on a missing node: exists does (and sees a node created since)
+        if (!watch || idempotent(() -> zk.exists(path, watcher)) == null) {
+          return null;
+        }
+      }
+    }
+  }
+
+  /**
    * Creates an ephemeral sequential node. When the reply is lost (connection loss), the node may
    * exist under a name nobody knows; its directory is swept for it when the request is abandoned,
    * so it cannot block a queue or hold capacity for the rest of the session.

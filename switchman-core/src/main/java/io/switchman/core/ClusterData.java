@@ -5,13 +5,20 @@
 package io.switchman.core;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.switchman.core.internal.LeaseExpression;
 import io.switchman.core.internal.Names;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.MalformedInputException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Collections;
@@ -46,7 +53,9 @@ public record ClusterData(
   /** No groups, no resources. */
   public static final ClusterData EMPTY = new ClusterData(Map.of(), List.of(), Map.of());
 
-  private static final ObjectMapper JSON = new ObjectMapper();
+  /** Reads one JSON value and nothing after it ({@code {...} xyz} is refused). */
+  private static final ObjectMapper JSON =
+      JsonMapper.builder().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
 
   public ClusterData {
     LinkedHashMap<String, List<String>> g = new LinkedHashMap<>();
@@ -64,16 +73,20 @@ public record ClusterData(
    *     problem
    */
   public static ClusterData parse(String znode, byte @Nullable [] data) {
-    if (data == null || new String(data, StandardCharsets.UTF_8).isBlank()) {
+    if (data == null) {
+      return EMPTY;
+    }
+    String text = decode(znode, data);
+    if (text.isBlank()) {
       return EMPTY;
     }
     JsonNode root;
     try {
-      root = JSON.readTree(data);
+      root = JSON.readTree(text);
     } catch (IOException e) {
       String problem =
           e instanceof JsonProcessingException jpe ? jpe.getOriginalMessage() : e.getMessage();
-      throw invalid(znode, "it is not valid JSON: " + firstLine(problem));
+      throw invalid(znode, "it is not valid JSON: " + Names.printable(firstLine(problem)));
     }
     if (root == null || root.isMissingNode() || root.isNull()) {
       return EMPTY;
@@ -120,6 +133,38 @@ public record ClusterData(
       }
     }
     return new ClusterData(groups, resources, capacities);
+  }
+
+  /**
+   * The data as text: UTF-8, strictly (malformed and overlong sequences, surrogates encoded in
+   * UTF-8 and truncated sequences are all refused alike, naming the byte offset).
+   */
+  private static String decode(String znode, byte[] data) {
+    CharsetDecoder decoder =
+        StandardCharsets.UTF_8
+            .newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT);
+    ByteBuffer in = ByteBuffer.wrap(data);
+    try {
+      return decoder.decode(in).toString();
+    } catch (CharacterCodingException e) {
+      int at = in.position();
+      int length = e instanceof MalformedInputException m ? m.getInputLength() : 1;
+      StringBuilder bytes = new StringBuilder();
+      for (int i = at; i < Math.min(data.length, at + Math.max(1, length)); i++) {
+        bytes.append(bytes.length() > 0 ? " " : "").append(String.format("%02x", data[i] & 0xff));
+      }
+      throw invalid(
+          znode,
+          "it is not valid UTF-8: invalid byte sequence "
+              + bytes
+              + " at byte "
+              + at
+              + " (of "
+              + data.length
+              + ")");
+    }
   }
 
   private static List<String> strings(

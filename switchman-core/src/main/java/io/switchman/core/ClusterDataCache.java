@@ -9,6 +9,8 @@ import org.apache.zookeeper.KeeperException.Code;
 import org.apache.zookeeper.WatchedEvent;
 import org.apache.zookeeper.Watcher;
 import org.apache.zookeeper.ZooKeeper;
+import org.apache.zookeeper.client.ZKClientConfig;
+import org.apache.zookeeper.common.ZKConfig;
 import org.apache.zookeeper.data.Stat;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -85,10 +87,90 @@ final class ClusterDataCache implements Watcher {
         } catch (KeeperException e2) {
           throw session.unavailable("reading the cluster data in " + znode, e2);
         }
+      } catch (KeeperException.ConnectionLossException e) {
+        Snapshot tooLarge = tooLarge(zk, n);
+        if (tooLarge != null) {
+          return tooLarge;
+        }
+        throw session.unavailable("reading the cluster data in " + znode, e);
       } catch (KeeperException e) {
         throw session.unavailable("reading the cluster data in " + znode, e);
       }
     }
+  }
+
+  /**
+   * The znode's stat, read right after a connection loss: a request sent while the client is still
+   * cleaning up the dropped connection fails with connection loss too, one sent once it reconnects
+   * is answered, so a few attempts are made.
+   */
+  static @Nullable Stat statAfterConnectionLoss(ZooKeeper zk, String znode, @Nullable Watcher watch)
+      throws KeeperException, InterruptedException {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return watch == null ? zk.exists(znode, false) : zk.exists(znode, watch);
+      } catch (KeeperException.ConnectionLossException e) {
+        if (attempt >= 5) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  /**
+   * Why a znode of this {@code stat} cannot be read by this client ({@code it holds N bytes, too
+   * large ...}), or null when its data fits the client's {@code jute.maxbuffer}.
+   */
+  static @Nullable String tooLargeProblem(ZooKeeper zk, Stat stat) {
+    int limit =
+        zk.getClientConfig()
+            .getInt(ZKConfig.JUTE_MAXBUFFER, ZKClientConfig.CLIENT_MAX_PACKET_LENGTH_DEFAULT);
+    if (stat.getDataLength() + REPLY_OVERHEAD <= limit) {
+      return null;
+    }
+    return "it holds "
+        + stat.getDataLength()
+        + " bytes, too large for this ZooKeeper client, whose jute.maxbuffer allows replies of at"
+        + " most "
+        + limit
+        + " bytes (Java system property jute.maxbuffer, default 1048575); write smaller cluster"
+        + " data, or raise jute.maxbuffer on every client";
+  }
+
+  /** The bytes of a getData reply besides the data: reply header 16, data length 4, stat 68. */
+  private static final int REPLY_OVERHEAD = 88;
+
+  /**
+   * After a connection loss while reading the data: whether the znode is larger than this client
+   * accepts in a reply ({@code jute.maxbuffer}). The client then drops the connection on every
+   * read, which would look like an unreachable ZooKeeper; it is invalid cluster data instead, kept
+   * (with a watch, so that fixing the data is seen) until the data changes.
+   */
+  private @Nullable Snapshot tooLarge(ZooKeeper zk, long readNumber) throws InterruptedException {
+    Stat stat;
+    try {
+      stat = statAfterConnectionLoss(zk, znode, this);
+    } catch (KeeperException e) {
+      return null;
+    }
+    String problem = stat == null ? null : tooLargeProblem(zk, stat);
+    if (problem == null) {
+      return null;
+    }
+    SwitchmanException e =
+        new SwitchmanException(
+            SwitchmanException.Kind.INVALID_CLUSTER_DATA,
+            "Invalid cluster data in znode " + znode + ": " + problem);
+    log.error("{}; guarded jobs are skipped until it is fixed", e.getMessage());
+    Snapshot next = new Snapshot(zk.getSessionId(), ClusterData.EMPTY, e, readNumber);
+    synchronized (this) {
+      Snapshot prev = snapshot;
+      if (prev != null && prev.sessionId() == next.sessionId() && prev.readNumber() > readNumber) {
+        return prev;
+      }
+      snapshot = next;
+    }
+    return next;
   }
 
   private synchronized long nextRead() {

@@ -37,10 +37,27 @@ public record ClusterStatus(
    * @param holder the node's data, {@code "<fqdn> <pid>"}
    * @param since when it was created
    * @param fencingToken the node's czxid
-   * @param sessionId the owning session
+   * @param sessionId the owning session; 0 for a pause (a persistent node)
+   * @param pause the pause when an operator paused the lock, else null (a running holder)
    */
   public record LockInfo(
-      String name, String holder, Instant since, long fencingToken, long sessionId) {}
+      String name,
+      String holder,
+      Instant since,
+      long fencingToken,
+      long sessionId,
+      @Nullable Pause pause) {
+
+    /** A running holder's lock node. */
+    public LockInfo(String name, String holder, Instant since, long fencingToken, long sessionId) {
+      this(name, holder, since, fencingToken, sessionId, null);
+    }
+
+    /** Whether an operator paused the lock (then no job holds it). */
+    public boolean paused() {
+      return pause != null;
+    }
+  }
 
   /**
    * A queued or waiting request.

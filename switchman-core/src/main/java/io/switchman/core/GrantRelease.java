@@ -119,6 +119,10 @@ final class GrantRelease {
           Code code = Code.get(rc);
           if (code != Code.OK || stat == null) {
             finish(code, path, done);
+          } else if (stat.getEphemeralOwner() == 0) {
+            log.info("Not deleting {}: it is an operator's pause (a persistent node)", path);
+            settled(path);
+            done.complete(null);
           } else if (!ours(stat)) {
             log.info(
                 "Not deleting {}: it belongs to session 0x{} (czxid {}), not to this grant",

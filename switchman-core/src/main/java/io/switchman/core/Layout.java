@@ -20,6 +20,8 @@ import org.jspecify.annotations.Nullable;
  * P/semaphores/&lt;res&gt;/lock/acquire-&lt;seq&gt;      ephemeral sequential (the semaphore mutex)
  * P/semaphores/&lt;res&gt;/leases/&lt;n&gt;_&lt;total&gt;_&lt;seq&gt; ephemeral sequential, "&lt;fqdn&gt; &lt;pid&gt;"
  * P/waiters/&lt;name&gt;/waiter-&lt;seq&gt;           ephemeral sequential (extension: lock waiters)
+ * P/waiters/&lt;name&gt;/pause-&lt;seq&gt;            ephemeral sequential (extension: a pause waiting)
+ * P/locks/&lt;name&gt;                            persistent (extension: an operator's pause, see Pause)
  * </pre>
  */
 final class Layout {
@@ -36,27 +38,9 @@ final class Layout {
     this.prefix = checkPrefix(prefix);
   }
 
+  /** The prefix rules are {@link Names#checkPrefix}'s. */
   static String checkPrefix(String prefix) {
-    if (prefix.isEmpty()
-        || prefix.charAt(0) != '/'
-        || (prefix.length() > 1 && prefix.endsWith("/"))
-        || prefix.contains("//")) {
-      throw SwitchmanException.invalid(
-          "Invalid prefix '"
-              + Names.printable(prefix)
-              + "': expected an absolute znode path such as /switchman, without a trailing '/'");
-    }
-    for (String part : prefix.substring(1).split("/")) {
-      if (!part.isEmpty()) {
-        try {
-          Names.checkResourceName(part);
-        } catch (SwitchmanException e) {
-          throw SwitchmanException.invalid(
-              "Invalid prefix '" + Names.printable(prefix) + "': " + e.getMessage());
-        }
-      }
-    }
-    return prefix;
+    return Names.checkPrefix(prefix);
   }
 
   String prefix() {

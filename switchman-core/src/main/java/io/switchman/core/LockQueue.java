@@ -21,20 +21,51 @@ import org.jspecify.annotations.Nullable;
  */
 final class LockQueue implements GrantRegistry.LockClaimant {
 
+  /**
+   * What the head of the queue creates at the lock path instead of a job's ephemeral lock node: an
+   * operator's pause ({@link SwitchmanOperations}). True when created, false when the path is
+   * taken.
+   */
+  @FunctionalInterface
+  interface HeadCreate {
+    boolean tryCreate() throws KeeperException, InterruptedException;
+  }
+
   private final Attempt attempt;
   private final GrantRegistry registry;
   private final String path;
   private final long deadline;
+  private final @Nullable HeadCreate headCreate;
+  private final String waiterName;
+  private final byte[] waiterData;
   private @Nullable String lockPath;
   private long lockCzxid;
   private long lastProofNanos;
   private boolean claimed;
 
   LockQueue(Attempt attempt, GrantRegistry registry, long startNanos) {
+    this(attempt, registry, startNanos, null, "waiter-", attempt.session().holderData());
+  }
+
+  /**
+   * A queue whose head creates something else than a job's lock node ({@code headCreate}), with its
+   * own waiter nodes {@code P/waiters/<name>/<waiterName><seq>} holding {@code waiterData}; such a
+   * queue never holds a lock node or a claim.
+   */
+  LockQueue(
+      Attempt attempt,
+      GrantRegistry registry,
+      long startNanos,
+      @Nullable HeadCreate headCreate,
+      String waiterName,
+      byte[] waiterData) {
     this.attempt = attempt;
     this.registry = registry;
     this.path = attempt.layout().lock(attempt.request().name());
     this.deadline = startNanos + attempt.request().lockWait().toNanos();
+    this.headCreate = headCreate;
+    this.waiterName = waiterName;
+    this.waiterData = waiterData;
   }
 
   /** The lock node once created, else null. */
@@ -51,9 +82,35 @@ final class LockQueue implements GrantRegistry.LockClaimant {
     return lastProofNanos;
   }
 
-  /** Whether the lock is held by someone now; watches it, so its appearance wakes the request. */
-  boolean isHeld() throws KeeperException, InterruptedException {
-    return attempt.exists(path, true) != null;
+  /**
+   * Why the request must skip now, without waiting: the lock is held (BUSY) or paused (PAUSED);
+   * null when it is free. Watches it, so its appearance wakes the request.
+   */
+  @Nullable Acquisition skipIfHeld() throws KeeperException, InterruptedException {
+    Stat stat = new Stat();
+    byte[] data = attempt.data(path, true, stat);
+    if (data == null) {
+      return null;
+    }
+    return stat.getEphemeralOwner() == 0
+        ? paused(data, stat)
+        : Acquisition.skipped(Outcome.BUSY, "lock '" + attempt.request().name() + "' is held");
+  }
+
+  private Acquisition paused(byte @Nullable [] data, Stat stat) {
+    Pause p = Pause.parse(data, java.time.Instant.ofEpochMilli(stat.getCtime()));
+    return Acquisition.skipped(
+        Outcome.PAUSED, "lock '" + attempt.request().name() + "' is " + p.describe());
+  }
+
+  /** After a create found the path taken: PAUSED if a pause node is there, else BUSY. */
+  private Acquisition busyOrPaused(String busyDetail) throws KeeperException, InterruptedException {
+    Stat stat = new Stat();
+    byte[] data = attempt.data(path, false, stat);
+    if (data != null && stat.getEphemeralOwner() == 0) {
+      return paused(data, stat);
+    }
+    return Acquisition.skipped(Outcome.BUSY, busyDetail);
   }
 
   /**
@@ -65,10 +122,9 @@ final class LockQueue implements GrantRegistry.LockClaimant {
     GrantRequest request = attempt.request();
     String name = request.name();
     if (request.lockWait().isZero()) {
-      return tryCreate()
+      return create()
           ? null
-          : Acquisition.skipped(
-              Outcome.BUSY,
+          : busyOrPaused(
               afterLeases
                   ? "lock '" + name + "' appeared while waiting for leases"
                   : "lock '" + name + "' is held");
@@ -76,11 +132,10 @@ final class LockQueue implements GrantRegistry.LockClaimant {
     ZkSession session = attempt.session();
     String waitersDir = attempt.layout().waiters(name);
     session.ensureParents(attempt.zk(), waitersDir);
-    if (attempt.children(waitersDir, false).isEmpty() && tryCreate()) {
+    if (attempt.children(waitersDir, false).isEmpty() && create()) {
       return null;
     }
-    String waiter =
-        attempt.createSequential(waitersDir + "/waiter-", session.holderData(), new Stat());
+    String waiter = attempt.createSequential(waitersDir + "/" + waiterName, waiterData, new Stat());
     String own = waiter.substring(waitersDir.length() + 1);
     while (true) {
       long seen = attempt.signalCount();
@@ -92,12 +147,20 @@ final class LockQueue implements GrantRegistry.LockClaimant {
             "Lost queue position: node " + waiter + " disappeared while waiting for the lock");
       }
       String watched = i == 0 ? path : waitersDir + "/" + children.get(i - 1);
-      if (i == 0 && tryCreate()) {
+      if (i == 0 && create()) {
         attempt.delete(waiter);
         return null;
       }
-      if (attempt.exists(watched, true) == null) {
+      Stat watchedStat = attempt.exists(watched, true);
+      if (watchedStat == null) {
         continue;
+      }
+      if (i == 0 && watchedStat.getEphemeralOwner() == 0) {
+        // Paused: an operator's pause may last for days; waiting for it helps nobody.
+        Acquisition paused = busyOrPaused("lock '" + name + "' is held");
+        if (paused.outcome() == Outcome.PAUSED) {
+          return paused;
+        }
       }
       long left = deadline - System.nanoTime();
       if (left <= 0) {
@@ -107,6 +170,10 @@ final class LockQueue implements GrantRegistry.LockClaimant {
       }
       attempt.awaitSignal(seen, left);
     }
+  }
+
+  private boolean create() throws KeeperException, InterruptedException {
+    return headCreate != null ? headCreate.tryCreate() : tryCreate();
   }
 
   private boolean tryCreate() throws KeeperException, InterruptedException {

@@ -118,6 +118,20 @@ public final class RequestPlan {
   }
 
   /**
+   * Checks the request against {@code data} as {@link SwitchmanEngine#acquire} does at every call:
+   * every lease's capacity is known, its amount fits it, and its resource is listed in the {@code
+   * resources}. Adapters run it at start-up so that a mistake is reported once, with the fix.
+   *
+   * @param prefix the prefix znode, for messages
+   * @throws SwitchmanException of kind {@code CAPACITY_UNKNOWN}, {@code AMOUNT_ABOVE_CAPACITY} or
+   *     {@code UNKNOWN_RESOURCE}, naming the resource (as requested and expanded)
+   */
+  public void checkAgainst(ClusterData data, String prefix) {
+    Objects.requireNonNull(data, "data");
+    resolve(data, prefix);
+  }
+
+  /**
    * The leases with their capacities, ordered as the {@code resources} of the cluster data list
    * them (every host takes them in that order).
    *
@@ -147,10 +161,14 @@ public final class RequestPlan {
                   + "': give one with the lease, or add it to the \"capacities\" of znode "
                   + prefix);
         }
-        capacity = capacity(l.expanded(), l.amount(), expression, host);
+        capacity = capacityFromZnode(l, expression, prefix);
       }
       if (!known.contains(l.expanded())) {
-        unknown.add(l.expanded());
+        // both names when they differ: the user wrote FQDN_cpu, the data must list it
+        unknown.add(
+            l.resource().equals(l.expanded())
+                ? l.expanded()
+                : l.resource() + " (expanded: " + l.expanded() + ")");
       }
       out.add(new Resolved(l.expanded(), l.amount(), capacity));
     }
@@ -166,6 +184,29 @@ public final class RequestPlan {
     }
     out.sort((a, b) -> Integer.compare(known.indexOf(a.resource()), known.indexOf(b.resource())));
     return out;
+  }
+
+  /**
+   * A capacity the cluster data gives: an invalid one is the cluster data's fault, reported as such
+   * ({@code INVALID_CLUSTER_DATA}, naming the znode), not as a bad argument of the request.
+   */
+  private long capacityFromZnode(Lease l, String expression, String prefix) {
+    try {
+      return capacity(l.expanded(), l.amount(), expression, host);
+    } catch (SwitchmanException e) {
+      if (e.kind() != SwitchmanException.Kind.INVALID_ARGUMENT) {
+        throw e;
+      }
+      throw new SwitchmanException(
+          SwitchmanException.Kind.INVALID_CLUSTER_DATA,
+          "Invalid cluster data in znode "
+              + prefix
+              + ": the \"capacities\" entry for resource "
+              + l.resource()
+              + " is invalid: "
+              + e.getMessage(),
+          e);
+    }
   }
 
   /** The lease's amount, a whole number of at least 1. */

@@ -32,13 +32,15 @@ final class StatusReader {
       Stat stat = new Stat();
       String holder = r.data(layout.lock(name), stat);
       if (holder != null) {
+        Instant since = Instant.ofEpochMilli(stat.getCtime());
         locks.add(
             new ClusterStatus.LockInfo(
                 name,
                 holder,
-                Instant.ofEpochMilli(stat.getCtime()),
+                since,
                 stat.getCzxid(),
-                stat.getEphemeralOwner()));
+                stat.getEphemeralOwner(),
+                stat.getEphemeralOwner() == 0 ? Pause.parse(holder, since) : null));
       }
     }
     Map<String, List<ClusterStatus.QueueEntry>> queues = new LinkedHashMap<>();
@@ -78,7 +80,18 @@ final class StatusReader {
         waiters.put(name, entries);
       }
     }
-    String data = r.data(layout.prefix(), new Stat());
+    String data;
+    try {
+      data = r.data(layout.prefix(), new Stat());
+    } catch (KeeperException.ConnectionLossException e) {
+      // a znode above jute.maxbuffer drops the connection: say so instead of "unreachable"
+      Stat stat = ClusterDataCache.statAfterConnectionLoss(zk, layout.prefix(), null);
+      String problem = stat == null ? null : ClusterDataCache.tooLargeProblem(zk, stat);
+      if (problem == null) {
+        throw e;
+      }
+      data = "(not shown: " + problem + ")";
+    }
     List<ClusterStatus.GrantInfo> grants = own.stream().map(ClusterStatus.GrantInfo::of).toList();
     return new ClusterStatus(layout.prefix(), locks, queues, leases, waiters, data, grants);
   }

@@ -295,6 +295,16 @@ public final class SwitchmanEngine implements AutoCloseable {
     }
   }
 
+  // ---------------------------------------------------------------- operator's actions
+
+  /**
+   * An operator's actions on locks, fleet-wide: pause, resume, abort ({@link SwitchmanOperations});
+   * recorded as done by this host ({@link SwitchmanOperations#by} adds a user name).
+   */
+  public SwitchmanOperations operations() {
+    return new SwitchmanOperations(session, grants, host, null);
+  }
+
   // ---------------------------------------------------------------- close
 
   /**

@@ -42,7 +42,19 @@ public class SwitchmanException extends RuntimeException {
     /** The engine is closed. */
     CLOSED,
     /** {@link Grant#ensureHeld()}: the grant was lost or released before the job started. */
-    GRANT_LOST
+    GRANT_LOST,
+    /**
+     * An operator's action refused because a running job holds the lock: pause (without abort, or
+     * its wait ran out), resume (it deletes only a pause node). The message names the holder.
+     */
+    LOCK_HELD,
+    /**
+     * An operator's action refused because the lock is paused: pause again, abort (no job runs).
+     * The message names who paused it, since when and why.
+     */
+    LOCK_PAUSED,
+    /** An operator's action refused because nothing is at the lock: resume, abort. */
+    LOCK_FREE
   }
 
   private final Kind kind;

@@ -138,7 +138,8 @@ class AdapterRulesTest {
   void outcomesCarryTheMetricTag() {
     assertThat(List.of(Outcome.values()))
         .extracting(Outcome::tag)
-        .containsExactly("acquired", "busy", "not-in-group", "timeout", "timeout", "error");
+        .containsExactly(
+            "acquired", "busy", "paused", "not-in-group", "timeout", "timeout", "error");
     assertThat(Outcome.LEASE_TIMEOUT.isTimeout()).isTrue();
     assertThat(Outcome.BUSY.isTimeout()).isFalse();
     assertThatThrownBy(() -> new Acquisition(Outcome.ERROR, null, "x"))

@@ -148,7 +148,7 @@ class ValidationTest {
         "Invalid prefix '/switchman/': expected an absolute znode path such as /switchman, without a trailing '/'");
     invalid(
         () -> new Layout("/a/../b"),
-        "Invalid prefix '/a/../b': Invalid resource name '..': '.' and '..' are not allowed");
+        "Invalid prefix '/a/../b': Invalid znode name '..': '.' and '..' are not allowed");
     assertThat(new Layout("/apps/switchman").lock("x")).isEqualTo("/apps/switchman/locks/x");
   }
 

@@ -22,10 +22,33 @@ import java.lang.annotation.Target;
  * lock, as switchman does. The resource must be listed in the {@code resources} of the prefix
  * znode's data.
  *
+ * <p>The resource must be listed in the {@code resources} of the cluster data, which may also give
+ * its capacity; when ZooKeeper is reachable at startup, every lease is checked against it and a
+ * mistake (resource not listed, no capacity, amount above the capacity) stops startup.
+ *
  * <p>The macros {@code FQDN} (this host's name), {@code CPU} (processors available to this process)
- * and {@code MEMMB} (memory in MiB) are expanded in all three attributes, so {@code FQDN_cpu} is a
- * per-host resource. Amount and capacity are integer arithmetic: numbers, {@code + - * /},
- * parentheses and {@code int()}. Every attribute accepts {@code ${...}} placeholders.
+ * and {@code MEMMB} (memory in MiB) are expanded in {@link #resource()} and {@link #capacity()}, so
+ * {@code FQDN_cpu} is a per-host resource. {@link #capacity()} is integer arithmetic: numbers,
+ * {@code + - * /}, parentheses and {@code int()}. The two {@code String} attributes accept {@code
+ * ${...}} placeholders; {@link #amount()} is an {@code int}, a constant: no placeholder, macro or
+ * arithmetic.
+ *
+ * <p><b>Which methods are guarded.</b> By default (Spring AOP, a class proxy per bean) a call is
+ * guarded only when it goes through the proxy of a Spring bean: a public, protected or
+ * package-private instance method, not final, of a class that is not final, called from another
+ * bean (or by Spring's scheduler). Private, static and final methods, and methods of final classes,
+ * are rejected at startup, because the proxy cannot intercept them. Two cases cannot be detected
+ * and run <em>unguarded</em>: a call from inside the same object ({@code this.other()},
+ * self-invocation, as with {@code @Transactional}), and a call on an object that is not a Spring
+ * bean (created with {@code new}). Inside a self-invoked method, {@link
+ * io.switchman.core.SwitchmanContext} still gives the grant of the method the guard ran, the
+ * caller's. With {@code switchman.mode=aspectj} and the AspectJ weaver (see
+ * io.switchman.spring.boot.autoconfigure.SwitchmanAspect) every execution of the annotated method
+ * is guarded, self-invoked, final, private and static ones included, under its own lock; the
+ * annotation must then be declared on the method itself.
+ *
+ * <p><b>Return types.</b> A call that is skipped returns {@code null}, or {@code Optional.empty()}
+ * for an {@code Optional}; methods returning a primitive are rejected at startup.
  */
 @Documented
 @Retention(RetentionPolicy.RUNTIME)
@@ -36,7 +59,10 @@ public @interface SwitchmanLease {
   /** The resource name, for example {@code db_api} or {@code FQDN_cpu}. */
   String resource();
 
-  /** How many units of the resource this method takes: a positive integer. Default 1. */
+  /**
+   * How many units of the resource this method takes: a constant integer of at least 1 (an {@code
+   * int}: no placeholder, macro or arithmetic). Default 1.
+   */
   int amount() default 1;
 
   /**

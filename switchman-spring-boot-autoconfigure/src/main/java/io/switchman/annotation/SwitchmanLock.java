@@ -22,6 +22,23 @@ import java.lang.annotation.Target;
  * another holder can be granted the lock. The current grant, with its fencing token, is available
  * through {@link io.switchman.core.SwitchmanContext}.
  *
+ * <p><b>Which methods are guarded.</b> By default (Spring AOP, a class proxy per bean) a call is
+ * guarded only when it goes through the proxy of a Spring bean: a public, protected or
+ * package-private instance method, not final, of a class that is not final, called from another
+ * bean (or by Spring's scheduler). Private, static and final methods, and methods of final classes,
+ * are rejected at startup, because the proxy cannot intercept them. Two cases cannot be detected
+ * and run <em>unguarded</em>: a call from inside the same object ({@code this.other()},
+ * self-invocation, as with {@code @Transactional}), and a call on an object that is not a Spring
+ * bean (created with {@code new}). Inside a self-invoked method, {@link
+ * io.switchman.core.SwitchmanContext} still gives the grant of the method the guard ran, the
+ * caller's. With {@code switchman.mode=aspectj} and the AspectJ weaver (see
+ * io.switchman.spring.boot.autoconfigure.SwitchmanAspect) every execution of the annotated method
+ * is guarded, self-invoked, final, private and static ones included, under its own lock; the
+ * annotation must then be declared on the method itself.
+ *
+ * <p><b>Return types.</b> A call that is skipped returns {@code null}, or {@code Optional.empty()}
+ * for an {@code Optional}; methods returning a primitive are rejected at startup.
+ *
  * <p>Every attribute accepts {@code ${...}} placeholders. Durations accept {@code 500ms}, {@code
  * 10s}, {@code 5m}, {@code 1h}, {@code 1d} and ISO-8601 ({@code PT10S}).
  */

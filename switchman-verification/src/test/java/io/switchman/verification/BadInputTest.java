@@ -113,7 +113,10 @@ class BadInputTest {
   }
 
   private static void setData(String json) throws Exception {
-    byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
+    setData(json.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static void setData(byte[] bytes) throws Exception {
     if (admin.checkExists().forPath(PREFIX) == null) {
       admin.create().creatingParentsIfNeeded().forPath(PREFIX, bytes);
     } else {
@@ -147,6 +150,47 @@ class BadInputTest {
           .until(() -> catchThrowable(engine::clusterData) instanceof SwitchmanException);
       then.run();
     };
+  }
+
+  /** Cluster data that parses, but whose capacities are bad: wait until the engine has it. */
+  private static Action withCapacities(String json, Action then) {
+    return () -> {
+      setData(json);
+      org.awaitility.Awaitility.await()
+          .atMost(Duration.ofSeconds(5))
+          .until(() -> !engine.clusterData().capacities().isEmpty());
+      then.run();
+    };
+  }
+
+  private static Action withBytes(byte[] data, Action then) {
+    return () -> {
+      setData(data);
+      org.awaitility.Awaitility.await()
+          .atMost(Duration.ofSeconds(5))
+          .until(() -> catchThrowable(engine::clusterData) instanceof SwitchmanException);
+      then.run();
+    };
+  }
+
+  private static Action prefix(String prefix) {
+    return () -> {
+      try (SwitchmanEngine e = SwitchmanEngine.builder(admin).prefix(prefix).build()) {
+        guarded(e, GrantRequest.builder("job").build());
+      }
+    };
+  }
+
+  private static byte[] bytes(String before, int[] raw, String after) {
+    byte[] a = before.getBytes(StandardCharsets.UTF_8);
+    byte[] c = after.getBytes(StandardCharsets.UTF_8);
+    byte[] out = new byte[a.length + raw.length + c.length];
+    System.arraycopy(a, 0, out, 0, a.length);
+    for (int i = 0; i < raw.length; i++) {
+      out[a.length + i] = (byte) raw[i];
+    }
+    System.arraycopy(c, 0, out, a.length + raw.length, c.length);
+    return out;
   }
 
   private static Case c(String input, Action action, Kind kind, String message) {
@@ -325,7 +369,148 @@ class BadInputTest {
                 BadInputTest::wrongCredentials,
                 Kind.UNAVAILABLE,
                 "NOAUTH"),
-            c("totals mismatch", BadInputTest::totalsMismatch, Kind.TOTALS_MISMATCH, "db"));
+            c("totals mismatch", BadInputTest::totalsMismatch, Kind.TOTALS_MISMATCH, "db"),
+            // issue 15: bounded expressions (1,000 levels worked before, 10,000 overflowed)
+            c(
+                "capacity nested 1,000 levels",
+                lease("db=1:" + "(".repeat(1000) + "2" + ")".repeat(1000)),
+                Kind.INVALID_ARGUMENT,
+                "it nests deeper than 200 levels (parentheses, int( and signs) at position 201"),
+            c(
+                "capacity of 10,000 parentheses",
+                lease("db=1:" + "(".repeat(10000) + "2" + ")".repeat(10000)),
+                Kind.INVALID_ARGUMENT,
+                "20001 characters, at most 4096 are allowed"),
+            c(
+                "amount of 5,000 int(",
+                lease("db=" + "int(".repeat(5000) + "1" + ")".repeat(5000) + ":2"),
+                Kind.INVALID_ARGUMENT,
+                "25001 characters, at most 4096 are allowed"),
+            c(
+                "amount of 50,000 unary minus",
+                lease("db=" + "-".repeat(50000) + "1:2"),
+                Kind.INVALID_ARGUMENT,
+                "50001 characters, at most 4096 are allowed"),
+            c(
+                "amount of 300 unary minus",
+                lease("db=" + "-".repeat(300) + "1:2"),
+                Kind.INVALID_ARGUMENT,
+                "it nests deeper than 200 levels"),
+            c(
+                "non-ASCII digits in a lease",
+                lease("db=\u0661:\u0662"),
+                Kind.INVALID_ARGUMENT,
+                "Invalid amount of lease db '\u0661': unexpected '\u0661' at position 1 (only the"
+                    + " ASCII digits 0-9 are numbers)"),
+            // bounded durations
+            c(
+                "wait PT9223372036854775807S",
+                () -> Durations.parse("--wait", "PT9223372036854775807S"),
+                Kind.INVALID_ARGUMENT,
+                "Invalid --wait 'PT9223372036854775807S': too long, at most 366d (PT8784H) is"
+                    + " allowed"),
+            c(
+                "wait 106751991167d",
+                () -> Durations.parse("--wait", "106751991167d"),
+                Kind.INVALID_ARGUMENT,
+                "Invalid --wait '106751991167d': too long, at most 366d"),
+            c(
+                "maxDuration 367d",
+                () -> Durations.parse("maxDuration", "367d"),
+                Kind.INVALID_ARGUMENT,
+                "Invalid maxDuration '367d': too long, at most 366d"),
+            c(
+                "wait with Arabic-Indic digits",
+                () -> Durations.parse("--wait", "\u0665s"),
+                Kind.INVALID_ARGUMENT,
+                "Invalid --wait '\u0665s': expected a duration such as 500ms"),
+            // prefix rules
+            c(
+                "prefix /zookeeper",
+                prefix("/zookeeper"),
+                Kind.INVALID_ARGUMENT,
+                "Invalid prefix '/zookeeper': /zookeeper and the znodes under it are ZooKeeper's"
+                    + " own"),
+            c(
+                "prefix under /zookeeper",
+                prefix("/zookeeper/quota/switchman"),
+                Kind.INVALID_ARGUMENT,
+                "Invalid prefix '/zookeeper/quota/switchman': /zookeeper and the znodes under it"),
+            c(
+                "prefix /",
+                prefix("/"),
+                Kind.INVALID_ARGUMENT,
+                "Invalid prefix '/': switchman's nodes need a znode of their own"),
+            c(
+                "prefix of 1,000 levels",
+                prefix("/a".repeat(1000)),
+                Kind.INVALID_ARGUMENT,
+                "1000 levels, at most 16 are allowed"),
+            c(
+                "prefix of 2,000 characters",
+                prefix("/" + "p".repeat(2000)),
+                Kind.INVALID_ARGUMENT,
+                "2001 characters, at most 1024 are allowed"),
+            // the prefix znode: trailing garbage, one UTF-8 policy, capacities, size
+            c(
+                "trailing garbage after the znode's JSON",
+                withData(GOOD_DATA + " xyz", () -> guarded(GrantRequest.builder("job"))),
+                Kind.INVALID_CLUSTER_DATA,
+                "Invalid cluster data in znode /switchman: it is not valid JSON: Unrecognized token"
+                    + " 'xyz'"),
+            c(
+                "a second JSON object in the znode",
+                withData(GOOD_DATA + " {}", () -> guarded(GrantRequest.builder("job"))),
+                Kind.INVALID_CLUSTER_DATA,
+                "Invalid cluster data in znode /switchman: it is not valid JSON: Trailing token"),
+            c(
+                "overlong UTF-8 in the znode",
+                withBytes(
+                    bytes("{\"groups\":{\"g\":[\"", new int[] {0xc0, 0xaf}, "\"]}}"),
+                    () -> guarded(GrantRequest.builder("job"))),
+                Kind.INVALID_CLUSTER_DATA,
+                "Invalid cluster data in znode /switchman: it is not valid UTF-8: invalid byte"
+                    + " sequence c0 at byte 17"),
+            c(
+                "invalid UTF-8 byte in the znode",
+                withBytes(
+                    bytes("{\"groups\":{\"g\":[\"", new int[] {0xff}, "\"]}}"),
+                    () -> guarded(GrantRequest.builder("job"))),
+                Kind.INVALID_CLUSTER_DATA,
+                "it is not valid UTF-8: invalid byte sequence ff at byte 17"),
+            c(
+                "capacity of Arabic-Indic digits in the znode",
+                withCapacities(
+                    "{\"resources\":[\"db\"],\"capacities\":{\"db\":\"\u0662\"}}", lease("db=1")),
+                Kind.INVALID_CLUSTER_DATA,
+                "Invalid cluster data in znode /switchman: the \"capacities\" entry for resource"
+                    + " db is invalid: Invalid capacity of resource db '\u0662': unexpected"
+                    + " '\u0662' at position 1 (only the ASCII digits 0-9 are numbers)"),
+            c(
+                "capacity nested 10,000 levels in the znode",
+                withCapacities(
+                    "{\"resources\":[\"db\"],\"capacities\":{\"db\":\""
+                        + "(".repeat(10000)
+                        + "2"
+                        + ")".repeat(10000)
+                        + "\"}}",
+                    lease("db=1")),
+                Kind.INVALID_CLUSTER_DATA,
+                "Invalid cluster data in znode /switchman: the \"capacities\" entry for resource"
+                    + " db is invalid: Invalid capacity of resource db"),
+            c(
+                "capacity 0 in the znode",
+                withCapacities("{\"resources\":[\"db\"],\"capacities\":{\"db\":0}}", lease("db=1")),
+                Kind.INVALID_CLUSTER_DATA,
+                "Invalid cluster data in znode /switchman: the \"capacities\" entry for resource"
+                    + " db is invalid: Invalid capacity 0 for resource db: must be at least 1"),
+            c(
+                "znode above the client's jute.maxbuffer",
+                BadInputTest::tooLarge,
+                Kind.INVALID_CLUSTER_DATA,
+                "Invalid cluster data in znode /switchman: it holds 200018 bytes, too large for"
+                    + " this ZooKeeper client, whose jute.maxbuffer allows replies of at most 100000"
+                    + " bytes"));
     return cases.stream().map(x -> Arguments.of(x));
   }
 
@@ -345,6 +530,31 @@ class BadInputTest {
     try (c;
         SwitchmanEngine e =
             SwitchmanEngine.builder(c).operationTimeout(Duration.ofSeconds(1)).build()) {
+      guarded(e, GrantRequest.builder("job").build());
+    }
+  }
+
+  /** A client whose jute.maxbuffer (100000 bytes) is below the znode's 200 KB. */
+  private static void tooLarge() throws Exception {
+    setData("{\"resources\":[\"" + "r".repeat(200_000) + "\"]}");
+    org.apache.zookeeper.client.ZKClientConfig config =
+        new org.apache.zookeeper.client.ZKClientConfig();
+    config.setProperty("jute.maxbuffer", "100000");
+    CuratorFramework small =
+        CuratorFrameworkFactory.builder()
+            .connectString(server.getConnectString())
+            .sessionTimeoutMs(3000)
+            .connectionTimeoutMs(2000)
+            .zkClientConfig(config)
+            .retryPolicy(new RetryNTimes(1, 100))
+            .build();
+    small.start();
+    try (small;
+        SwitchmanEngine e =
+            SwitchmanEngine.builder(small)
+                .prefix(PREFIX)
+                .operationTimeout(Duration.ofSeconds(5))
+                .build()) {
       guarded(e, GrantRequest.builder("job").build());
     }
   }
@@ -401,11 +611,17 @@ class BadInputTest {
     assertThat(e.getMessage()).as(bad.input()).contains(bad.message());
     assertThat(jobsRun.get()).as("a job ran on bad input " + bad.input()).isEqualTo(before);
     assertThat(ephemerals(PREFIX)).as("nodes left by " + bad.input()).isEmpty();
+    for (String never :
+        List.of("/locks", "/queues", "/zookeeper/locks", "/zookeeper/quota/switchman", "/a")) {
+      assertThat(admin.checkExists().forPath(never))
+          .as(never + " created by " + bad.input())
+          .isNull();
+    }
   }
 
   @Test
-  void thereAreAtLeast25BadInputs() {
-    assertThat(cases().count()).isGreaterThanOrEqualTo(25);
+  void thereAreAtLeast55BadInputs() {
+    assertThat(cases().count()).isGreaterThanOrEqualTo(55);
   }
 
   private static List<String> ephemerals(String path) throws Exception {

@@ -15,7 +15,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * Parses the durations used in annotations, properties and command-line options: {@code 0}, a
  * number with a unit ({@code 500ms}, {@code 10s}, {@code 5m}, {@code 1h}, {@code 1d}) or ISO-8601
- * ({@code PT10S}).
+ * ({@code PT10S}). ASCII digits only; at most {@link #MAX} ({@value #MAX_TEXT}), so that no
+ * duration can overflow the arithmetic of deadlines (nanoseconds in a {@code long} last 292 years).
  *
  * <p>Internal: for switchman's own modules only, not API; see {@link io.switchman.core.internal}.
  */
@@ -23,7 +24,42 @@ public final class Durations {
 
   private static final Pattern SIMPLE = Pattern.compile("(\\d{1,18})\\s*(ms|s|m|h|d)");
 
+  /** The longest duration accepted anywhere: 366 days. */
+  public static final Duration MAX = Duration.ofDays(366);
+
+  /** {@link #MAX} as the messages name it. */
+  public static final String MAX_TEXT = "366d";
+
   private Durations() {}
+
+  /**
+   * Checks a duration given as a {@link Duration} (a bound property, a builder argument): not
+   * negative, at most {@link #MAX}.
+   *
+   * @param what what the value is, for the error message (e.g. {@code "switchman.stop-timeout"})
+   * @throws SwitchmanException of kind {@code INVALID_ARGUMENT} naming the value
+   */
+  public static Duration check(String what, Duration d) {
+    if (d.isNegative()) {
+      throw invalidArgument("Invalid " + what + " '" + d + "': must not be negative");
+    }
+    if (d.compareTo(MAX) > 0) {
+      throw invalidArgument(tooLong(what, d.toString()));
+    }
+    return d;
+  }
+
+  private static String tooLong(String what, String value) {
+    return "Invalid "
+        + what
+        + " '"
+        + Names.printable(value)
+        + "': too long, at most "
+        + MAX_TEXT
+        + " ("
+        + MAX
+        + ") is allowed";
+  }
 
   /**
    * Parses a duration.
@@ -57,7 +93,11 @@ public final class Durations {
         throw invalid(what, value, null);
       }
       if (d.isNegative()) {
-        throw invalidArgument("Invalid " + what + " '" + value + "': must not be negative");
+        throw invalidArgument(
+            "Invalid " + what + " '" + Names.printable(value) + "': must not be negative");
+      }
+      if (d.compareTo(MAX) > 0) {
+        throw invalidArgument(tooLong(what, value));
       }
       return d;
     } catch (DateTimeParseException | ArithmeticException e) {

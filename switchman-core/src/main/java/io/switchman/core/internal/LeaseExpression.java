@@ -16,12 +16,24 @@ import java.math.RoundingMode;
  * exact as in switchman's Perl ({@code 7/2} is 3.5), so a result that is not a whole number is an
  * error unless wrapped in {@code int()}.
  *
+ * <p>Bounded, so that no value can exhaust the stack or the time of a run: an expression has at
+ * most {@value #MAX_LENGTH} characters (after macro expansion) and nests at most {@value
+ * #MAX_DEPTH} levels (each parenthesis, {@code int(} and unary sign is a level); numbers are ASCII
+ * digits only, at most 18 of them.
+ *
  * <p>Internal: for switchman's own modules only, not API; see {@link io.switchman.core.internal}.
  */
 public final class LeaseExpression {
 
+  /** The longest expression accepted, in characters after macro expansion. */
+  public static final int MAX_LENGTH = 4096;
+
+  /** The deepest nesting accepted: parentheses, {@code int(} and unary signs, each one level. */
+  public static final int MAX_DEPTH = 200;
+
   private final String text;
   private int pos;
+  private int depth;
 
   private LeaseExpression(String text) {
     this.text = text;
@@ -54,6 +66,10 @@ public final class LeaseExpression {
    *     '7/2'}
    */
   private static long evaluateText(String subject, String text) {
+    if (text.length() > MAX_LENGTH) {
+      throw invalid(
+          shorten(subject), text.length() + " characters, at most " + MAX_LENGTH + " are allowed");
+    }
     LeaseExpression p = new LeaseExpression(text);
     BigDecimal value;
     try {
@@ -64,11 +80,16 @@ public final class LeaseExpression {
       value = p.sum();
       p.skipSpaces();
       if (p.pos != p.text.length()) {
-        throw p.error("unexpected '" + p.text.charAt(p.pos) + "' at position " + (p.pos + 1));
+        throw p.error(
+            "unexpected '"
+                + Names.printable(String.valueOf(p.text.charAt(p.pos)))
+                + "' at position "
+                + (p.pos + 1));
       }
     } catch (ParseError e) {
       throw invalid(
-          subject, e.getMessage() + "; allowed are integers, + - * /, parentheses and int()");
+          shorten(subject),
+          e.getMessage() + "; allowed are integers, + - * /, parentheses and int()");
     }
     BigDecimal stripped = value.stripTrailingZeros();
     if (stripped.scale() > 0) {
@@ -81,6 +102,11 @@ public final class LeaseExpression {
     } catch (ArithmeticException e) {
       throw invalid(subject, "too large");
     }
+  }
+
+  /** The subject cut to a readable length: an expression may be 4096 characters long. */
+  private static String shorten(String subject) {
+    return subject.length() <= 200 ? subject : subject.substring(0, 160) + "...' (cut)";
   }
 
   private static SwitchmanException invalid(String subject, String problem) {
@@ -134,12 +160,29 @@ public final class LeaseExpression {
   private BigDecimal unary() throws ParseError {
     skipSpaces();
     if (eat('-')) {
-      return unary().negate();
+      enter();
+      BigDecimal v = unary().negate();
+      depth--;
+      return v;
     }
     if (eat('+')) {
-      return unary();
+      enter();
+      BigDecimal v = unary();
+      depth--;
+      return v;
     }
     return primary();
+  }
+
+  /** One level deeper; refused beyond {@link #MAX_DEPTH}. */
+  private void enter() throws ParseError {
+    if (++depth > MAX_DEPTH) {
+      throw error(
+          "it nests deeper than "
+              + MAX_DEPTH
+              + " levels (parentheses, int( and signs) at position "
+              + pos);
+    }
   }
 
   private BigDecimal primary() throws ParseError {
@@ -148,11 +191,13 @@ public final class LeaseExpression {
       throw error("it ends where a number was expected");
     }
     if (eat('(')) {
+      enter();
       BigDecimal v = sum();
       skipSpaces();
       if (!eat(')')) {
         throw error("missing ')'");
       }
+      depth--;
       return v;
     }
     if (text.startsWith("int", pos)) {
@@ -161,24 +206,36 @@ public final class LeaseExpression {
       if (!eat('(')) {
         throw error("int must be followed by '('");
       }
+      enter();
       BigDecimal v = sum();
       skipSpaces();
       if (!eat(')')) {
         throw error("missing ')' after int(");
       }
+      depth--;
       return v.setScale(0, RoundingMode.DOWN);
     }
     int start = pos;
-    while (pos < text.length() && Character.isDigit(text.charAt(pos))) {
+    while (pos < text.length() && isAsciiDigit(text.charAt(pos))) {
       pos++;
     }
     if (start == pos) {
-      throw error("unexpected '" + text.charAt(pos) + "' at position " + (pos + 1));
+      char c = text.charAt(pos);
+      throw error(
+          "unexpected '"
+              + Names.printable(String.valueOf(c))
+              + "' at position "
+              + (pos + 1)
+              + (Character.isDigit(c) ? " (only the ASCII digits 0-9 are numbers)" : ""));
     }
     if (pos - start > 18) {
       throw error("the number " + text.substring(start, pos) + " is too large");
     }
     return new BigDecimal(text.substring(start, pos));
+  }
+
+  private static boolean isAsciiDigit(char c) {
+    return c >= '0' && c <= '9';
   }
 
   private boolean eat(char c) {
@@ -190,9 +247,14 @@ public final class LeaseExpression {
   }
 
   private void skipSpaces() {
-    while (pos < text.length() && Character.isWhitespace(text.charAt(pos))) {
+    while (pos < text.length() && isSpace(text.charAt(pos))) {
       pos++;
     }
+  }
+
+  /** ASCII blanks only: space, tab, and the line ends. */
+  private static boolean isSpace(char c) {
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
   }
 
   private static SwitchmanException invalidArgument(String message) {

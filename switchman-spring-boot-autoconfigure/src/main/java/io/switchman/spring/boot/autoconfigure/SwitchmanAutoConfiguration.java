@@ -9,6 +9,9 @@ import io.switchman.core.HostFacts;
 import io.switchman.core.StopBudget;
 import io.switchman.core.SwitchmanEngine;
 import io.switchman.core.SwitchmanException;
+import io.switchman.core.internal.ConnectStrings;
+import io.switchman.core.internal.Durations;
+import io.switchman.core.internal.Names;
 import io.switchman.spring.boot.autoconfigure.SwitchmanProperties.Acl;
 import java.time.Duration;
 import java.util.List;
@@ -30,6 +33,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.ImportRuntimeHints;
@@ -51,12 +55,21 @@ public final class SwitchmanAutoConfiguration {
   private static final Logger log = LoggerFactory.getLogger(SwitchmanAutoConfiguration.class);
 
   private static final String PROPERTY_ACTION =
-      "Fix the switchman.* property named above (see docs/spring-boot.md, section Properties).";
+      "Fix the switchman.* property named above: each is described in the configuration metadata"
+          + " (your IDE shows it) and in the Properties section of switchman's Spring Boot guide.";
 
   @Bean
   @ConditionalOnMissingBean
   HostFacts switchmanHostFacts(SwitchmanProperties properties) {
-    return HostFacts.local(properties.getHost());
+    String host = properties.getHost();
+    if (host != null && !host.isEmpty()) {
+      try {
+        Names.checkHostName("switchman.host", host);
+      } catch (SwitchmanException e) {
+        throw new SwitchmanConfigurationException(e.getMessage(), PROPERTY_ACTION);
+      }
+    }
+    return HostFacts.local(host);
   }
 
   @Bean(destroyMethod = "close")
@@ -65,13 +78,32 @@ public final class SwitchmanAutoConfiguration {
       SwitchmanProperties properties, ObjectProvider<SwitchmanEmbeddedZooKeeper> embedded) {
     SwitchmanEmbeddedZooKeeper server = embedded.getIfAvailable();
     String connectString = server != null ? server.connectString() : properties.getConnectString();
+    if (server == null) {
+      int chroot = connectString.indexOf('/');
+      String problem =
+          ConnectStrings.problem(
+              chroot < 0 || connectString.contains("://")
+                  ? connectString
+                  : connectString.substring(0, chroot));
+      if (problem != null) {
+        throw new SwitchmanConfigurationException(
+            "Invalid switchman.connect-string '"
+                + Names.printable(connectString)
+                + "': expected "
+                + ConnectStrings.RULE
+                + ", optionally followed by a chroot path ("
+                + problem
+                + ")",
+            PROPERTY_ACTION);
+      }
+    }
     SwitchmanProperties.Retry retry = properties.getRetry();
     CuratorClients.Builder builder =
         CuratorClients.builder(connectString)
             .sessionTimeout(
                 Duration.ofMillis(millis("session-timeout", properties.getSessionTimeout())))
             .connectionTimeout(
-                Duration.ofMillis(millis("connection-timeout", properties.getConnectionTimeout())))
+                Duration.ofMillis(millis("connection-timeout", connectionTimeout(properties))))
             .retryPolicy(
                 new ExponentialBackoffRetry(
                     millis("retry.base-sleep", retry.getBaseSleep()),
@@ -113,11 +145,17 @@ public final class SwitchmanAutoConfiguration {
             ? ZooDefs.Ids.CREATOR_ALL_ACL
             : ZooDefs.Ids.OPEN_ACL_UNSAFE;
     millis("stop-timeout", properties.getStopTimeout());
+    try {
+      Names.checkPrefix(properties.getPrefix());
+    } catch (SwitchmanException e) {
+      throw new SwitchmanConfigurationException(
+          "Invalid switchman.prefix: " + e.getMessage(), PROPERTY_ACTION);
+    }
     return SwitchmanEngine.builder(client)
         .prefix(properties.getPrefix())
         .host(host)
         .stopBudget(stopBudget(properties).budget())
-        .operationTimeout(positive("connection-timeout", properties.getConnectionTimeout()))
+        .operationTimeout(positive("connection-timeout", connectionTimeout(properties)))
         .acl(acl)
         .build();
   }
@@ -133,6 +171,26 @@ public final class SwitchmanAutoConfiguration {
   GuardedMethods switchmanGuardedMethods(
       Environment environment, SwitchmanProperties properties, HostFacts host) {
     return new GuardedMethods(environment, properties, host);
+  }
+
+  /**
+   * The registry lock name to guarded method, and the runner of the endpoint's {@code run} action:
+   * it waits up to 10 s for the method to return.
+   */
+  @Bean
+  @Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+  GuardedBeans switchmanGuardedBeans(GuardedMethods methods) {
+    return new GuardedBeans(methods, Duration.ofSeconds(10));
+  }
+
+  @Bean
+  @Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+  SwitchmanStartupReport switchmanStartupReport(
+      GuardedMethods methods,
+      Environment environment,
+      ListableBeanFactory beanFactory,
+      SwitchmanProperties properties) {
+    return new SwitchmanStartupReport(methods, environment, beanFactory, properties);
   }
 
   @Bean(destroyMethod = "close")
@@ -189,15 +247,20 @@ public final class SwitchmanAutoConfiguration {
       CuratorFramework client,
       GuardedMethods methods,
       SwitchmanProperties properties,
-      ListableBeanFactory beanFactory) {
+      ListableBeanFactory beanFactory,
+      HostFacts host) {
     boolean ownClient = beanFactory.containsBean("switchmanCuratorFramework");
-    return new SwitchmanStartupChecks(engine, client, methods, properties, ownClient);
+    return new SwitchmanStartupChecks(engine, client, methods, properties, ownClient, host);
   }
 
   @Bean
   @Role(BeanDefinition.ROLE_INFRASTRUCTURE)
-  static SwitchmanMethodPostProcessor switchmanMethodPostProcessor() {
-    return new SwitchmanMethodPostProcessor();
+  static SwitchmanMethodPostProcessor switchmanMethodPostProcessor(Environment environment) {
+    SwitchmanProperties.Mode mode =
+        Binder.get(environment)
+            .bind("switchman.mode", SwitchmanProperties.Mode.class)
+            .orElse(SwitchmanProperties.Mode.PROXY);
+    return new SwitchmanMethodPostProcessor(mode);
   }
 
   /** The embedded ZooKeeper server, started before the client. */
@@ -213,6 +276,24 @@ public final class SwitchmanAutoConfiguration {
     }
   }
 
+  /** The longest default connection timeout. */
+  static final Duration MAX_DEFAULT_CONNECTION_TIMEOUT = Duration.ofSeconds(15);
+
+  /**
+   * {@code switchman.connection-timeout}, by default the session timeout, at most 15 s: Curator
+   * warns at every start when the connection timeout is above the session timeout.
+   */
+  static Duration connectionTimeout(SwitchmanProperties properties) {
+    Duration set = properties.getConnectionTimeout();
+    if (set != null) {
+      return set;
+    }
+    Duration session = properties.getSessionTimeout();
+    return session.compareTo(MAX_DEFAULT_CONNECTION_TIMEOUT) < 0 && !session.isNegative()
+        ? session
+        : MAX_DEFAULT_CONNECTION_TIMEOUT;
+  }
+
   /**
    * The core's stop-budget rule for {@code switchman.stop-timeout} and the asked {@code
    * switchman.session-timeout}; Spring cannot force a method to stop, so the stop time is never
@@ -226,6 +307,19 @@ public final class SwitchmanAutoConfiguration {
     if (value.isNegative() || value.isZero()) {
       throw new SwitchmanConfigurationException(
           "Invalid switchman." + property + " " + value + ": must be positive", PROPERTY_ACTION);
+    }
+    if (value.compareTo(Durations.MAX) > 0) {
+      throw new SwitchmanConfigurationException(
+          "Invalid switchman."
+              + property
+              + " "
+              + value
+              + ": too long, at most "
+              + Durations.MAX_TEXT
+              + " ("
+              + Durations.MAX
+              + ")",
+          PROPERTY_ACTION);
     }
     return value;
   }

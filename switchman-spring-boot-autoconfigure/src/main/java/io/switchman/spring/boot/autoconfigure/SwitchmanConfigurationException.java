@@ -20,7 +20,8 @@ public class SwitchmanConfigurationException extends IllegalStateException {
     this.action = action;
   }
 
-  SwitchmanConfigurationException(String message, String action) {
+  /** An invalid setting: {@code message} names it and its value, {@code action} what to do. */
+  public SwitchmanConfigurationException(String message, String action) {
     super(message);
     this.action = action;
   }

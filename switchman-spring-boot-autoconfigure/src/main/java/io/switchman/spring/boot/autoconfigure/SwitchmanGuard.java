@@ -304,6 +304,8 @@ final class SwitchmanGuard implements AutoCloseable {
     String why = detail == null ? reason.tag() : detail;
     if (reason == Outcome.ERROR) {
       log.warn("Skipped {}: {}", method.description(), why);
+    } else if (reason == Outcome.PAUSED) {
+      log.info("Skipped {}: {}", method.description(), why); // who paused it, since when, why
     } else {
       log.debug("Skipped {}: {}", method.description(), why);
     }

@@ -16,6 +16,7 @@ import org.springframework.aop.support.ComposablePointcut;
 import org.springframework.aop.support.DefaultPointcutAdvisor;
 import org.springframework.aop.support.annotation.AnnotationMatchingPointcut;
 import org.springframework.beans.factory.BeanFactory;
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.ListableBeanFactory;
 
 /**
@@ -23,14 +24,24 @@ import org.springframework.beans.factory.ListableBeanFactory;
  * SwitchmanLease} (directly, inherited, or as meta-annotations), validating the annotations as the
  * bean is created. The advice is added after existing advisors, so it runs inside {@code @Async}
  * dispatch and inside transactions. The guard is looked up on the first call only, so that this
- * post-processor does not create the ZooKeeper client early.
+ * post-processor does not create the ZooKeeper client early. In {@code switchman.mode=aspectj} it
+ * only validates the beans' guarded methods and hands the context to {@link SwitchmanAspect}.
  */
-final class SwitchmanMethodPostProcessor extends AbstractBeanFactoryAwareAdvisingPostProcessor {
+final class SwitchmanMethodPostProcessor extends AbstractBeanFactoryAwareAdvisingPostProcessor
+    implements DisposableBean {
+
+  /** False in {@code switchman.mode=aspectj}: validate only; the woven aspect guards. */
+  private final boolean proxy;
 
   private @Nullable BeanFactory beanFactory;
   private volatile @Nullable SwitchmanGuard guard;
 
   SwitchmanMethodPostProcessor() {
+    this(SwitchmanProperties.Mode.PROXY);
+  }
+
+  SwitchmanMethodPostProcessor(SwitchmanProperties.Mode mode) {
+    this.proxy = mode == SwitchmanProperties.Mode.PROXY;
     Pointcut pointcut =
         new ComposablePointcut(new AnnotationMatchingPointcut(null, SwitchmanLock.class, true))
             .union(new AnnotationMatchingPointcut(null, SwitchmanLease.class, true))
@@ -44,13 +55,25 @@ final class SwitchmanMethodPostProcessor extends AbstractBeanFactoryAwareAdvisin
   public void setBeanFactory(BeanFactory beanFactory) {
     super.setBeanFactory(beanFactory);
     this.beanFactory = beanFactory;
+    if (!proxy) {
+      SwitchmanAspectSupport.activate(beanFactory);
+    }
+  }
+
+  @Override
+  public void destroy() {
+    BeanFactory bf = beanFactory;
+    if (!proxy && bf != null) {
+      SwitchmanAspectSupport.deactivate(bf);
+    }
   }
 
   @Override
   public Object postProcessAfterInitialization(Object bean, String beanName) {
-    if (isEligible(bean, beanName)) {
+    boolean guarded = isEligible(bean, beanName);
+    if (guarded) {
       BeanFactory bf = requireBeanFactory();
-      bf.getBean(GuardedMethods.class).validate(AopUtils.getTargetClass(bean));
+      bf.getBean(GuardedMethods.class).validate(beanName, AopUtils.getTargetClass(bean));
       // Only whether the guard is defined: creating it here would create the engine and the
       // ZooKeeper client in the middle of creating the first guarded bean.
       if (!isGuardDefined(bf)) {
@@ -63,7 +86,20 @@ final class SwitchmanMethodPostProcessor extends AbstractBeanFactoryAwareAdvisin
             "Mark one CuratorFramework bean @Primary, or remove the extra ones.");
       }
     }
-    return super.postProcessAfterInitialization(bean, beanName);
+    // In aspectj mode the woven bean guards itself: it is registered as it is, not proxied.
+    Object result = proxy ? super.postProcessAfterInitialization(bean, beanName) : bean;
+    if (guarded) {
+      registerForRunNow(result, bean, beanName);
+    }
+    return result;
+  }
+
+  /** Registers a singleton's guarded methods for run now (the endpoint's {@code run} action). */
+  private void registerForRunNow(Object target, Object bean, String beanName) {
+    BeanFactory bf = requireBeanFactory();
+    if (bf.containsBean(beanName) && bf.isSingleton(beanName)) {
+      bf.getBean(GuardedBeans.class).register(target, AopUtils.getTargetClass(bean));
+    }
   }
 
   private static boolean isGuardDefined(BeanFactory bf) {

@@ -5,7 +5,9 @@
 package io.switchman.spring.boot.autoconfigure;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -42,9 +44,11 @@ public class SwitchmanProperties {
   private Duration sessionTimeout = Duration.ofSeconds(30);
 
   /**
-   * How long to wait for a connection to ZooKeeper before a guarded run is skipped as unavailable.
+   * How long to wait for a connection to ZooKeeper before a guarded run is skipped as unavailable;
+   * also how long a release waits for confirmation. Default: the session timeout, at most 15s (a
+   * connection timeout above the session timeout makes Curator warn at every start).
    */
-  private Duration connectionTimeout = Duration.ofSeconds(15);
+  private @Nullable Duration connectionTimeout;
 
   /** Retry policy of the Curator client (exponential backoff). */
   private final Retry retry = new Retry();
@@ -88,8 +92,22 @@ public class SwitchmanProperties {
    */
   private OnStuck onStuck = OnStuck.HALT;
 
+  /**
+   * How guarded methods are intercepted: 'proxy' (Spring's class proxy around each bean: calls
+   * through the bean only; final, private and static methods are rejected at startup) or 'aspectj'
+   * (io.switchman.spring.boot.autoconfigure.SwitchmanAspect woven into the classes by AspectJ: also
+   * self-invoked, final, private and static methods, and objects that are not beans).
+   */
+  private Mode mode = Mode.PROXY;
+
   /** An in-process ZooKeeper server, for local development, demos and single-node installs. */
   private final Embedded embedded = new Embedded();
+
+  /**
+   * Cluster data (groups, resources, capacities) to write into the prefix znode at startup when it
+   * has none, or always with overwrite.
+   */
+  private final DeclaredClusterData clusterData = new DeclaredClusterData();
 
   public boolean isEnabled() {
     return enabled;
@@ -123,11 +141,11 @@ public class SwitchmanProperties {
     this.sessionTimeout = sessionTimeout;
   }
 
-  public Duration getConnectionTimeout() {
+  public @Nullable Duration getConnectionTimeout() {
     return connectionTimeout;
   }
 
-  public void setConnectionTimeout(Duration connectionTimeout) {
+  public void setConnectionTimeout(@Nullable Duration connectionTimeout) {
     this.connectionTimeout = connectionTimeout;
   }
 
@@ -179,8 +197,90 @@ public class SwitchmanProperties {
     this.onStuck = onStuck;
   }
 
+  public Mode getMode() {
+    return mode;
+  }
+
+  public void setMode(Mode mode) {
+    this.mode = mode;
+  }
+
   public Embedded getEmbedded() {
     return embedded;
+  }
+
+  public DeclaredClusterData getClusterData() {
+    return clusterData;
+  }
+
+  /**
+   * Cluster data declared in the application's configuration, written into the prefix znode at
+   * startup (validated first) when the znode has no data, or always with {@code overwrite}. Every
+   * host sharing the prefix reads it; the CLI's {@code --write-cluster-data} writes the same data.
+   */
+  public static class DeclaredClusterData {
+
+    /**
+     * Server groups: group name to its items, host names (matched exactly) or names of other
+     * groups.
+     */
+    private Map<String, List<String>> groups = new LinkedHashMap<>();
+
+    /**
+     * The resources that may be leased, before macro expansion, e.g. FQDN_cpu or db_api. Their
+     * order is the order in which every host takes several leases.
+     */
+    private List<String> resources = new ArrayList<>();
+
+    /**
+     * Capacities by resource name (before macro expansion), as integer expressions such as CPU or
+     * 4; each must name a listed resource. Use bracket notation for names with '_' or '.', quoted
+     * in YAML: "[FQDN_cpu]": CPU.
+     */
+    private Map<String, String> capacities = new LinkedHashMap<>();
+
+    /**
+     * Whether to write the declared data even when the prefix znode already has data, replacing it
+     * (groups, resources and capacities other hosts rely on, too).
+     */
+    private boolean overwrite = false;
+
+    /** Whether anything is declared. */
+    public boolean isDeclared() {
+      return !groups.isEmpty() || !resources.isEmpty() || !capacities.isEmpty();
+    }
+
+    public Map<String, List<String>> getGroups() {
+      return groups;
+    }
+
+    public void setGroups(Map<String, List<String>> groups) {
+      this.groups = groups;
+    }
+
+    public List<String> getResources() {
+      return resources;
+    }
+
+    public void setResources(List<String> resources) {
+      this.resources = resources;
+    }
+
+    public Map<String, String> getCapacities() {
+      return capacities;
+    }
+
+    public void setCapacities(Map<String, String> capacities) {
+      this.capacities = capacities;
+    }
+
+    public boolean isOverwrite() {
+      return overwrite;
+    }
+
+    public void setOverwrite(boolean overwrite) {
+      this.overwrite = overwrite;
+    }
   }
 
   /** Retry policy of the Curator client: exponential backoff between base-sleep and max-sleep. */
@@ -305,5 +405,13 @@ public class SwitchmanProperties {
     LOG,
     /** Log an error and halt the JVM, so that the method cannot outlive the grant (the default). */
     HALT
+  }
+
+  /** How guarded methods are intercepted. */
+  public enum Mode {
+    /** Spring's class proxy around each bean that has guarded methods (the default). */
+    PROXY,
+    /** The AspectJ aspect SwitchmanAspect, woven at load time or compile time. */
+    ASPECTJ
   }
 }

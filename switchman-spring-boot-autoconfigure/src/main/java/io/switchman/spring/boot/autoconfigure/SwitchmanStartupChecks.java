@@ -5,17 +5,23 @@
 package io.switchman.spring.boot.autoconfigure;
 
 import io.switchman.core.ClusterData;
+import io.switchman.core.GrantRequest;
+import io.switchman.core.HostFacts;
 import io.switchman.core.RequestPlan;
 import io.switchman.core.StopBudget;
 import io.switchman.core.SwitchmanEngine;
 import io.switchman.core.SwitchmanException;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.state.ConnectionState;
 import org.apache.curator.framework.state.ConnectionStateListener;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
@@ -35,11 +41,17 @@ final class SwitchmanStartupChecks implements SmartInitializingSingleton, Dispos
   private final GuardedMethods methods;
   private final SwitchmanProperties properties;
   private final boolean ownClient;
+  private final HostFacts host;
   private final AtomicInteger warnedFor = new AtomicInteger(-1);
+
+  /** switchman.cluster-data, validated, while it could not be written for want of ZooKeeper. */
+  private final AtomicReference<@Nullable ClusterData> pendingClusterData = new AtomicReference<>();
+
   private final ConnectionStateListener listener =
       (c, state) -> {
         if (state == ConnectionState.CONNECTED || state == ConnectionState.RECONNECTED) {
           checkNegotiatedTimeout();
+          writePendingClusterData();
         }
       };
 
@@ -48,7 +60,9 @@ final class SwitchmanStartupChecks implements SmartInitializingSingleton, Dispos
       CuratorFramework client,
       GuardedMethods methods,
       SwitchmanProperties properties,
-      boolean ownClient) {
+      boolean ownClient,
+      HostFacts host) {
+    this.host = host;
     this.engine = engine;
     this.client = client;
     this.methods = methods;
@@ -79,7 +93,8 @@ final class SwitchmanStartupChecks implements SmartInitializingSingleton, Dispos
     if (engine.isConnected()) {
       checkNegotiatedTimeout();
     }
-    checkCapacities();
+    writeDeclaredClusterData();
+    checkClusterData();
   }
 
   @Override
@@ -94,54 +109,222 @@ final class SwitchmanStartupChecks implements SmartInitializingSingleton, Dispos
     }
   }
 
-  private void checkCapacities() {
-    Map<String, RequestPlan> needed = methods.capacitiesFromClusterData();
-    if (needed.isEmpty()) {
+  /** What to do about a guarded method that does not fit the cluster data. */
+  static final String CLUSTER_DATA_ACTION =
+      "Fix the prefix znode's cluster data or the annotation named above. Declare the data in"
+          + " switchman.cluster-data.groups, .resources and .capacities (written at startup when"
+          + " the znode has none; switchman.cluster-data.overwrite=true replaces it), or write it"
+          + " with the CLI: switchman --write-cluster-data FILE.";
+
+  /**
+   * Writes {@code switchman.cluster-data} into the prefix znode when it has no data, or always with
+   * {@code overwrite}; an invalid declaration stops startup.
+   */
+  private void writeDeclaredClusterData() {
+    SwitchmanProperties.DeclaredClusterData declared = properties.getClusterData();
+    if (!declared.isDeclared()) {
+      return;
+    }
+    ClusterData data;
+    try {
+      data =
+          new ClusterData(declared.getGroups(), declared.getResources(), declared.getCapacities())
+              .validate(host);
+    } catch (SwitchmanException e) {
+      throw new SwitchmanConfigurationException(
+          "Invalid switchman.cluster-data: " + e.getMessage(),
+          "Fix switchman.cluster-data.groups, .resources or .capacities: every capacity names a"
+              + " listed resource and is an integer expression of at least 1.",
+          e);
+    }
+    if (!write(data)) {
+      pendingClusterData.set(data);
+      // it may have connected meanwhile, before the listener saw it pending
+      if (engine.isConnected()) {
+        writePendingClusterData();
+      }
+    }
+  }
+
+  /** Writes the pending switchman.cluster-data once connected, off Curator's event thread. */
+  private void writePendingClusterData() {
+    ClusterData data = pendingClusterData.getAndSet(null);
+    if (data == null) {
+      return;
+    }
+    Thread t =
+        new Thread(
+            () -> {
+              if (!write(data)) {
+                pendingClusterData.compareAndSet(null, data);
+              }
+            },
+            "switchman-cluster-data");
+    t.setDaemon(true);
+    t.start();
+  }
+
+  /**
+   * Writes {@code data} unless the znode has it already, or has other data and overwrite is off.
+   *
+   * @return false when ZooKeeper could not be reached (to try again once connected)
+   */
+  private boolean write(ClusterData data) {
+    try {
+      ClusterData current = engine.clusterData();
+      if (current.equals(data)) {
+        log.debug(
+            "The cluster data of znode {} is already switchman.cluster-data", engine.prefix());
+        return true;
+      }
+      boolean empty = current.equals(ClusterData.EMPTY);
+      if (!empty && !properties.getClusterData().isOverwrite()) {
+        log.warn(
+            "Not writing switchman.cluster-data: znode {} already has other cluster data ({}),"
+                + " which every host sharing the prefix uses. Set"
+                + " switchman.cluster-data.overwrite=true to replace it.",
+            engine.prefix(),
+            new String(current.toJson(), StandardCharsets.UTF_8));
+        return true;
+      }
+      engine.writeClusterData(data);
+      log.info(
+          "Wrote switchman.cluster-data into znode {}{}: {}",
+          engine.prefix(),
+          empty ? "" : " (overwrite, replacing its data)",
+          new String(data.toJson(), StandardCharsets.UTF_8));
+      return true;
+    } catch (SwitchmanException e) {
+      if (e.kind() != SwitchmanException.Kind.UNAVAILABLE) {
+        log.warn(
+            "Cannot write switchman.cluster-data into znode {}: {}",
+            engine.prefix(),
+            e.getMessage());
+        return true;
+      }
+      log.warn(
+          "Cannot write switchman.cluster-data into znode {} now: {}. It is written once"
+              + " connected; guarded methods that need it are skipped until it is there.",
+          engine.prefix(),
+          e.getMessage());
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return true;
+    }
+  }
+
+  /**
+   * When ZooKeeper is reachable, checks every guarded method that needs the cluster data (a lease
+   * or a group) against it with the core's {@link RequestPlan}: capacities known and not below the
+   * amount, resources listed, groups defined. A mistake stops startup, as the same mistake does
+   * with a capacity from the annotation or the properties; when ZooKeeper is unreachable, it is
+   * checked at every call instead (the call is skipped with a WARN line).
+   */
+  private void checkClusterData() {
+    List<GuardedMethods.Registered> needing =
+        methods.registered().stream()
+            .filter(
+                r ->
+                    !r.guarded().request().leases().isEmpty()
+                        || r.guarded().request().group() != null)
+            .toList();
+    if (needing.isEmpty()) {
       return;
     }
     ClusterData data;
     try {
       data = engine.clusterData();
     } catch (SwitchmanException e) {
+      if (e.kind() == SwitchmanException.Kind.INVALID_CLUSTER_DATA) {
+        throw new SwitchmanConfigurationException(
+            e.getMessage()
+                + "; guarded methods with leases or a group could never run: "
+                + needing.stream()
+                    .map(r -> r.guarded().description())
+                    .distinct()
+                    .collect(Collectors.joining(", ")),
+            CLUSTER_DATA_ACTION,
+            e);
+      }
       log.warn(
-          "Cannot check now that the cluster data gives capacities for {}: {}. It is checked at"
-              + " every run; a lease without a capacity skips its method.",
-          resources(needed),
-          e.getMessage());
+          "Cannot check the guarded methods against the cluster data now: {}. It is checked at"
+              + " every call; a call that does not fit it is skipped. Methods: {}",
+          e.getMessage(),
+          needing.stream()
+              .map(SwitchmanStartupReport::describe)
+              .distinct()
+              .collect(Collectors.joining("; ")));
       return;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return;
     }
-    for (Map.Entry<String, RequestPlan> e : needed.entrySet()) {
-      RequestPlan plan = e.getValue();
-      for (RequestPlan.Lease lease : plan.leasesWithoutCapacity()) {
-        if (plan.capacityFrom(data, lease) == null) {
-          String resource = lease.resource();
-          throw new SwitchmanConfigurationException(
-              "Invalid switchman annotation on "
-                  + e.getKey()
-                  + ": no capacity for resource '"
-                  + resource
-                  + "': give one with @SwitchmanLease(capacity = ...), set"
-                  + " switchman.capacities["
-                  + resource
-                  + "], or add it to the \"capacities\" of znode "
-                  + engine.prefix(),
-              GuardedMethods.ANNOTATION_ACTION);
-        }
+    Set<String> problems = new LinkedHashSet<>();
+    for (GuardedMethods.Registered r : needing) {
+      String problem = problem(r.guarded().request(), data);
+      if (problem != null) {
+        problems.add(
+            "Invalid switchman annotation on " + r.guarded().description() + ": " + problem);
       }
+    }
+    if (!problems.isEmpty()) {
+      throw new SwitchmanConfigurationException(String.join("\n", problems), CLUSTER_DATA_ACTION);
     }
   }
 
-  /** Method description to the resources it needs a capacity for, for the log. */
-  private static Map<String, List<String>> resources(Map<String, RequestPlan> plans) {
-    Map<String, List<String>> out = new TreeMap<>();
-    plans.forEach(
-        (method, plan) ->
-            out.put(
-                method,
-                plan.leasesWithoutCapacity().stream().map(RequestPlan.Lease::resource).toList()));
-    return out;
+  /** What keeps {@code request} from ever being granted with {@code data}, or null. */
+  private @Nullable String problem(GrantRequest request, ClusterData data) {
+    String group = request.group();
+    if (group != null) {
+      try {
+        data.isMember(group, host.fqdn());
+      } catch (SwitchmanException e) {
+        return e.getMessage()
+            + " (znode "
+            + engine.prefix()
+            + "): define it (switchman.cluster-data.groups."
+            + group
+            + ") or fix @SwitchmanLock(group)";
+      }
+    }
+    RequestPlan plan;
+    try {
+      plan = RequestPlan.of(request, host);
+    } catch (SwitchmanException e) {
+      return e.getMessage(); // cannot happen: validated when the bean was created
+    }
+    for (RequestPlan.Lease lease : plan.leasesWithoutCapacity()) {
+      if (plan.capacityFrom(data, lease) == null) {
+        String resource = lease.resource();
+        return "no capacity for resource '"
+            + resource
+            + "': give one with @SwitchmanLease(capacity = ...), set"
+            + " switchman.capacities["
+            + resource
+            + "], or add it to the \"capacities\" of znode "
+            + engine.prefix()
+            + " (switchman.cluster-data.capacities["
+            + resource
+            + "])";
+      }
+    }
+    try {
+      plan.checkAgainst(data, engine.prefix());
+    } catch (SwitchmanException e) {
+      return switch (e.kind()) {
+        case UNKNOWN_RESOURCE ->
+            e.getMessage()
+                + ": list each in the \"resources\" (switchman.cluster-data.resources) or fix"
+                + " @SwitchmanLease(resource)";
+        case AMOUNT_ABOVE_CAPACITY ->
+            e.getMessage()
+                + " (from the \"capacities\" of znode "
+                + engine.prefix()
+                + "): lower @SwitchmanLease(amount) or raise the capacity";
+        default -> e.getMessage();
+      };
+    }
+    return null;
   }
 }

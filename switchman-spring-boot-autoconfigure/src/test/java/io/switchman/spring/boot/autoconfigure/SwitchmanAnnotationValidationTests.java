@@ -146,7 +146,7 @@ class SwitchmanAnnotationValidationTests {
   @Test
   void capacityFromThePropertiesShouldBeAccepted() {
     runner
-        .withPropertyValues("switchman.capacities.db=2")
+        .withPropertyValues("switchman.capacities.db=2", "switchman.cluster-data.resources=db")
         .withBean(NoCapacity.class)
         .run(
             context -> {
@@ -162,7 +162,12 @@ class SwitchmanAnnotationValidationTests {
   @Test
   void validMethodShouldResolveDefaultsAndPlaceholders() {
     runner
-        .withPropertyValues("job.name=nightly", "job.wait=5s", "job.group=workers")
+        .withPropertyValues(
+            "job.name=nightly",
+            "job.wait=5s",
+            "job.group=workers",
+            "switchman.cluster-data.groups.workers=somehost",
+            "switchman.cluster-data.resources=FQDN_cpu,db")
         .withBean(Valid.class)
         .run(
             context -> {

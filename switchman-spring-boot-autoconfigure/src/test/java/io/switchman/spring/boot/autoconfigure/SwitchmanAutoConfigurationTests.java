@@ -57,7 +57,9 @@ class SwitchmanAutoConfigurationTests {
           assertThat(p.getConnectString()).isEqualTo("localhost:2181");
           assertThat(p.getPrefix()).isEqualTo("/switchman");
           assertThat(p.getSessionTimeout()).isEqualTo(Duration.ofSeconds(30));
-          assertThat(p.getConnectionTimeout()).isEqualTo(Duration.ofSeconds(15));
+          assertThat(p.getConnectionTimeout()).isNull();
+          assertThat(SwitchmanAutoConfiguration.connectionTimeout(p))
+              .isEqualTo(Duration.ofSeconds(15));
           assertThat(p.getRetry().getBaseSleep()).isEqualTo(Duration.ofSeconds(1));
           assertThat(p.getRetry().getMaxSleep()).isEqualTo(Duration.ofSeconds(10));
           assertThat(p.getRetry().getMaxRetries()).isEqualTo(3);

@@ -68,7 +68,10 @@ class SwitchmanGuardIntegrationTests {
               "switchman.session-timeout=4s",
               "switchman.connection-timeout=1s",
               "switchman.stop-timeout=500ms",
-              "switchman.capacities[FQDN_cpu]=CPU");
+              "switchman.capacities[FQDN_cpu]=CPU",
+              // TestJobs' group and resources; checked at startup
+              "switchman.cluster-data.groups.workers=worker1.example.com",
+              "switchman.cluster-data.resources=pool,FQDN_cpu");
 
   @AfterEach
   void stopPool() {

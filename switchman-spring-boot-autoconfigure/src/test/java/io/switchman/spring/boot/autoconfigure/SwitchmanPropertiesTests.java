@@ -49,12 +49,32 @@ class SwitchmanPropertiesTests {
     assertThat(bound.getCapacities()).containsExactly(Map.entry("FQDN_cpu", "CPU"));
   }
 
+  @Test
+  void metadataShouldDescribeEveryPropertyIncludingTheHealthToggleAndTheClusterData()
+      throws Exception {
+    String metadata;
+    try (var in = getClass().getResourceAsStream("/META-INF/spring-configuration-metadata.json")) {
+      assertThat(in).isNotNull();
+      metadata = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+    assertThat(metadata)
+        .contains("\"management.health.switchman.enabled\"")
+        .contains("\"switchman.cluster-data.groups\"")
+        .contains("\"switchman.cluster-data.resources\"")
+        .contains("\"switchman.cluster-data.capacities\"")
+        .contains("\"switchman.cluster-data.overwrite\"")
+        .contains("\"switchman.connection-timeout\"");
+  }
+
   private static void assertDefaults(SwitchmanProperties p) {
     assertThat(p.isEnabled()).isTrue();
     assertThat(p.getConnectString()).isEqualTo("localhost:2181");
     assertThat(p.getPrefix()).isEqualTo("/switchman");
     assertThat(p.getSessionTimeout()).isEqualTo(Duration.ofSeconds(30));
-    assertThat(p.getConnectionTimeout()).isEqualTo(Duration.ofSeconds(15));
+    assertThat(p.getConnectionTimeout()).isNull(); // the session timeout, at most 15 s
+    assertThat(SwitchmanAutoConfiguration.connectionTimeout(p)).isEqualTo(Duration.ofSeconds(15));
+    assertThat(p.getClusterData().isDeclared()).isFalse();
+    assertThat(p.getClusterData().isOverwrite()).isFalse();
     assertThat(p.getRetry().getBaseSleep()).isEqualTo(Duration.ofSeconds(1));
     assertThat(p.getRetry().getMaxSleep()).isEqualTo(Duration.ofSeconds(10));
     assertThat(p.getRetry().getMaxRetries()).isEqualTo(3);

@@ -7,6 +7,8 @@ package io.switchman.spring.boot.autoconfigure.endpoint;
 import io.switchman.core.SwitchmanEngine;
 import io.switchman.spring.boot.actuate.endpoint.SwitchmanEndpoint;
 import io.switchman.spring.boot.autoconfigure.SwitchmanAutoConfiguration;
+import io.switchman.spring.boot.autoconfigure.SwitchmanRunner;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -33,8 +35,9 @@ public final class SwitchmanEndpointAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    SwitchmanEndpoint switchmanEndpoint(SwitchmanEngine engine) {
-      return new SwitchmanEndpoint(engine);
+    SwitchmanEndpoint switchmanEndpoint(
+        SwitchmanEngine engine, ObjectProvider<SwitchmanRunner> runner) {
+      return new SwitchmanEndpoint(engine, runner.getIfUnique());
     }
   }
 }

@@ -8,12 +8,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.switchman.core.Acquisition;
 import io.switchman.core.ClusterData;
+import io.switchman.core.ClusterStatus.GrantInfo;
 import io.switchman.core.GrantRequest;
+import io.switchman.core.LossReason;
 import io.switchman.core.SwitchmanEngine;
 import io.switchman.core.testing.ZooKeeperServerExtension;
 import io.switchman.spring.boot.actuate.endpoint.SwitchmanEndpoint;
+import io.switchman.spring.boot.actuate.endpoint.SwitchmanEndpoint.GrantDescriptor;
 import io.switchman.spring.boot.actuate.endpoint.SwitchmanEndpoint.SwitchmanDescriptor;
 import io.switchman.spring.boot.autoconfigure.SwitchmanAutoConfiguration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -45,6 +49,25 @@ class SwitchmanEndpointAutoConfigurationTests {
               "switchman.stop-timeout=500ms");
 
   @Test
+  void grantBeingReleasedShouldShowAsReleasingAndALostOneAsLost() {
+    Instant now = Instant.now();
+    assertThat(
+            GrantDescriptor.of(new GrantInfo("x", true, 7, List.of(), now, false, null), "0x1")
+                .state())
+        .isEqualTo("releasing");
+    assertThat(
+            GrantDescriptor.of(
+                    new GrantInfo("x", true, 7, List.of(), now, false, LossReason.SESSION_LOST),
+                    "0x1")
+                .state())
+        .isEqualTo("lost");
+    assertThat(
+            GrantDescriptor.of(new GrantInfo("x", true, 7, List.of(), now, true, null), "0x1")
+                .state())
+        .isEqualTo("held");
+  }
+
+  @Test
   void exposedEndpointShouldShowGrantsLocksLeasesAndClusterData() {
     runner
         .withPropertyValues("management.endpoints.web.exposure.include=switchman")
@@ -74,6 +97,8 @@ class SwitchmanEndpointAutoConfigurationTests {
                           assertThat(g.name()).isEqualTo("export");
                           assertThat(g.fencingToken()).isEqualTo(a.grant().fencingToken());
                           assertThat(g.leases()).containsExactly("db=2/3");
+                          assertThat(g.state()).isEqualTo("held");
+                          assertThat(g.sessionId()).isEqualTo(d.sessionId());
                         });
                 assertThat(d.locks())
                     .singleElement()
