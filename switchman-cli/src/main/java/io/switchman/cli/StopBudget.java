@@ -12,9 +12,11 @@ import java.util.Optional;
  * The core's stop-budget rule ({@link io.switchman.core.StopBudget}) applied to {@code
  * termination_timeout}, the CLI's stop time. On loss the command gets SIGTERM at the safety
  * deadline and SIGKILL {@link #killDelayMs} later, which must land a margin before S has passed
- * since the last proof of the session. The CLI enforces the stop (SIGKILL), so it caps the stop
- * time to what fits S ({@link io.switchman.core.StopBudget#capped()}) and warns when {@code
- * termination_timeout} is longer.
+ * since the leader's last known contact with the session. The CLI enforces the stop (SIGKILL), so
+ * it caps the stop time to what fits S ({@link io.switchman.core.StopBudget#capped()}: at most S/4
+ * less the margin, since every run is a fresh session whose first deadline is only S/2 - stop
+ * budget after the create) and warns when {@code termination_timeout} is longer. With the defaults
+ * (S = 10 s, termination_timeout 10 s) the stop time on loss is 2 s.
  *
  * @param sessionTimeoutMs the negotiated session timeout S
  * @param terminationTimeoutMs the configured stop time, {@code termination_timeout}

@@ -5,6 +5,7 @@
 package io.switchman.core;
 
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -41,6 +42,9 @@ final class SafetyMonitor {
   private final ConnectionStateListener connectionListener = this::connectionStateChanged;
   private @Nullable GrantRegistry grants;
   private @Nullable ClusterDataCache clusterData;
+  private @Nullable ZooKeeper handle;
+  private @Nullable LeaderContact contact;
+  private boolean keepAliveInFlight;
 
   /** The tick while grants are held; null while none is (nothing wakes an idle engine). */
   private @Nullable ScheduledFuture<?> ticking;
@@ -129,6 +133,65 @@ final class SafetyMonitor {
     }
   }
 
+  /**
+   * The lower bound of the leader's last contact with {@code zk}'s session, shared by the session's
+   * grants (one per session: a new session starts with no touches).
+   */
+  synchronized LeaderContact contactFor(ZooKeeper zk) {
+    LeaderContact c = contact;
+    long id = zk.getSessionId();
+    if (c == null || c.sessionId() != id) {
+      c =
+          new LeaderContact(
+              id, TimeUnit.MILLISECONDS.toNanos(zk.getSessionTimeout()), System.nanoTime());
+      contact = c;
+      keepAliveInFlight = false;
+    }
+    handle = zk;
+    return c;
+  }
+
+  /**
+   * Keeps a recent touch on the session of the last request, so that a grant's first safety
+   * deadline can rest on it (a create is a leader read): when nothing of the engine's was sent or
+   * answered for W = S/6, one {@code exists("/")}. While grants are held their refreshes are the
+   * touches, and this sends nothing; an idle engine sends one small read every S/6 (the ZooKeeper
+   * client would ping every S/3 instead).
+   */
+  private void keepAlive(long now) {
+    ZooKeeper zk;
+    LeaderContact lc;
+    synchronized (this) {
+      zk = handle;
+      lc = contact;
+      if (zk == null
+          || lc == null
+          || keepAliveInFlight
+          || !zk.getState().isConnected()
+          || zk.getSessionId() != lc.sessionId()
+          || !lc.keepAliveDue(now)) {
+        return;
+      }
+      keepAliveInFlight = true;
+    }
+    lc.sending(now);
+    zk.exists(
+        "/",
+        false,
+        (rc, path, ctx, stat) -> {
+          Code code = Code.get(rc);
+          if (code == Code.OK || code == Code.NONODE) {
+            lc.touched(now, System.nanoTime());
+          }
+          synchronized (this) {
+            if (contact == lc) {
+              keepAliveInFlight = false;
+            }
+          }
+        },
+        null);
+  }
+
   private void checkGrants() {
     GrantRegistry registry = grants;
     if (registry == null || stopTickingIfIdle(registry)) {
@@ -138,21 +201,25 @@ final class SafetyMonitor {
     for (ZkGrant g : registry.held()) {
       g.checkDeadline(now);
     }
-    // Refresh every S/6 at least: a read of the own node proves the session alive.
+    // Refresh every S/6 (and S/6 after the last reply): a sync and a read of the own node.
     for (ZkGrant g : registry.held()) {
       if (g.refreshDue(now) && g.isHeld()) {
         refresh(g);
       }
     }
+    keepAlive(now); // after the refreshes: a refresh sent now is the touch
   }
 
   /**
-   * Proves the grant's session alive: {@code sync} (which goes through the leader, so a follower
-   * cut off from the leader cannot answer it from stale state), then a read of the grant's own node
-   * checking its owner and czxid. Success moves the safety deadline to the send time + S - reserve.
+   * Proves the grant's session alive as the leader sees it: {@code sync} (which the leader must
+   * answer), then a read of the grant's own node checking its owner and czxid. Both replies are
+   * touches (the server this client is connected to heard from the session); the sync's answer,
+   * once the read confirmed the node, is a leader read, which moves the safety deadline to {@link
+   * LeaderContact#leaderReached the leader's last contact} + S - reserve.
    */
   private static void refresh(ZkGrant g) {
     long sentAt = System.nanoTime();
+    g.leaderContact().sending(sentAt);
     ZooKeeper zk = g.zk();
     zk.sync(
         g.primaryPath(),
@@ -161,6 +228,8 @@ final class SafetyMonitor {
             loseIfKnown(g, lossOf(Code.get(rc)));
             return;
           }
+          g.touched(sentAt);
+          long readSentAt = System.nanoTime();
           zk.exists(
               g.primaryPath(),
               false,
@@ -169,7 +238,8 @@ final class SafetyMonitor {
                   loseIfKnown(g, lossOf(Code.get(rc2)));
                 } else if (stat.getEphemeralOwner() == g.sessionId()
                     && stat.getCzxid() == g.primaryCzxid()) {
-                  g.provenAlive(sentAt);
+                  g.touched(readSentAt);
+                  g.leaderReached(sentAt);
                 } else {
                   g.lose(LossReason.NODE_CHANGED);
                 }
@@ -193,6 +263,129 @@ final class SafetyMonitor {
     } else if ((state == ConnectionState.CONNECTED || state == ConnectionState.RECONNECTED)
         && clusterData != null) {
       clusterData.invalidate(); // CONNECTED, RECONNECTED: read the cluster data again
+    }
+  }
+
+  // ---------------------------------------------------------------- the leader's last contact
+
+  /**
+   * The ping window W as a fraction of S: a follower reports the sessions it heard from to the
+   * leader only in its answers to the leader's pings, sent every tickTime/2. The engine assumes
+   * tickTime <= S/4 (a session of at least 4 ticks), so pings are at most S/8 apart; W = S/6 leaves
+   * S/24 for the leader's ping loop, the network and the follower's answer.
+   */
+  static final int PING_WINDOW_DIVISOR = 6;
+
+  /**
+   * The lower bound of the leader's last contact with a grant's session (on the monotonic clock),
+   * derived from the grant's round trips. See docs/design.md, "The safety deadline as the leader
+   * sees it".
+   *
+   * <ul>
+   *   <li>A <b>touch</b> is a request sent at t whose reply came at r: the server this client is
+   *       connected to heard from the session at some time in (t, r). If that server is a follower,
+   *       the leader learns of it only from the follower's next ping answer.
+   *   <li>A <b>leader read</b> is a request sent at t that the leader itself answered (a {@code
+   *       sync}, a write): the leader has read every ping answer the follower sent before it
+   *       forwarded the request, i.e. every answer sent before t at the latest.
+   *   <li>Between a touch and a leader read sent at least W = S/6 after the touch's reply, the
+   *       leader pinged the follower at least once, and that ping's answer (listing the session)
+   *       reached the leader before the leader read: the leader's last contact is then no earlier
+   *       than the touch's send time.
+   *   <li>Whatever the touches, the ZooKeeper client sends (a request or its own ping) at least
+   *       every S/3, so a leader read sent at t also proves a leader contact no earlier than t - W
+   *       - S/3 = t - S/2.
+   * </ul>
+   */
+  static final class LeaderContact {
+
+    /** The touches kept: one per W/4 of reply times, enough for several windows. */
+    private static final int MAX_TOUCHES = 16;
+
+    private final long sessionId;
+    private final long windowNanos;
+    private final long fallbackNanos;
+    private final ArrayDeque<long[]> touches = new ArrayDeque<>();
+    private boolean bounded;
+    private long boundNanos;
+    private volatile long lastSentNanos;
+    private volatile long lastReplyNanos;
+
+    /**
+     * @param sessionId the session
+     * @param sessionNanos S
+     * @param nowNanos the time the engine first saw the session (no touch known before)
+     */
+    LeaderContact(long sessionId, long sessionNanos, long nowNanos) {
+      this.sessionId = sessionId;
+      this.windowNanos = sessionNanos / PING_WINDOW_DIVISOR;
+      this.fallbackNanos = sessionNanos / 2;
+      this.lastSentNanos = nowNanos - windowNanos;
+      this.lastReplyNanos = nowNanos - windowNanos;
+    }
+
+    long sessionId() {
+      return sessionId;
+    }
+
+    /** The ping window W. */
+    long windowNanos() {
+      return windowNanos;
+    }
+
+    /** Notes that a request that will be a touch if answered is sent now. */
+    void sending(long nowNanos) {
+      lastSentNanos = nowNanos;
+    }
+
+    /** Whether the session needs a keep-alive touch: nothing sent or answered for W. */
+    boolean keepAliveDue(long nowNanos) {
+      return nowNanos - lastSentNanos >= windowNanos && nowNanos - lastReplyNanos >= windowNanos;
+    }
+
+    /** Records a touch: a request sent at {@code sentAt} answered by {@code repliedAt}. */
+    synchronized void touched(long sentAt, long repliedAt) {
+      lastReplyNanos = repliedAt;
+      long[] last = touches.peekLast();
+      if (last != null && repliedAt - last[1] < windowNanos / 4) {
+        // One entry per W/4: the newest send, and a reply no earlier than either (a weaker,
+        // still true claim: the later touch arrived before the later reply).
+        last[0] = Math.max(last[0], sentAt);
+        last[1] = Math.max(last[1], repliedAt);
+        return;
+      }
+      touches.addLast(new long[] {sentAt, repliedAt});
+      if (touches.size() > MAX_TOUCHES) {
+        touches.removeFirst(); // only makes the bound more conservative
+      }
+    }
+
+    /**
+     * Records a leader read sent at {@code sentAt}; returns the new lower bound of the leader's
+     * last contact.
+     */
+    synchronized long leaderReached(long sentAt) {
+      long bound = sentAt - fallbackNanos;
+      long[] newest = null;
+      for (long[] t : touches) {
+        if (sentAt - t[1] >= windowNanos && (newest == null || t[0] - newest[0] > 0)) {
+          newest = t;
+        }
+      }
+      if (newest != null) {
+        if (newest[0] - bound > 0) {
+          bound = newest[0];
+        }
+        // Older touches can never beat this one for a later leader read.
+        while (!touches.isEmpty() && touches.peekFirst()[0] - newest[0] < 0) {
+          touches.removeFirst();
+        }
+      }
+      if (!bounded || bound - boundNanos > 0) {
+        boundNanos = bound;
+        bounded = true;
+      }
+      return boundNanos;
     }
   }
 

@@ -16,8 +16,9 @@ import java.util.Optional;
  * moment the server may expire the session: the holder's <b>stop time</b> (Spring's {@code
  * stop-timeout}, the CLI's {@code termination_timeout}) plus a <b>margin</b> of S/10, at least 100
  * ms and at most 500 ms (for the last messages and the clock's granularity). The budget fits when
- * it is at most S/2: the other half is needed to refresh the safety deadline (every S/6) before it
- * passes.
+ * it is at most S/4: a grant's first safety deadline is only S/2 - budget after its create (until
+ * the leader is known to have heard of a later request, see docs/design.md, "The safety deadline as
+ * the leader sees it"), and its first refresh needs S/6 plus a few round trips of that.
  *
  * <p>An adapter that enforces the stop itself (the CLI sends SIGKILL) may use {@link #capped()}:
  * the stop time shortened so the budget fits. One that cannot force a stop (a Spring method is only
@@ -58,9 +59,12 @@ public record StopBudget(Duration sessionTimeout, Duration stopTime) {
     return Duration.ofMillis(Math.max(MIN_MARGIN.toMillis(), Math.min(MAX_MARGIN.toMillis(), ms)));
   }
 
-  /** Whether a full stop budget fits S: at most S/2. */
+  /** The largest part of S a stop budget may take: a quarter. */
+  public static final int FIT_DIVISOR = 4;
+
+  /** Whether a full stop budget fits S: at most S/4. */
   public static boolean fits(Duration budget, Duration sessionTimeout) {
-    return budget.toMillis() * 2 <= sessionTimeout.toMillis();
+    return budget.toMillis() * FIT_DIVISOR <= sessionTimeout.toMillis();
   }
 
   /** This rule's margin. */
@@ -75,14 +79,14 @@ public record StopBudget(Duration sessionTimeout, Duration stopTime) {
     return stopTime.plus(margin());
   }
 
-  /** Whether the budget fits S (at most S/2). */
+  /** Whether the budget fits S (at most S/4). */
   public boolean fits() {
     return fits(budget(), sessionTimeout);
   }
 
-  /** The longest stop time that fits S: S/2 minus the margin, at least 100 ms. */
+  /** The longest stop time that fits S: S/4 minus the margin, at least 100 ms. */
   public Duration maxStopTime() {
-    long ms = sessionTimeout.toMillis() / 2 - margin().toMillis();
+    long ms = sessionTimeout.toMillis() / FIT_DIVISOR - margin().toMillis();
     return Duration.ofMillis(Math.max(MIN_MARGIN.toMillis(), ms));
   }
 
@@ -94,7 +98,7 @@ public record StopBudget(Duration sessionTimeout, Duration stopTime) {
 
   /** The least session timeout, in steps of 100 ms, that this stop time fits. */
   public Duration minimumSessionTimeout() {
-    long needed = Math.max(100, 2 * stopTime.toMillis());
+    long needed = Math.max(100, FIT_DIVISOR * stopTime.toMillis());
     while (of(needed, stopTime).maxStopTime().compareTo(stopTime) < 0) {
       needed += 100;
     }
@@ -112,9 +116,9 @@ public record StopBudget(Duration sessionTimeout, Duration stopTime) {
     return Optional.of(
         String.format(
             "The stop budget of %d ms does not fit the negotiated session timeout of %d ms:"
-                + " at most %d ms (S/2) leaves room for the safety deadline's refreshes, so"
+                + " at most %d ms (S/4) leaves room for the safety deadline's refreshes, so"
                 + " grants will be declared lost early or at once. Lower the stop timeout or"
                 + " raise the session timeout.",
-            budget.toMillis(), s, s / 2));
+            budget.toMillis(), s, s / FIT_DIVISOR));
   }
 }

@@ -201,7 +201,7 @@ public final class SwitchmanEngine implements AutoCloseable {
 
   /**
    * A warning when the stop budget does not fit the negotiated session timeout S ({@link
-   * StopBudget}: at most S/2, the rest leaves room for the safety deadline's refreshes).
+   * StopBudget}: at most S/4, the rest leaves room for the safety deadline's refreshes).
    */
   public Optional<String> safetyBudgetWarning() {
     int s = negotiatedSessionTimeoutMs();
@@ -247,6 +247,7 @@ public final class SwitchmanEngine implements AutoCloseable {
             session,
             grants,
             monitor.reservedNanos(stopBudget),
+            monitor.contactFor(zk),
             zk,
             request,
             plan.resolve(data, layout.prefix()),

@@ -76,7 +76,7 @@ final class SwitchmanStartupChecks implements SmartInitializingSingleton, Dispos
     if (ownClient && !rule.fits()) {
       log.warn(
           "switchman.stop-timeout ({} ms, plus {} ms margin) does not fit switchman.session-timeout"
-              + " ({} ms): at most half of it may be reserved for stopping, or grants will be lost"
+              + " ({} ms): at most a quarter of it may be reserved for stopping, or grants will be lost"
               + " early or at once. Lower the stop timeout or raise the session timeout.",
           rule.stopTime().toMillis(),
           rule.margin().toMillis(),
