@@ -154,9 +154,8 @@ final class SafetyMonitor {
   /**
    * Keeps a recent touch on the session of the last request, so that a grant's first safety
    * deadline can rest on it (a create is a leader read): when nothing of the engine's was sent or
-   * answered for W = S/6, one {@code exists("/")}. While grants are held their refreshes are the
-   * touches, and this sends nothing; an idle engine sends one small read every S/6 (the ZooKeeper
-   * client would ping every S/3 instead).
+   * answered for W = S/6, one {@code exists("/")}. It runs only while grants are held (the tick
+   * stops when none is), and their refreshes are usually the touches; an idle engine sends nothing.
    */
   private void keepAlive(long now) {
     ZooKeeper zk;

@@ -21,7 +21,8 @@ public class SwitchmanProperties {
 
   /**
    * Whether to enable switchman. When disabled, no client or engine is created and annotated
-   * methods run unguarded.
+   * methods run unguarded (in the AspectJ mode woven methods are refused with IllegalStateException
+   * instead).
    */
   private boolean enabled = true;
 
