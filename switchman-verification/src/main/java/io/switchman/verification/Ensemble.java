@@ -300,11 +300,36 @@ public final class Ensemble implements AutoCloseable {
               <encoder><pattern>%d{HH:mm:ss.SSS} %-5level [%thread] %logger{20} - %msg%n</pattern></encoder>
             </appender>
             <logger name="org.apache.zookeeper" level="WARN"/>
+            <logger name="org.apache.zookeeper.server.quorum.FastLeaderElection" level="INFO"/>
+            <logger name="org.apache.zookeeper.server.quorum.QuorumPeer" level="INFO"/>
             <root level="WARN"><appender-ref ref="OUT"/></root>
           </configuration>
           """);
     }
     return f.toAbsolutePath().toString();
+  }
+
+  /**
+   * What each server is doing now, for a failed wait's message: its mode (as {@code srvr} reports
+   * it) and the last lines of its log.
+   */
+  public String describe() {
+    StringBuilder out = new StringBuilder("ensemble in ").append(dir).append(':');
+    for (int i = 0; i < size(); i++) {
+      out.append("\n--- server ").append(i + 1).append(": ");
+      out.append(
+          !isRunning(i) ? "not running" : servers[i].isPaused() ? "paused" : "mode " + mode(i));
+      Path log = dir.resolve("zk" + (i + 1) + ".log");
+      try {
+        List<String> lines = Files.exists(log) ? Files.readAllLines(log) : List.of();
+        for (String line : lines.subList(Math.max(0, lines.size() - 25), lines.size())) {
+          out.append("\n  ").append(line);
+        }
+      } catch (IOException | java.io.UncheckedIOException e) {
+        out.append("\n  (log unreadable: ").append(e.getMessage()).append(')');
+      }
+    }
+    return out.toString();
   }
 
   /** {@code kill -9} server {@code i}. */

@@ -89,19 +89,51 @@ class EnsembleTest {
       int follower = zk.followers().get(0);
       zk.cut(follower, leader);
       // the follower loses the leader (syncLimit x tick) and stops serving; the quorum stays
-      await().atMost(Duration.ofSeconds(20)).until(() -> zk.mode(follower) == null);
+      awaitEnsemble(
+          zk, 30, "server " + (follower + 1) + " stops serving", () -> zk.mode(follower) == null);
       assertThat(zk.leader()).isEqualTo(leader);
       zk.healQuorum();
-      await().atMost(Duration.ofSeconds(30)).until(() -> "follower".equals(zk.mode(follower)));
+      awaitEnsemble(
+          zk,
+          60,
+          "server " + (follower + 1) + " follows again",
+          () -> "follower".equals(zk.mode(follower)));
 
       zk.isolate(leader);
       // the leader loses its quorum; the two followers elect one of them
-      await().atMost(Duration.ofSeconds(30)).until(() -> zk.leader() >= 0 && zk.leader() != leader);
+      awaitEnsemble(
+          zk,
+          60,
+          "the two servers cut from server " + (leader + 1) + " elect one of them",
+          () -> {
+            int now = zk.leader();
+            return now >= 0 && now != leader;
+          });
       zk.healQuorum();
-      zk.awaitServing(Duration.ofSeconds(30));
+      zk.awaitServing(Duration.ofSeconds(60));
+      awaitEnsemble(
+          zk,
+          60,
+          "server " + (leader + 1) + " rejoins as a follower",
+          () -> zk.mode(leader) != null && zk.followers().size() == 2);
+    }
+  }
+
+  /**
+   * Waits for {@code condition}; a timeout fails with what each server is doing and the end of its
+   * log. The bounds are generous: the servers are three JVMs on a loaded 2-core machine, and an
+   * election that times out under load starts over.
+   */
+  private static void awaitEnsemble(
+      Ensemble zk, int seconds, String what, java.util.concurrent.Callable<Boolean> condition) {
+    try {
       await()
-          .atMost(Duration.ofSeconds(30))
-          .until(() -> zk.mode(leader) != null && zk.followers().size() == 2);
+          .atMost(Duration.ofSeconds(seconds))
+          .pollInterval(Duration.ofMillis(200))
+          .until(condition);
+    } catch (org.awaitility.core.ConditionTimeoutException e) {
+      throw new AssertionError(
+          "Expected " + what + " within " + seconds + " s; " + zk.describe(), e);
     }
   }
 
