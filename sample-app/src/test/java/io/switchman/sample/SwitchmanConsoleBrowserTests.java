@@ -113,7 +113,7 @@ class SwitchmanConsoleBrowserTests {
                     Stream.of(
                         "--server.port=0",
                         "--switchman.session-timeout=4s",
-                        "--switchman.stop-timeout=500ms"),
+                        "--switchman.stop-timeout=1s"),
                     Stream.of(args))
                 .toArray(String[]::new));
   }

@@ -24,19 +24,32 @@ import java.util.Optional;
  * @param marginMs the time left between SIGKILL and the earliest expiry of the session
  */
 record StopBudget(
-    long sessionTimeoutMs, long terminationTimeoutMs, long killDelayMs, long marginMs) {
+    long sessionTimeoutMs,
+    long terminationTimeoutMs,
+    long killDelayMs,
+    long marginMs,
+    boolean singleServer) {
 
+  /** The rule on an ensemble of several servers (S/4). */
   static StopBudget of(long sessionTimeoutMs, Duration terminationTimeout) {
-    io.switchman.core.StopBudget capped = rule(sessionTimeoutMs, terminationTimeout).capped();
+    return of(sessionTimeoutMs, terminationTimeout, false);
+  }
+
+  /** The rule on an ensemble of several servers (S/4) or on a single server (S/2). */
+  static StopBudget of(long sessionTimeoutMs, Duration terminationTimeout, boolean singleServer) {
+    io.switchman.core.StopBudget capped =
+        rule(sessionTimeoutMs, terminationTimeout, singleServer).capped();
     return new StopBudget(
         sessionTimeoutMs,
         terminationTimeout.toMillis(),
         capped.stopTime().toMillis(),
-        capped.margin().toMillis());
+        capped.margin().toMillis(),
+        singleServer);
   }
 
-  private static io.switchman.core.StopBudget rule(long sessionTimeoutMs, Duration stopTime) {
-    return io.switchman.core.StopBudget.of(sessionTimeoutMs, stopTime);
+  private static io.switchman.core.StopBudget rule(
+      long sessionTimeoutMs, Duration stopTime, boolean singleServer) {
+    return io.switchman.core.StopBudget.of(sessionTimeoutMs, stopTime, singleServer);
   }
 
   /** The engine's stop budget: SIGTERM at the safety deadline leaves this much until expiry. */
@@ -50,7 +63,8 @@ record StopBudget(
       return Optional.empty();
     }
     Duration terminationTimeout = Duration.ofMillis(terminationTimeoutMs);
-    long needed = rule(sessionTimeoutMs, terminationTimeout).minimumSessionTimeout().toMillis();
+    long needed =
+        rule(sessionTimeoutMs, terminationTimeout, singleServer).minimumSessionTimeout().toMillis();
     return Optional.of(
         String.format(
             "termination_timeout %s does not fit the stop budget of the negotiated session"

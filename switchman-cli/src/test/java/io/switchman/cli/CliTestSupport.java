@@ -71,12 +71,7 @@ abstract class CliTestSupport {
   void writeConfig(TestInfo info) throws IOException {
     prefix = "/t" + PREFIXES.incrementAndGet();
     logFile = dir.resolve("switchman.log");
-    // Every run is a fresh session, whose first safety deadline is S/2 - stop budget after the
-    // create: 4 s (the longest the server grants) and 500 ms + 400 ms margin (fits S/4) leave 433
-    // ms
-    // for the first refresh, sent S/6 after it. At S = 2 s (300 ms + 200 ms) only 167 ms were left,
-    // and six CLIs starting at once on a loaded machine lost their grants (the watchdog's SIGTERM).
-    config = writeConfig("session_timeout", 4000, "termination_timeout", 0.5);
+    config = writeConfig("session_timeout", 2000, "termination_timeout", 0.5);
   }
 
   @AfterEach

@@ -140,7 +140,7 @@ class ExitCodeCliTest extends CliTestSupport {
     assertThat(c.stderr()).isEmpty();
     assertThat(log())
         .contains("termination_timeout 10s does not fit")
-        .contains("SIGKILL 300 ms after SIGTERM"); // S/4 - margin: 500 - 200 ms
+        .contains("SIGKILL 800 ms after SIGTERM");
   }
 
   @Test

@@ -198,8 +198,7 @@ class LockCliTest extends CliTestSupport {
 
   @Test
   void commandIgnoringSigtermIsKilledAfterTheTerminationTimeout() throws Exception {
-    // The longest session the test server grants (4 s) fits a stop time of S/4 - 400 ms = 600 ms.
-    config = writeConfig("session_timeout", 4000, "termination_timeout", 0.6);
+    config = writeConfig("session_timeout", 4000, "termination_timeout", 1);
     Cli holder =
         start(
             cmd(
@@ -216,9 +215,9 @@ class LockCliTest extends CliTestSupport {
     await().atMost(Duration.ofSeconds(5)).until(() -> !alive(child));
     Duration took = Duration.ofNanos(System.nanoTime() - t0);
 
-    assertThat(took).isBetween(Duration.ofMillis(500), Duration.ofMillis(4000));
+    assertThat(took).isBetween(Duration.ofMillis(800), Duration.ofMillis(4000));
     assertThat(holder.exitCode()).isEqualTo(ExitCodes.LOST);
-    assertThat(holder.stderr()).contains("SIGKILL in 600 ms").contains("still running");
+    assertThat(holder.stderr()).contains("SIGKILL in 1000 ms").contains("still running");
   }
 
   @Test

@@ -145,8 +145,7 @@ class MigrationCliTest extends CliTestSupport {
 
   @Test
   void runsThatWorkWriteNothingOnStderrWhateverTheConfigSays() throws Exception {
-    // 4 s: the holder below outlives a fresh session's first deadline at S = 2 s (S/2 - 500 ms)
-    config = writeConfig("session_timeout", 4000, "termination_timeout", 10, "colour", "blue");
+    config = writeConfig("session_timeout", 2000, "termination_timeout", 10, "colour", "blue");
     Cli ran = run("--lockname", "quiet", "--", "sh", "-c", "echo out");
     assertThat(ran.exitCode()).isZero();
     assertThat(ran.stdout()).isEqualTo("out\n");

@@ -132,7 +132,9 @@ final class GrantRegistry {
       warnedForSessionTimeoutMs = s;
       int negotiated = session.negotiatedSessionTimeoutMs();
       if (negotiated > 0) {
-        StopBudget.warning(stopBudget, Duration.ofMillis(negotiated)).ifPresent(log::warn);
+        StopBudget.warning(
+                stopBudget, Duration.ofMillis(negotiated), g.leaderContact().singleServer())
+            .ifPresent(log::warn);
       }
     }
   }

@@ -4,6 +4,7 @@
  */
 package io.switchman.core;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.concurrent.ScheduledExecutorService;
@@ -13,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.state.ConnectionState;
 import org.apache.curator.framework.state.ConnectionStateListener;
+import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.KeeperException.Code;
 import org.apache.zookeeper.WatchedEvent;
 import org.apache.zookeeper.ZooKeeper;
@@ -135,20 +137,62 @@ final class SafetyMonitor {
 
   /**
    * The lower bound of the leader's last contact with {@code zk}'s session, shared by the session's
-   * grants (one per session: a new session starts with no touches).
+   * grants (one per session: a new session starts with no touches). The first call for a session
+   * reads the ensemble's configuration once ({@link #singleServer}), outside this monitor's lock.
    */
-  synchronized LeaderContact contactFor(ZooKeeper zk) {
-    LeaderContact c = contact;
+  LeaderContact contactFor(ZooKeeper zk) {
     long id = zk.getSessionId();
-    if (c == null || c.sessionId() != id) {
-      c =
-          new LeaderContact(
-              id, TimeUnit.MILLISECONDS.toNanos(zk.getSessionTimeout()), System.nanoTime());
-      contact = c;
-      keepAliveInFlight = false;
+    synchronized (this) {
+      LeaderContact c = contact;
+      if (c != null && c.sessionId() == id) {
+        handle = zk;
+        return c;
+      }
     }
-    handle = zk;
-    return c;
+    boolean single = singleServer(zk);
+    synchronized (this) {
+      LeaderContact c = contact;
+      if (c == null || c.sessionId() != id) {
+        c =
+            new LeaderContact(
+                id,
+                TimeUnit.MILLISECONDS.toNanos(zk.getSessionTimeout()),
+                System.nanoTime(),
+                single);
+        contact = c;
+        keepAliveInFlight = false;
+      }
+      handle = zk;
+      return c;
+    }
+  }
+
+  /**
+   * Whether the ensemble is a single server (a standalone server, or a quorum of one voting server
+   * and no observer): the server this client is connected to is then the one that expires sessions,
+   * so every request it answers is a leader contact at its send time. Read from the ensemble's
+   * configuration znode ({@code /zookeeper/config}): empty on a standalone server, one {@code
+   * server.N} line per member on a quorum. Any doubt (the read fails, an unknown shape) answers
+   * false, the rule that holds on every ensemble.
+   */
+  static boolean singleServer(ZooKeeper zk) {
+    try {
+      byte[] data = zk.getConfig(false, null);
+      return data == null || singleServer(new String(data, StandardCharsets.UTF_8));
+    } catch (KeeperException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    } catch (RuntimeException e) {
+      return false;
+    }
+  }
+
+  /** Whether configuration text {@code config} describes one server: no or one member line. */
+  static boolean singleServer(String config) {
+    long members = config.lines().filter(l -> l.trim().startsWith("server.")).count();
+    return members <= 1;
   }
 
   /**
@@ -302,6 +346,7 @@ final class SafetyMonitor {
     private static final int MAX_TOUCHES = 16;
 
     private final long sessionId;
+    private final boolean singleServer;
     private final long windowNanos;
     private final long fallbackNanos;
     private final ArrayDeque<long[]> touches = new ArrayDeque<>();
@@ -314,9 +359,12 @@ final class SafetyMonitor {
      * @param sessionId the session
      * @param sessionNanos S
      * @param nowNanos the time the engine first saw the session (no touch known before)
+     * @param singleServer whether the ensemble is a single server ({@link #singleServer}): then the
+     *     server that answers is the leader, and a leader read proves a contact at its send time
      */
-    LeaderContact(long sessionId, long sessionNanos, long nowNanos) {
+    LeaderContact(long sessionId, long sessionNanos, long nowNanos, boolean singleServer) {
       this.sessionId = sessionId;
+      this.singleServer = singleServer;
       this.windowNanos = sessionNanos / PING_WINDOW_DIVISOR;
       this.fallbackNanos = sessionNanos / 2;
       this.lastSentNanos = nowNanos - windowNanos;
@@ -325,6 +373,11 @@ final class SafetyMonitor {
 
     long sessionId() {
       return sessionId;
+    }
+
+    /** Whether the ensemble is a single server (every answer is the leader's). */
+    boolean singleServer() {
+      return singleServer;
     }
 
     /** The ping window W. */
@@ -339,6 +392,9 @@ final class SafetyMonitor {
 
     /** Whether the session needs a keep-alive touch: nothing sent or answered for W. */
     boolean keepAliveDue(long nowNanos) {
+      if (singleServer) {
+        return false; // every leader read is its own proof: nothing to keep touched
+      }
       return nowNanos - lastSentNanos >= windowNanos && nowNanos - lastReplyNanos >= windowNanos;
     }
 
@@ -364,6 +420,14 @@ final class SafetyMonitor {
      * last contact.
      */
     synchronized long leaderReached(long sentAt) {
+      if (singleServer) {
+        // The leader itself answered: it heard from the session after sentAt.
+        if (!bounded || sentAt - boundNanos > 0) {
+          boundNanos = sentAt;
+          bounded = true;
+        }
+        return boundNanos;
+      }
       long bound = sentAt - fallbackNanos;
       long[] newest = null;
       for (long[] t : touches) {

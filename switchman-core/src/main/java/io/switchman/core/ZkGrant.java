@@ -105,11 +105,13 @@ final class ZkGrant implements Grant, Watcher, GrantRegistry.LockClaimant {
   /**
    * Whether the safety deadline is due for a refresh: S/6 after the last refresh was sent, and at
    * least the ping window (S/6) after the last reply, so that the touch of the refresh before is
-   * known to the leader by the time the next sync reaches it. Called by the safety monitor only.
+   * known to the leader by the time the next sync reaches it (on a single server, which answers
+   * every request itself, S/6 after the last refresh only). Called by the safety monitor only.
    */
   boolean refreshDue(long nowNanos) {
     if (nowNanos - nextRefreshNanos >= 0
-        && nowNanos - lastReplyNanos >= leaderContact.windowNanos()) {
+        && (leaderContact.singleServer()
+            || nowNanos - lastReplyNanos >= leaderContact.windowNanos())) {
       nextRefreshNanos = nowNanos + sessionTimeoutNanos / 6;
       return true;
     }

@@ -101,6 +101,7 @@ class FollowerCutOffTest {
       SwitchmanEngine holder = engine(holderClient, "holder", stopBudget, toClose);
       SwitchmanEngine waiter = engine(waiterClient, "waiter", stopBudget, toClose);
       assertThat(holder.negotiatedSessionTimeoutMs()).isEqualTo(sessionMs);
+      assertThat(holder.isSingleServer()).as("three servers: the leader-view rule").isFalse();
       String name = "cut-" + index;
 
       Grant held = holder.acquire(GrantRequest.builder(name).build()).grant();

@@ -18,7 +18,7 @@ class LeaderContactTest {
   private static final long S = 6000;
 
   private static SafetyMonitor.LeaderContact contact() {
-    return new SafetyMonitor.LeaderContact(1, S, 0);
+    return new SafetyMonitor.LeaderContact(1, S, 0, false);
   }
 
   @Test
@@ -68,5 +68,39 @@ class LeaderContactTest {
     c.touched(100, 150);
     assertThat(c.keepAliveDue(1_100)).isFalse();
     assertThat(c.keepAliveDue(1_150)).isTrue();
+  }
+
+  @Test
+  void onASingleServerALeaderReadProvesContactAtItsSendTime() {
+    SafetyMonitor.LeaderContact c = new SafetyMonitor.LeaderContact(1, S, 0, true);
+    assertThat(c.singleServer()).isTrue();
+    assertThat(c.leaderReached(10_000)).as("no fallback, no touch needed").isEqualTo(10_000);
+    assertThat(c.leaderReached(9_000)).as("never moves back").isEqualTo(10_000);
+    assertThat(c.leaderReached(11_000)).isEqualTo(11_000);
+    assertThat(c.keepAliveDue(50_000)).as("nothing to keep touched").isFalse();
+  }
+
+  @Test
+  void theEnsembleConfigurationTellsASingleServerFromAQuorum() {
+    assertThat(SafetyMonitor.singleServer(""))
+        .as("a standalone server's /zookeeper/config")
+        .isTrue();
+    assertThat(
+            SafetyMonitor.singleServer("server.1=127.0.0.1:2888:3888:participant;2181\nversion=0"))
+        .as("a quorum of one")
+        .isTrue();
+    assertThat(
+            SafetyMonitor.singleServer(
+                "server.1=127.0.0.1:44627:40887:participant;127.0.0.1:43097\n"
+                    + "server.2=127.0.0.1:35715:33139:participant;127.0.0.1:39349\n"
+                    + "server.3=127.0.0.1:37501:35161:participant;127.0.0.1:34835\n"
+                    + "version=0"))
+        .as("three servers")
+        .isFalse();
+    assertThat(
+            SafetyMonitor.singleServer(
+                "server.1=127.0.0.1:1:2:participant;3\nserver.2=127.0.0.1:4:5:observer;6\nversion=1"))
+        .as("one voter and an observer: a client of the observer is a follower's client")
+        .isFalse();
   }
 }

@@ -63,8 +63,6 @@ class SecurityTest {
         SwitchmanEngine engine =
             SwitchmanEngine.builder(owner)
                 .prefix(PREFIX)
-                // fits S/4 of the server's 4 s sessions (the default 2 s would lose grants at once)
-                .stopBudget(Duration.ofMillis(500))
                 .acl(ZooDefs.Ids.CREATOR_ALL_ACL)
                 .host(new HostFacts("host-a", 2, 1024))
                 .build();

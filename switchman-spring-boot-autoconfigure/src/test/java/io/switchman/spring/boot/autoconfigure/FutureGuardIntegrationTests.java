@@ -60,7 +60,7 @@ class FutureGuardIntegrationTests {
               "switchman.prefix=" + prefix,
               "switchman.session-timeout=4s",
               "switchman.connection-timeout=1s",
-              "switchman.stop-timeout=500ms");
+              "switchman.stop-timeout=1s");
 
   @AfterEach
   void stopCallers() {

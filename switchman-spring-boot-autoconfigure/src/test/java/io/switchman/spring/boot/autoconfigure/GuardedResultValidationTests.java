@@ -51,7 +51,7 @@ class GuardedResultValidationTests {
               "switchman.connect-string=" + zk.connectString(),
               "switchman.prefix=/results-" + UUID.randomUUID(),
               "switchman.session-timeout=4s",
-              "switchman.stop-timeout=500ms");
+              "switchman.stop-timeout=1s");
 
   @Test
   void plainFutureShouldBeRefusedSayingWhatToReturn() {

@@ -56,7 +56,7 @@ class ReactiveGuardIntegrationTests {
               "switchman.prefix=" + prefix,
               "switchman.session-timeout=4s",
               "switchman.connection-timeout=1s",
-              "switchman.stop-timeout=500ms");
+              "switchman.stop-timeout=1s");
 
   private ApplicationContextRunner direct(String id) {
     return runner.withPropertyValues(

@@ -37,7 +37,7 @@ class SwitchmanAnnotationValidationTests {
               "switchman.prefix=/validation-" + UUID.randomUUID(),
               "switchman.connection-timeout=2s",
               "switchman.session-timeout=4s",
-              "switchman.stop-timeout=500ms");
+              "switchman.stop-timeout=1s");
 
   @Test
   void invalidDurationShouldFailNamingTheMethod() {

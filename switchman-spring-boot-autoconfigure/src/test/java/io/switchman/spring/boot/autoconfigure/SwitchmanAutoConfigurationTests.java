@@ -174,7 +174,7 @@ class SwitchmanAutoConfigurationTests {
             "switchman.acl=creator",
             "switchman.capacities[db_api]=4",
             "switchman.capacities.mem=int(MEMMB/1024)",
-            "switchman.stop-timeout=400ms", // + 300 ms margin fits S/4 = 750 ms
+            "switchman.stop-timeout=700ms",
             "switchman.on-stuck=log")
         .run(
             context -> {
@@ -196,7 +196,7 @@ class SwitchmanAutoConfigurationTests {
               SwitchmanEngine engine = context.getBean(SwitchmanEngine.class);
               assertThat(engine.prefix()).isEqualTo(prefix);
               assertThat(engine.host().fqdn()).isEqualTo("h1.example.com");
-              assertThat(engine.stopBudget()).isEqualTo(Duration.ofMillis(700));
+              assertThat(engine.stopBudget()).isEqualTo(Duration.ofMillis(1000));
               Acquisition a = engine.acquire(GrantRequest.builder("acl-check").build());
               List<ACL> acl = client.getACL().forPath(prefix + "/locks/acl-check");
               assertThat(acl)
@@ -376,7 +376,7 @@ class SwitchmanAutoConfigurationTests {
         // a stop budget that fits the 4 s session: else the grant is lost at once, and skipped
         .withPropertyValues(
             "switchman.connect-string=" + zk.server().getConnectString(),
-            "switchman.stop-timeout=500ms")
+            "switchman.stop-timeout=1s")
         .withInitializer(
             context ->
                 context.addBeanFactoryPostProcessor(

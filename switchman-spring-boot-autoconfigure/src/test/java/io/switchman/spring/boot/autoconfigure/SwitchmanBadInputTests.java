@@ -198,7 +198,7 @@ class SwitchmanBadInputTests {
     props.add("switchman.prefix=/bad-input");
     props.add("switchman.connection-timeout=2s");
     props.add("switchman.session-timeout=4s");
-    props.add("switchman.stop-timeout=500ms");
+    props.add("switchman.stop-timeout=1s");
     props.addAll(bad.properties());
     new ApplicationContextRunner()
         .withConfiguration(AutoConfigurations.of(SwitchmanAutoConfiguration.class))

@@ -47,7 +47,7 @@ class SwitchmanClusterDataStartupTests {
               "switchman.prefix=" + prefix,
               "switchman.host=gamma",
               "switchman.session-timeout=4s",
-              "switchman.stop-timeout=500ms");
+              "switchman.stop-timeout=1s");
 
   @Test
   void unknownResourceShouldStopStartupShowingTheNameAsWrittenAndExpanded() {

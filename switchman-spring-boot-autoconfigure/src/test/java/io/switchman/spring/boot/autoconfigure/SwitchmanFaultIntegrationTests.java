@@ -49,7 +49,7 @@ class SwitchmanFaultIntegrationTests {
               "switchman.prefix=/faults-" + UUID.randomUUID(),
               "switchman.session-timeout=4s",
               "switchman.connection-timeout=1s",
-              "switchman.stop-timeout=500ms",
+              "switchman.stop-timeout=1s",
               "switchman.capacities[FQDN_cpu]=CPU",
               // TestJobs' group and resources; checked at startup
               "switchman.cluster-data.groups.workers=worker1.example.com",
@@ -162,10 +162,7 @@ class SwitchmanFaultIntegrationTests {
   @Test
   void fittingStopTimeoutShouldNotBeWarnedAbout(CapturedOutput output) {
     runner
-        // the largest that fits: 600 ms + 400 ms margin = S/4 of the 4 s session
-        .withPropertyValues(
-            "switchman.connect-string=" + zk.server().getConnectString(),
-            "switchman.stop-timeout=600ms")
+        .withPropertyValues("switchman.connect-string=" + zk.server().getConnectString())
         .run(
             context -> {
               assertThat(context).hasNotFailed();

@@ -67,7 +67,7 @@ class SwitchmanGuardIntegrationTests {
               "switchman.prefix=" + prefix,
               "switchman.session-timeout=4s",
               "switchman.connection-timeout=1s",
-              "switchman.stop-timeout=500ms",
+              "switchman.stop-timeout=1s",
               "switchman.capacities[FQDN_cpu]=CPU",
               // TestJobs' group and resources; checked at startup
               "switchman.cluster-data.groups.workers=worker1.example.com",

@@ -37,7 +37,7 @@ class SwitchmanMethodRulesTests {
               "switchman.prefix=/rules-" + UUID.randomUUID(),
               "switchman.connection-timeout=2s",
               "switchman.session-timeout=4s",
-              "switchman.stop-timeout=500ms");
+              "switchman.stop-timeout=1s");
 
   @Test
   void finalMethodShouldBeRejectedNamingTheFix() {

@@ -39,7 +39,7 @@ class SwitchmanStartupReportTests {
               "switchman.connect-string=" + zk.server().getConnectString(),
               "switchman.prefix=/report-" + UUID.randomUUID(),
               "switchman.session-timeout=4s",
-              "switchman.stop-timeout=500ms");
+              "switchman.stop-timeout=1s");
 
   private static final String[] CLUSTER_DATA = {
     "switchman.host=gamma",

@@ -46,7 +46,7 @@ class SwitchmanTemplateIntegrationTests {
               "switchman.prefix=" + prefix,
               "switchman.session-timeout=4s",
               "switchman.connection-timeout=1s",
-              "switchman.stop-timeout=500ms",
+              "switchman.stop-timeout=1s",
               "switchman.capacities[slots]=2");
 
   private ApplicationContextRunner direct() {

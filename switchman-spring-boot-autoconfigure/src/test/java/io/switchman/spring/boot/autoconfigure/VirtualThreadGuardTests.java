@@ -47,7 +47,7 @@ class VirtualThreadGuardTests {
               "switchman.prefix=" + prefix,
               "switchman.session-timeout=4s",
               "switchman.connection-timeout=1s",
-              "switchman.stop-timeout=500ms");
+              "switchman.stop-timeout=1s");
 
   @BeforeEach
   void needsVirtualThreads() {

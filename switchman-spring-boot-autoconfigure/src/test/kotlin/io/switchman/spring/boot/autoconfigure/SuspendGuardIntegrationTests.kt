@@ -56,7 +56,7 @@ class SuspendGuardIntegrationTests {
                 "switchman.prefix=$prefix",
                 "switchman.session-timeout=4s",
                 "switchman.connection-timeout=1s",
-                "switchman.stop-timeout=500ms",
+                "switchman.stop-timeout=1s",
             )
 
     private fun direct(id: String) =

@@ -73,7 +73,7 @@ class SwitchmanAspectJModeTests {
             "switchman.prefix=" + prefix,
             "switchman.connection-timeout=5s",
             "switchman.session-timeout=10s",
-            "switchman.stop-timeout=500ms",
+            "switchman.stop-timeout=2s",
             "spring.main.banner-mode=off")
         .run();
   }

@@ -39,7 +39,7 @@ class SwitchmanConsoleAutoConfigurationTests {
     "switchman.host=h1.example.com",
     "switchman.session-timeout=4s",
     "switchman.connection-timeout=2s",
-    "switchman.stop-timeout=500ms"
+    "switchman.stop-timeout=1s"
   };
 
   private final WebApplicationContextRunner web =

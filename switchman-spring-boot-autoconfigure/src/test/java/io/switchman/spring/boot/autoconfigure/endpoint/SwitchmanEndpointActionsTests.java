@@ -60,7 +60,7 @@ class SwitchmanEndpointActionsTests {
               "switchman.host=h1.example.com",
               "switchman.session-timeout=4s",
               "switchman.connection-timeout=2s",
-              "switchman.stop-timeout=500ms",
+              "switchman.stop-timeout=1s",
               "management.endpoints.web.exposure.include=switchman");
 
   @Test

@@ -46,7 +46,7 @@ class SwitchmanEndpointAutoConfigurationTests {
               "switchman.host=h1.example.com",
               "switchman.session-timeout=4s",
               "switchman.connection-timeout=1s",
-              "switchman.stop-timeout=500ms");
+              "switchman.stop-timeout=1s");
 
   @Test
   void grantBeingReleasedShouldShowAsReleasingAndALostOneAsLost() {

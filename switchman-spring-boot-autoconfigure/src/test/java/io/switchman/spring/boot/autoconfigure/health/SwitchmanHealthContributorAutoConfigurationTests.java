@@ -32,7 +32,7 @@ class SwitchmanHealthContributorAutoConfigurationTests {
           .withPropertyValues(
               "switchman.session-timeout=4s",
               "switchman.connection-timeout=1s",
-              "switchman.stop-timeout=500ms");
+              "switchman.stop-timeout=1s");
 
   @Test
   void healthShouldBeUpWithSessionDetailsWhileConnectedAndDownWhenNot() throws Exception {

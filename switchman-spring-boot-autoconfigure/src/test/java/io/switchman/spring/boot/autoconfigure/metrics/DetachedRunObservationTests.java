@@ -65,7 +65,7 @@ class DetachedRunObservationTests {
             "switchman.connect-string=" + zk.connectString(),
             "switchman.prefix=/detached-" + UUID.randomUUID(),
             "switchman.session-timeout=4s",
-            "switchman.stop-timeout=500ms")
+            "switchman.stop-timeout=1s")
         .withBean(SimpleMeterRegistry.class)
         .withBean(ObservationRegistry.class, () -> observations)
         .withBean(Job.class)

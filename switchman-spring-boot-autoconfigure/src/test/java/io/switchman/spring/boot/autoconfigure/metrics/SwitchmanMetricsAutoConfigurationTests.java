@@ -43,7 +43,7 @@ class SwitchmanMetricsAutoConfigurationTests {
               "switchman.connect-string=" + zk.server().getConnectString(),
               "switchman.prefix=/metrics-" + UUID.randomUUID(),
               "switchman.session-timeout=4s",
-              "switchman.stop-timeout=500ms");
+              "switchman.stop-timeout=1s");
 
   @Test
   void meterRegistryShouldGetSwitchmanMeters() {
