@@ -7,6 +7,7 @@ package io.switchman.core;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -17,6 +18,7 @@ import org.apache.curator.framework.state.ConnectionStateListener;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.KeeperException.Code;
 import org.apache.zookeeper.WatchedEvent;
+import org.apache.zookeeper.Watcher;
 import org.apache.zookeeper.ZooKeeper;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -137,62 +139,83 @@ final class SafetyMonitor {
 
   /**
    * The lower bound of the leader's last contact with {@code zk}'s session, shared by the session's
-   * grants (one per session: a new session starts with no touches). The first call for a session
-   * reads the ensemble's configuration once ({@link #singleServer}), outside this monitor's lock.
+   * grants (one per session: a new session starts with no touches). Whether the connected server is
+   * a single server ({@link #singleServer}) holds for one connection only: it is read (outside this
+   * monitor's lock) whenever it is not known for the current connection, and forgotten on every
+   * connection event.
    */
   LeaderContact contactFor(ZooKeeper zk) {
     long id = zk.getSessionId();
+    LeaderContact c;
     synchronized (this) {
-      LeaderContact c = contact;
-      if (c != null && c.sessionId() == id) {
-        handle = zk;
-        return c;
-      }
-    }
-    boolean single = singleServer(zk);
-    synchronized (this) {
-      LeaderContact c = contact;
+      c = contact;
       if (c == null || c.sessionId() != id) {
         c =
             new LeaderContact(
-                id,
-                TimeUnit.MILLISECONDS.toNanos(zk.getSessionTimeout()),
-                System.nanoTime(),
-                single);
+                id, TimeUnit.MILLISECONDS.toNanos(zk.getSessionTimeout()), System.nanoTime());
         contact = c;
         keepAliveInFlight = false;
       }
       handle = zk;
-      return c;
+    }
+    if (!c.modeKnown()) {
+      long generation = c.connectionGeneration();
+      c.modeRead(readSingleServer(zk, c), generation);
+    }
+    return c;
+  }
+
+  /**
+   * Reads whether {@code zk} is connected to a single server (a standalone server, or the one
+   * voting server of a quorum of one, with no observer): that server is the one that expires
+   * sessions, so every request it answers is a leader contact at its send time. From the
+   * configuration znode ({@code /zookeeper/config}): empty on a standalone server, one {@code
+   * server.N} line per member on the servers of an ensemble. The read sets {@code contact} as its
+   * watcher, so the disconnect of this connection (or a reconfiguration) makes the mode unknown
+   * again before any later reply is handed to a callback. Null when the read fails.
+   */
+  private static @Nullable Boolean readSingleServer(ZooKeeper zk, LeaderContact contact) {
+    try {
+      byte[] data = zk.getConfig(contact, null);
+      return data != null && singleServer(new String(data, StandardCharsets.UTF_8));
+    } catch (KeeperException e) {
+      return null;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return null;
+    } catch (RuntimeException e) {
+      return null;
     }
   }
 
   /**
-   * Whether the ensemble is a single server (a standalone server, or a quorum of one voting server
-   * and no observer): the server this client is connected to is then the one that expires sessions,
-   * so every request it answers is a leader contact at its send time. Read from the ensemble's
-   * configuration znode ({@code /zookeeper/config}): empty on a standalone server, one {@code
-   * server.N} line per member on a quorum. Any doubt (the read fails, an unknown shape) answers
-   * false, the rule that holds on every ensemble.
+   * As {@link #readSingleServer(ZooKeeper, LeaderContact)} without a watcher, for an adapter that
+   * sizes its stop time before the engine's first request (the CLI); false when the read fails.
    */
   static boolean singleServer(ZooKeeper zk) {
     try {
       byte[] data = zk.getConfig(false, null);
-      return data == null || singleServer(new String(data, StandardCharsets.UTF_8));
-    } catch (KeeperException e) {
+      return data != null && singleServer(new String(data, StandardCharsets.UTF_8));
+    } catch (KeeperException | RuntimeException e) {
       return false;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return false;
-    } catch (RuntimeException e) {
-      return false;
     }
   }
 
-  /** Whether configuration text {@code config} describes one server: no or one member line. */
+  /**
+   * Whether configuration text {@code config} describes a single server: empty (standalone), or
+   * exactly one {@code server.N} line that is not an observer. Any other shape (no member line but
+   * other text, several members) answers false, the rule that holds on every ensemble.
+   */
   static boolean singleServer(String config) {
-    long members = config.lines().filter(l -> l.trim().startsWith("server.")).count();
-    return members <= 1;
+    if (config.isBlank()) {
+      return true;
+    }
+    List<String> members =
+        config.lines().map(String::trim).filter(l -> l.startsWith("server.")).toList();
+    return members.size() == 1 && !members.get(0).contains(":observer");
   }
 
   /**
@@ -301,6 +324,10 @@ final class SafetyMonitor {
   private void connectionStateChanged(CuratorFramework c, ConnectionState state) {
     LossReason reason = lossOf(state);
     GrantRegistry registry = grants;
+    LeaderContact lc = contact;
+    if (lc != null) {
+      lc.connectionChanged(); // a single server holds for one connection only
+    }
     if (reason != null && registry != null) {
       registry.loseAll(reason);
     } else if ((state == ConnectionState.CONNECTED || state == ConnectionState.RECONNECTED)
@@ -340,16 +367,20 @@ final class SafetyMonitor {
    *       - S/3 = t - S/2.
    * </ul>
    */
-  static final class LeaderContact {
+  static final class LeaderContact implements Watcher {
 
     /** The touches kept: one per W/4 of reply times, enough for several windows. */
     private static final int MAX_TOUCHES = 16;
 
     private final long sessionId;
-    private final boolean singleServer;
     private final long windowNanos;
     private final long fallbackNanos;
     private final ArrayDeque<long[]> touches = new ArrayDeque<>();
+    private static final int MODE_UNKNOWN = 0;
+    private static final int MODE_SINGLE = 1;
+    private static final int MODE_SEVERAL = 2;
+    private volatile int mode = MODE_UNKNOWN;
+    private long generation;
     private boolean bounded;
     private long boundNanos;
     private volatile long lastSentNanos;
@@ -359,12 +390,9 @@ final class SafetyMonitor {
      * @param sessionId the session
      * @param sessionNanos S
      * @param nowNanos the time the engine first saw the session (no touch known before)
-     * @param singleServer whether the ensemble is a single server ({@link #singleServer}): then the
-     *     server that answers is the leader, and a leader read proves a contact at its send time
      */
-    LeaderContact(long sessionId, long sessionNanos, long nowNanos, boolean singleServer) {
+    LeaderContact(long sessionId, long sessionNanos, long nowNanos) {
       this.sessionId = sessionId;
-      this.singleServer = singleServer;
       this.windowNanos = sessionNanos / PING_WINDOW_DIVISOR;
       this.fallbackNanos = sessionNanos / 2;
       this.lastSentNanos = nowNanos - windowNanos;
@@ -375,9 +403,49 @@ final class SafetyMonitor {
       return sessionId;
     }
 
-    /** Whether the ensemble is a single server (every answer is the leader's). */
+    /**
+     * Whether the current connection is to a single server (every answer is the leader's): known
+     * and true. Unknown (never read, the read failed, or a connection event came since) is false.
+     */
     boolean singleServer() {
-      return singleServer;
+      return mode == MODE_SINGLE;
+    }
+
+    /** Whether the kind of server of the current connection is known. */
+    boolean modeKnown() {
+      return mode != MODE_UNKNOWN;
+    }
+
+    /** The count of connection events so far; a read started before one is stale. */
+    synchronized long connectionGeneration() {
+      return generation;
+    }
+
+    /**
+     * Records a read of the configuration started at connection generation {@code startedAt}: true
+     * (single), false (several), null (failed: unknown, read again next time). A read that a
+     * connection event overtook is dropped.
+     */
+    synchronized void modeRead(@Nullable Boolean single, long startedAt) {
+      if (startedAt == generation) {
+        mode = single == null ? MODE_UNKNOWN : single ? MODE_SINGLE : MODE_SEVERAL;
+      }
+    }
+
+    /** Forgets the kind of server: the connection changed (or may have). */
+    synchronized void connectionChanged() {
+      generation++;
+      mode = MODE_UNKNOWN;
+    }
+
+    /**
+     * The configuration read's watcher: a disconnect, an expiry, a reconnection or a
+     * reconfiguration makes the mode unknown. It runs on the client's event thread, which also runs
+     * the callbacks of later replies (refreshes), in order.
+     */
+    @Override
+    public void process(WatchedEvent event) {
+      connectionChanged();
     }
 
     /** The ping window W. */
@@ -392,7 +460,7 @@ final class SafetyMonitor {
 
     /** Whether the session needs a keep-alive touch: nothing sent or answered for W. */
     boolean keepAliveDue(long nowNanos) {
-      if (singleServer) {
+      if (singleServer()) {
         return false; // every leader read is its own proof: nothing to keep touched
       }
       return nowNanos - lastSentNanos >= windowNanos && nowNanos - lastReplyNanos >= windowNanos;
@@ -420,7 +488,7 @@ final class SafetyMonitor {
      * last contact.
      */
     synchronized long leaderReached(long sentAt) {
-      if (singleServer) {
+      if (singleServer()) {
         // The leader itself answered: it heard from the session after sentAt.
         if (!bounded || sentAt - boundNanos > 0) {
           boundNanos = sentAt;

@@ -99,6 +99,31 @@ class AdapterRulesTest {
   }
 
   @Test
+  void onASingleServerTheStopBudgetFitsHalfTheSession() {
+    StopBudget fits = StopBudget.of(20000, Duration.ofSeconds(5), true);
+    assertThat(fits.fitDivisor()).isEqualTo(2);
+    assertThat(fits.fits()).as("5.5 s <= S/2").isTrue();
+
+    StopBudget tooLong = StopBudget.of(10000, Duration.ofSeconds(10), true);
+    assertThat(tooLong.fits()).isFalse();
+    assertThat(tooLong.capped().stopTime()).isEqualTo(Duration.ofMillis(4500));
+    assertThat(tooLong.capped().budget()).isEqualTo(Duration.ofMillis(5000));
+    assertThat(tooLong.capped().singleServer()).isTrue();
+    assertThat(tooLong.minimumSessionTimeout()).isEqualTo(Duration.ofMillis(21000));
+    assertThat(StopBudget.of(2000, Duration.ofSeconds(10), true).capped().stopTime())
+        .isEqualTo(Duration.ofMillis(800));
+
+    assertThat(StopBudget.warning(Duration.ofMillis(1500), Duration.ofMillis(3000), true))
+        .isEmpty();
+    assertThat(StopBudget.warning(Duration.ofMillis(1501), Duration.ofMillis(3000), true))
+        .get()
+        .asString()
+        .startsWith(
+            "The stop budget of 1501 ms does not fit the negotiated session timeout of 3000 ms:"
+                + " at most 1500 ms (S/2 on a single server)");
+  }
+
+  @Test
   void oneAclPolicyAndClientChecks() {
     assertThat(CuratorClients.acl(false)).isEqualTo(ZooDefs.Ids.OPEN_ACL_UNSAFE);
     assertThat(CuratorClients.acl(true))

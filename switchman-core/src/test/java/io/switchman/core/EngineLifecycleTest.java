@@ -199,6 +199,15 @@ class EngineLifecycleTest extends EngineTestBase {
         .isBetween(
             TimeUnit.MILLISECONDS.toNanos(4000 - 600 - 1000),
             TimeUnit.MILLISECONDS.toNanos(4000 - 600));
+    // Each refresh (S/6 apart) moves it to its send time + S - reserve.
+    long before = g.safeUntilNanos();
+    await()
+        .atMost(Duration.ofSeconds(3))
+        .until(() -> g.safeUntilNanos() - before > TimeUnit.MILLISECONDS.toNanos(400));
+    assertThat(g.safeUntilNanos() - System.nanoTime())
+        .isBetween(
+            TimeUnit.MILLISECONDS.toNanos(4000 - 600 - 4000 / 6 - 500),
+            TimeUnit.MILLISECONDS.toNanos(4000 - 600));
     assertThat(List.of(a.grants().get(0))).containsExactly(g);
   }
 

@@ -18,7 +18,7 @@ class LeaderContactTest {
   private static final long S = 6000;
 
   private static SafetyMonitor.LeaderContact contact() {
-    return new SafetyMonitor.LeaderContact(1, S, 0, false);
+    return new SafetyMonitor.LeaderContact(1, S, 0);
   }
 
   @Test
@@ -72,12 +72,39 @@ class LeaderContactTest {
 
   @Test
   void onASingleServerALeaderReadProvesContactAtItsSendTime() {
-    SafetyMonitor.LeaderContact c = new SafetyMonitor.LeaderContact(1, S, 0, true);
+    SafetyMonitor.LeaderContact c = contact();
+    assertThat(c.modeKnown()).isFalse();
+    assertThat(c.singleServer()).as("unknown is not single").isFalse();
+    c.modeRead(true, c.connectionGeneration());
     assertThat(c.singleServer()).isTrue();
     assertThat(c.leaderReached(10_000)).as("no fallback, no touch needed").isEqualTo(10_000);
     assertThat(c.leaderReached(9_000)).as("never moves back").isEqualTo(10_000);
     assertThat(c.leaderReached(11_000)).isEqualTo(11_000);
     assertThat(c.keepAliveDue(50_000)).as("nothing to keep touched").isFalse();
+  }
+
+  @Test
+  void aSingleServerHoldsForOneConnectionOnly() {
+    SafetyMonitor.LeaderContact c = contact();
+    c.modeRead(true, c.connectionGeneration());
+    c.process(
+        new org.apache.zookeeper.WatchedEvent(
+            org.apache.zookeeper.Watcher.Event.EventType.None,
+            org.apache.zookeeper.Watcher.Event.KeeperState.Disconnected,
+            null));
+    assertThat(c.modeKnown()).as("a disconnect forgets it").isFalse();
+    // After the disconnect the rule of several servers applies until the next read.
+    assertThat(c.leaderReached(10_000)).isEqualTo(7_000);
+    // A read that started before a connection event is dropped.
+    long before = c.connectionGeneration();
+    c.connectionChanged();
+    c.modeRead(true, before);
+    assertThat(c.modeKnown()).isFalse();
+    c.modeRead(null, c.connectionGeneration());
+    assertThat(c.modeKnown()).as("a failed read is read again next time").isFalse();
+    c.modeRead(false, c.connectionGeneration());
+    assertThat(c.modeKnown()).isTrue();
+    assertThat(c.singleServer()).isFalse();
   }
 
   @Test
@@ -89,6 +116,7 @@ class LeaderContactTest {
             SafetyMonitor.singleServer("server.1=127.0.0.1:2888:3888:participant;2181\nversion=0"))
         .as("a quorum of one")
         .isTrue();
+    assertThat(SafetyMonitor.singleServer("version=0")).as("an unknown shape").isFalse();
     assertThat(
             SafetyMonitor.singleServer(
                 "server.1=127.0.0.1:44627:40887:participant;127.0.0.1:43097\n"
@@ -101,6 +129,9 @@ class LeaderContactTest {
             SafetyMonitor.singleServer(
                 "server.1=127.0.0.1:1:2:participant;3\nserver.2=127.0.0.1:4:5:observer;6\nversion=1"))
         .as("one voter and an observer: a client of the observer is a follower's client")
+        .isFalse();
+    assertThat(SafetyMonitor.singleServer("server.2=127.0.0.1:4:5:observer;6\nversion=1"))
+        .as("an observer alone")
         .isFalse();
   }
 }

@@ -50,7 +50,9 @@ final class SwitchmanStartupChecks implements SmartInitializingSingleton, Dispos
   private final ConnectionStateListener listener =
       (c, state) -> {
         if (state == ConnectionState.CONNECTED || state == ConnectionState.RECONNECTED) {
-          checkNegotiatedTimeout();
+          // Off Curator's event thread: the check may read the ensemble's configuration, and
+          // the engine's own listener (losses on SUSPENDED) must not wait behind that read.
+          java.util.concurrent.CompletableFuture.runAsync(this::checkNegotiatedTimeout);
           writePendingClusterData();
         }
       };
