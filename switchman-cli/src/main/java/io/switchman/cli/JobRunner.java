@@ -84,7 +84,8 @@ final class JobRunner {
       return f.exitCode();
     }
     try {
-      StopBudget budget = StopBudget.of(c.negotiatedSessionTimeoutMs(), cfg.terminationTimeout());
+      StopBudget budget =
+          StopBudget.of(c.negotiatedSessionTimeoutMs(), cfg.terminationTimeout(), c.singleServer());
       // A warning in the log file when termination_timeout is configured, never on stderr (cron
       // would mail it on every run); the default of 10 s, which never fits the default session of
       // 10 s, is only noted at INFO.

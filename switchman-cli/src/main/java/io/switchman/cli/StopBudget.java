@@ -12,9 +12,11 @@ import java.util.Optional;
  * The core's stop-budget rule ({@link io.switchman.core.StopBudget}) applied to {@code
  * termination_timeout}, the CLI's stop time. On loss the command gets SIGTERM at the safety
  * deadline and SIGKILL {@link #killDelayMs} later, which must land a margin before S has passed
- * since the last proof of the session. The CLI enforces the stop (SIGKILL), so it caps the stop
- * time to what fits S ({@link io.switchman.core.StopBudget#capped()}) and warns when {@code
- * termination_timeout} is longer.
+ * since the leader's last known contact with the session. The CLI enforces the stop (SIGKILL), so
+ * it caps the stop time to what fits S ({@link io.switchman.core.StopBudget#capped()}: at most S/4
+ * less the margin, since every run is a fresh session whose first deadline is only S/2 - stop
+ * budget after the create) and warns when {@code termination_timeout} is longer. With the defaults
+ * (S = 10 s, termination_timeout 10 s) the stop time on loss is 2 s.
  *
  * @param sessionTimeoutMs the negotiated session timeout S
  * @param terminationTimeoutMs the configured stop time, {@code termination_timeout}
@@ -22,19 +24,32 @@ import java.util.Optional;
  * @param marginMs the time left between SIGKILL and the earliest expiry of the session
  */
 record StopBudget(
-    long sessionTimeoutMs, long terminationTimeoutMs, long killDelayMs, long marginMs) {
+    long sessionTimeoutMs,
+    long terminationTimeoutMs,
+    long killDelayMs,
+    long marginMs,
+    boolean singleServer) {
 
+  /** The rule on an ensemble of several servers (S/4). */
   static StopBudget of(long sessionTimeoutMs, Duration terminationTimeout) {
-    io.switchman.core.StopBudget capped = rule(sessionTimeoutMs, terminationTimeout).capped();
+    return of(sessionTimeoutMs, terminationTimeout, false);
+  }
+
+  /** The rule on an ensemble of several servers (S/4) or on a single server (S/2). */
+  static StopBudget of(long sessionTimeoutMs, Duration terminationTimeout, boolean singleServer) {
+    io.switchman.core.StopBudget capped =
+        rule(sessionTimeoutMs, terminationTimeout, singleServer).capped();
     return new StopBudget(
         sessionTimeoutMs,
         terminationTimeout.toMillis(),
         capped.stopTime().toMillis(),
-        capped.margin().toMillis());
+        capped.margin().toMillis(),
+        singleServer);
   }
 
-  private static io.switchman.core.StopBudget rule(long sessionTimeoutMs, Duration stopTime) {
-    return io.switchman.core.StopBudget.of(sessionTimeoutMs, stopTime);
+  private static io.switchman.core.StopBudget rule(
+      long sessionTimeoutMs, Duration stopTime, boolean singleServer) {
+    return io.switchman.core.StopBudget.of(sessionTimeoutMs, stopTime, singleServer);
   }
 
   /** The engine's stop budget: SIGTERM at the safety deadline leaves this much until expiry. */
@@ -48,7 +63,8 @@ record StopBudget(
       return Optional.empty();
     }
     Duration terminationTimeout = Duration.ofMillis(terminationTimeoutMs);
-    long needed = rule(sessionTimeoutMs, terminationTimeout).minimumSessionTimeout().toMillis();
+    long needed =
+        rule(sessionTimeoutMs, terminationTimeout, singleServer).minimumSessionTimeout().toMillis();
     return Optional.of(
         String.format(
             "termination_timeout %s does not fit the stop budget of the negotiated session"

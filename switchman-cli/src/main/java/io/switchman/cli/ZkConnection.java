@@ -201,6 +201,14 @@ final class ZkConnection implements AutoCloseable {
     return client.getZookeeperClient().getLastNegotiatedSessionTimeoutMs();
   }
 
+  /**
+   * Whether the ensemble is a single server, where the stop budget may take S/2 (else S/4): see
+   * {@link io.switchman.core.StopBudget}.
+   */
+  boolean singleServer() {
+    return CuratorClients.isSingleServer(client);
+  }
+
   SwitchmanEngine engine(Duration stopBudget) throws Failure {
     if (engine == null) {
       try {

@@ -105,25 +105,31 @@ class CliUnitTest {
 
   @Test
   void stopBudgetFitsTheSession() {
-    StopBudget fits = StopBudget.of(20000, Duration.ofSeconds(5));
+    // The budget (stop time + margin) fits at most S/4: 5 s + 500 ms needs S >= 22 s.
+    StopBudget fits = StopBudget.of(22000, Duration.ofSeconds(5));
     assertThat(fits.killDelayMs()).isEqualTo(5000);
     assertThat(fits.stopBudget()).isEqualTo(Duration.ofMillis(5500));
     assertThat(fits.warning()).isEmpty();
 
+    StopBudget oneShort = StopBudget.of(21900, Duration.ofSeconds(5));
+    assertThat(oneShort.killDelayMs()).isEqualTo(4975);
+    assertThat(oneShort.warning()).get().asString().contains("at least 22000 ms");
+
+    // The CLI's defaults (session_timeout 10 s, termination_timeout 10 s): 2.5 s - 500 ms.
     StopBudget capped = StopBudget.of(10000, Duration.ofSeconds(10));
-    assertThat(capped.killDelayMs()).isEqualTo(4500);
-    assertThat(capped.stopBudget().toMillis()).isLessThanOrEqualTo(5000);
+    assertThat(capped.killDelayMs()).isEqualTo(2000);
+    assertThat(capped.stopBudget().toMillis() * 4).isLessThanOrEqualTo(10000);
     assertThat(capped.warning())
         .get()
         .asString()
         .contains("termination_timeout 10s does not fit")
-        .contains("SIGKILL 4500 ms after SIGTERM")
-        .contains("at least 21000 ms");
+        .contains("SIGKILL 2000 ms after SIGTERM")
+        .contains("at least 42000 ms");
 
     StopBudget small = StopBudget.of(2000, Duration.ofSeconds(1));
-    assertThat(small.killDelayMs()).isEqualTo(800);
+    assertThat(small.killDelayMs()).isEqualTo(300);
     assertThat(small.marginMs()).isEqualTo(200);
-    assertThat(small.stopBudget().toMillis() * 2).isLessThanOrEqualTo(2000);
+    assertThat(small.stopBudget().toMillis() * 4).isLessThanOrEqualTo(2000);
   }
 
   @Test

@@ -9,6 +9,7 @@ import io.switchman.core.RequestPlan.Resolved;
 import java.util.List;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.ZooKeeper;
+import org.apache.zookeeper.data.Stat;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -31,6 +32,7 @@ final class Acquirer {
   private final ZkSession session;
   private final GrantRegistry registry;
   private final long reservedNanos;
+  private final SafetyMonitor.LeaderContact leaderContact;
   private final List<Resolved> leases;
   private final Attempt attempt;
   private final LeaseProtocol leaseQueue;
@@ -40,6 +42,7 @@ final class Acquirer {
       ZkSession session,
       GrantRegistry registry,
       long reservedNanos,
+      SafetyMonitor.LeaderContact leaderContact,
       ZooKeeper zk,
       GrantRequest request,
       List<Resolved> leases,
@@ -48,6 +51,7 @@ final class Acquirer {
     this.session = session;
     this.registry = registry;
     this.reservedNanos = reservedNanos;
+    this.leaderContact = leaderContact;
     this.leases = leases;
     this.attempt = new Attempt(zk, session, request);
     long now = System.nanoTime();
@@ -99,6 +103,7 @@ final class Acquirer {
             session,
             registry,
             reservedNanos,
+            leaderContact,
             attempt.zk(),
             request.name(),
             lockPath,
@@ -110,7 +115,41 @@ final class Acquirer {
     g.watchOwnNodes();
     attempt.keepAll();
     leaseQueue.clear();
+    proveFreshIfOld(g);
     return g;
+  }
+
+  /**
+   * A grant whose first safety deadline would pass before its first refresh (S/6 away) can end (its
+   * proof is old: a create whose reply was lost and resolved after a reconnection) gets one more
+   * leader read now: {@code sync}, then a read of its primary node. Rare; the normal grant costs
+   * nothing more.
+   */
+  private void proveFreshIfOld(ZkGrant g) {
+    long now = System.nanoTime();
+    long window = g.leaderContact().windowNanos();
+    if (g.safeUntilNanos() - now > window + window / 2) {
+      return;
+    }
+    try {
+      Stat stat = attempt.existsAfterSync(g.primaryPath());
+      long syncSent = attempt.syncSentNanos();
+      if (stat == null) {
+        g.lose(LossReason.NODE_DELETED);
+      } else if (stat.getEphemeralOwner() != g.sessionId() || stat.getCzxid() != g.primaryCzxid()) {
+        g.lose(LossReason.NODE_CHANGED);
+      } else {
+        g.touched(syncSent);
+        g.leaderReached(syncSent);
+      }
+    } catch (KeeperException e) {
+      LossReason reason = SafetyMonitor.lossOf(e.code());
+      if (reason != null) {
+        g.lose(reason);
+      } // else the deadline decides
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt(); // the deadline decides
+    }
   }
 
   /** Removes the request's watches that have not fired. */

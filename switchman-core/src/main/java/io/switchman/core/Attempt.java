@@ -30,6 +30,7 @@ import org.jspecify.annotations.Nullable;
  */
 final class Attempt implements Watcher {
 
+  private volatile long syncSentNanos;
   private final ZooKeeper zk;
   private final ZkSession session;
   private final GrantRequest request;
@@ -203,6 +204,12 @@ final class Attempt implements Watcher {
   @Nullable Stat existsAfterSync(String path) throws KeeperException, InterruptedException {
     return idempotent(
         () -> {
+          if (!zk.getState().isConnected()) {
+            // A request made while disconnected is sent only once reconnected: wait, so that
+            // the send time noted is (about) the real one, not seconds earlier.
+            session().connectedZooKeeper();
+          }
+          syncSentNanos = System.nanoTime();
           zk.sync(path);
           return zk.exists(path, false);
         });
@@ -223,6 +230,14 @@ final class Attempt implements Watcher {
       watched.remove(path);
       return false;
     }
+  }
+
+  /**
+   * When the {@code sync} of the last {@link #existsAfterSync} was sent (the attempt that
+   * succeeded): a leader read, for the safety deadline.
+   */
+  long syncSentNanos() {
+    return syncSentNanos;
   }
 
   /** The node's stat, or null; {@code watch} sets this request's watch. */

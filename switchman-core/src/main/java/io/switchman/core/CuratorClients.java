@@ -13,6 +13,7 @@ import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.retry.ExponentialBackoffRetry;
 import org.apache.zookeeper.ZooDefs;
+import org.apache.zookeeper.ZooKeeper;
 import org.apache.zookeeper.client.ZKClientConfig;
 import org.apache.zookeeper.data.ACL;
 import org.jspecify.annotations.Nullable;
@@ -40,6 +41,25 @@ public final class CuratorClients {
   /** The ACL policy: open without credentials, {@link #AUTHENTICATED_ACL} with them. */
   public static List<ACL> acl(boolean authenticated) {
     return authenticated ? AUTHENTICATED_ACL : ZooDefs.Ids.OPEN_ACL_UNSAFE;
+  }
+
+  /**
+   * Whether the ensemble that {@code client} is connected to is a single server (standalone, or a
+   * quorum of one voting server and no observer), read from its configuration znode. On a single
+   * server every answer is the leader's, and a stop budget may take half the session timeout; on
+   * several servers a quarter (see {@link StopBudget}). False when unsure (not connected, the read
+   * fails).
+   */
+  public static boolean isSingleServer(CuratorFramework client) {
+    try {
+      ZooKeeper zk = client.getZookeeperClient().getZooKeeper();
+      return zk.getState().isConnected() && SafetyMonitor.singleServer(zk);
+    } catch (Exception e) {
+      if (e instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+      }
+      return false;
+    }
   }
 
   /** A builder of a client for {@code connectString} (not started). */

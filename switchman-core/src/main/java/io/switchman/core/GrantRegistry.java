@@ -127,12 +127,14 @@ final class GrantRegistry {
   }
 
   private void warnOnceIfBudgetTooLarge(ZkGrant g) {
+    boolean single = g.leaderContact().singleServer();
     long s = TimeUnit.NANOSECONDS.toMillis(g.sessionTimeoutNanos());
-    if (s != warnedForSessionTimeoutMs) {
-      warnedForSessionTimeoutMs = s;
+    long key = s * 2 + (single ? 1 : 0); // once per session timeout and kind of server
+    if (key != warnedForSessionTimeoutMs) {
+      warnedForSessionTimeoutMs = key;
       int negotiated = session.negotiatedSessionTimeoutMs();
       if (negotiated > 0) {
-        StopBudget.warning(stopBudget, Duration.ofMillis(negotiated)).ifPresent(log::warn);
+        StopBudget.warning(stopBudget, Duration.ofMillis(negotiated), single).ifPresent(log::warn);
       }
     }
   }

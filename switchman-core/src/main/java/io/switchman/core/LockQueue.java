@@ -212,6 +212,9 @@ final class LockQueue implements GrantRegistry.LockClaimant {
         throw e;
       }
       stat = existing;
+      // The sync was answered by the leader: a leader read, later than the create (whose send
+      // time alone, before the reconnection, would give a needlessly early first deadline).
+      sentAt = attempt.syncSentNanos();
     } catch (InterruptedException e) {
       resolveLater(); // the create may still happen: delete it then
       throw e;

@@ -201,14 +201,25 @@ public final class SwitchmanEngine implements AutoCloseable {
 
   /**
    * A warning when the stop budget does not fit the negotiated session timeout S ({@link
-   * StopBudget}: at most S/2, the rest leaves room for the safety deadline's refreshes).
+   * StopBudget}: at most S/4 on an ensemble of several servers, S/2 on a single server; the rest
+   * leaves room for the safety deadline's refreshes).
    */
   public Optional<String> safetyBudgetWarning() {
     int s = negotiatedSessionTimeoutMs();
     if (s <= 0) {
       return Optional.empty();
     }
-    return StopBudget.warning(stopBudget, Duration.ofMillis(s));
+    return StopBudget.warning(stopBudget, Duration.ofMillis(s), isSingleServer());
+  }
+
+  /**
+   * Whether the ensemble of the current session is a single server (standalone, or a quorum of one
+   * voting server): every answer is then the leader's, the safety deadline rests on each refresh's
+   * send time, and a stop budget fits up to S/2 (else S/4). False when not connected or unsure.
+   */
+  public boolean isSingleServer() {
+    ZooKeeper zk = session.connectedZooKeeperNow();
+    return zk != null && monitor.contactFor(zk).singleServer();
   }
 
   /**
@@ -247,6 +258,7 @@ public final class SwitchmanEngine implements AutoCloseable {
             session,
             grants,
             monitor.reservedNanos(stopBudget),
+            monitor.contactFor(zk),
             zk,
             request,
             plan.resolve(data, layout.prefix()),

@@ -47,8 +47,13 @@ final class ZkGrant implements Grant, Watcher, GrantRegistry.LockClaimant {
   private final long token;
   private final Instant acquiredAt = Instant.now();
 
+  private final SafetyMonitor.LeaderContact leaderContact;
   private volatile long safeUntilNanos;
   private long nextRefreshNanos;
+
+  /** When the last reply to one of this grant's reads or syncs came. */
+  private volatile long lastReplyNanos;
+
   private State state = State.HELD;
   private @Nullable LossReason lossReason;
 
@@ -59,11 +64,15 @@ final class ZkGrant implements Grant, Watcher, GrantRegistry.LockClaimant {
 
   /**
    * @param reservedNanos the stop budget plus one safety-monitor tick
+   * @param leaderContact the lower bound of the leader's last contact with {@code zk}'s session
+   * @param provenAliveAtNanos the send time of the create of the grant's primary node (the leader
+   *     answered it)
    */
   ZkGrant(
       ZkSession session,
       GrantRegistry registry,
       long reservedNanos,
+      SafetyMonitor.LeaderContact leaderContact,
       ZooKeeper zk,
       String name,
       @Nullable String lockPath,
@@ -83,16 +92,26 @@ final class ZkGrant implements Grant, Watcher, GrantRegistry.LockClaimant {
     this.leases = List.copyOf(leases);
     this.group = group;
     this.token = lockPath != null ? lockCzxid : leases.get(0).czxid();
-    this.safeUntilNanos = provenAliveAtNanos + sessionTimeoutNanos - stopBudgetNanos;
-    this.nextRefreshNanos = provenAliveAtNanos + sessionTimeoutNanos / 6;
+    long now = System.nanoTime();
+    this.leaderContact = leaderContact;
+    // The create is a leader read (a write); it is also a touch.
+    long bound = leaderContact.leaderReached(provenAliveAtNanos);
+    leaderContact.touched(provenAliveAtNanos, now);
+    this.safeUntilNanos = bound + sessionTimeoutNanos - stopBudgetNanos;
+    this.lastReplyNanos = now;
+    this.nextRefreshNanos = now + sessionTimeoutNanos / 6;
   }
 
   /**
-   * Whether the safety deadline is due for a refresh (every S/6); called by the safety monitor
-   * only.
+   * Whether the safety deadline is due for a refresh: S/6 after the last refresh was sent, and at
+   * least the ping window (S/6) after the last reply, so that the touch of the refresh before is
+   * known to the leader by the time the next sync reaches it (on a single server, which answers
+   * every request itself, S/6 after the last refresh only). Called by the safety monitor only.
    */
   boolean refreshDue(long nowNanos) {
-    if (nowNanos - nextRefreshNanos >= 0) {
+    if (nowNanos - nextRefreshNanos >= 0
+        && (leaderContact.singleServer()
+            || nowNanos - lastReplyNanos >= leaderContact.windowNanos())) {
       nextRefreshNanos = nowNanos + sessionTimeoutNanos / 6;
       return true;
     }
@@ -135,6 +154,10 @@ final class ZkGrant implements Grant, Watcher, GrantRegistry.LockClaimant {
 
   ZooKeeper zk() {
     return zk;
+  }
+
+  SafetyMonitor.LeaderContact leaderContact() {
+    return leaderContact;
   }
 
   long sessionTimeoutNanos() {
@@ -210,7 +233,8 @@ final class ZkGrant implements Grant, Watcher, GrantRegistry.LockClaimant {
    * Sets a watch on every own node (lock and leases): deletion or change by anyone else is a loss.
    * Sent without waiting: this session runs requests in order, so each read runs after the create
    * of its node, and checks that the node is still this grant's; the job need not wait one more
-   * round trip to start. The reads are not a proof of life (see {@link SafetyMonitor}).
+   * round trip to start. The reads are not a proof of life, only touches (see {@link
+   * SafetyMonitor.LeaderContact}).
    */
   void watchOwnNodes() {
     if (lockPath != null) {
@@ -222,6 +246,7 @@ final class ZkGrant implements Grant, Watcher, GrantRegistry.LockClaimant {
   }
 
   private void watch(String path, long czxid) {
+    long sentAt = System.nanoTime();
     zk.exists(
         path,
         this,
@@ -234,9 +259,12 @@ final class ZkGrant implements Grant, Watcher, GrantRegistry.LockClaimant {
               } else if (stat.getVersion() != 0) {
                 nodesTouched = true;
                 lose(LossReason.NODE_CHANGED);
+              } else {
+                // Not a proof of life: a plain read may be answered by a follower cut off from
+                // the leader. Only a touch (the connected server heard from the session), which
+                // a later sync can turn into a bound of the leader's last contact.
+                touched(sentAt);
               }
-              // Not a proof of life: a plain read may be answered by a follower cut off from the
-              // leader. The create (a write) was the proof; refreshes sync first.
             }
             default -> {
               LossReason reason = SafetyMonitor.lossOf(Code.get(rc));
@@ -260,11 +288,23 @@ final class ZkGrant implements Grant, Watcher, GrantRegistry.LockClaimant {
   }
 
   /**
-   * Moves the safety deadline forward after a read sent at {@code sentAtNanos} proved the session
-   * alive and the primary node ours.
+   * Records a touch: a request of this grant sent at {@code sentAtNanos} was answered now by the
+   * server this client is connected to. A touch alone is no proof that the leader heard of it.
    */
-  void provenAlive(long sentAtNanos) {
-    long candidate = sentAtNanos + sessionTimeoutNanos - stopBudgetNanos;
+  void touched(long sentAtNanos) {
+    long now = System.nanoTime();
+    leaderContact.touched(sentAtNanos, now);
+    lastReplyNanos = now;
+  }
+
+  /**
+   * Moves the safety deadline forward after a {@code sync} sent at {@code sentAtNanos} was answered
+   * by the leader and the read after it found the primary node ours: to the lower bound of the
+   * leader's last contact with the session + S - reserve.
+   */
+  void leaderReached(long sentAtNanos) {
+    long candidate =
+        leaderContact.leaderReached(sentAtNanos) + sessionTimeoutNanos - stopBudgetNanos;
     synchronized (this) {
       if (candidate - safeUntilNanos > 0) {
         safeUntilNanos = candidate;

@@ -12,12 +12,14 @@
  *       resource. All queues of one request are joined in a single {@code multi()} transaction, so
  *       every queue orders contenders alike and requests for several resources cannot deadlock.
  *       Only the head of a queue watches the leases.
- *   <li><b>Loss before takeover.</b> Each grant keeps a safety deadline {@code sendTime + S -
- *       stopBudget} (S: negotiated session timeout), refreshed by reading its own node at least
- *       every S/6; the safety monitor on the monotonic clock declares the grant lost when it
- *       passes. A suspended connection, an expired session, a deleted or changed own node, and this
- *       host leaving the grant's group declare it lost at once. The holder has {@code stopBudget}
- *       left to stop before the server may expire the session and hand the lock to someone else.
+ *   <li><b>Loss before takeover.</b> Each grant keeps a safety deadline {@code leaderContact + S -
+ *       stopBudget - tick} (S: negotiated session timeout; leaderContact a proven lower bound of
+ *       the leader's last contact with the session), refreshed by a sync and a read of its own node
+ *       every S/6 (the stop budget must fit S/4 on an ensemble of several servers, S/2 on a single
+ *       server); the safety monitor on the monotonic clock declares the grant lost when it passes.
+ *       A suspended connection, an expired session, a deleted or changed own node, and this host
+ *       leaving the grant's group declare it lost at once. The holder has {@code stopBudget} left
+ *       to stop before the server may expire the session and hand the lock to someone else.
  *   <li><b>Owner-checked release.</b> Nodes are deleted only through the session that created them,
  *       and the lock node only while it is provably this grant's.
  *   <li><b>Fail closed.</b> When ZooKeeper cannot be reached or the prefix znode's data is invalid,

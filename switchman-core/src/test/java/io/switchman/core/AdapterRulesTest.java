@@ -71,29 +71,56 @@ class AdapterRulesTest {
   }
 
   @Test
-  void stopBudgetIsStopTimePlusAMarginAndFitsHalfTheSession() {
-    StopBudget fits = StopBudget.of(20000, Duration.ofSeconds(5));
+  void stopBudgetIsStopTimePlusAMarginAndFitsAQuarterOfTheSession() {
+    StopBudget fits = StopBudget.of(30000, Duration.ofSeconds(5));
     assertThat(fits.margin()).isEqualTo(Duration.ofMillis(500));
     assertThat(fits.budget()).isEqualTo(Duration.ofMillis(5500));
     assertThat(fits.fits()).isTrue();
+    assertThat(StopBudget.of(20000, Duration.ofSeconds(5)).fits()).isFalse(); // 5.5 s > S/4
 
     StopBudget tooLong = StopBudget.of(10000, Duration.ofSeconds(10));
     assertThat(tooLong.fits()).isFalse();
-    assertThat(tooLong.capped().stopTime()).isEqualTo(Duration.ofMillis(4500));
-    assertThat(tooLong.capped().budget()).isEqualTo(Duration.ofMillis(5000));
-    assertThat(tooLong.minimumSessionTimeout()).isEqualTo(Duration.ofMillis(21000));
+    assertThat(tooLong.capped().stopTime()).isEqualTo(Duration.ofMillis(2000));
+    assertThat(tooLong.capped().budget()).isEqualTo(Duration.ofMillis(2500));
+    assertThat(tooLong.minimumSessionTimeout()).isEqualTo(Duration.ofMillis(42000));
 
     StopBudget small = StopBudget.of(2000, Duration.ofSeconds(1));
     assertThat(small.margin()).isEqualTo(Duration.ofMillis(200));
-    assertThat(small.capped().stopTime()).isEqualTo(Duration.ofMillis(800));
+    assertThat(small.capped().stopTime()).isEqualTo(Duration.ofMillis(300));
     assertThat(StopBudget.margin(Duration.ofMillis(500))).isEqualTo(Duration.ofMillis(100));
 
-    assertThat(StopBudget.warning(Duration.ofMillis(1500), Duration.ofMillis(3000))).isEmpty();
-    assertThat(StopBudget.warning(Duration.ofMillis(1501), Duration.ofMillis(3000)))
+    assertThat(StopBudget.warning(Duration.ofMillis(750), Duration.ofMillis(3000))).isEmpty();
+    assertThat(StopBudget.warning(Duration.ofMillis(751), Duration.ofMillis(3000)))
         .get()
         .asString()
         .startsWith(
-            "The stop budget of 1501 ms does not fit the negotiated session timeout of 3000");
+            "The stop budget of 751 ms does not fit the negotiated session timeout of 3000 ms:"
+                + " at most 750 ms (S/4)");
+  }
+
+  @Test
+  void onASingleServerTheStopBudgetFitsHalfTheSession() {
+    StopBudget fits = StopBudget.of(20000, Duration.ofSeconds(5), true);
+    assertThat(fits.fitDivisor()).isEqualTo(2);
+    assertThat(fits.fits()).as("5.5 s <= S/2").isTrue();
+
+    StopBudget tooLong = StopBudget.of(10000, Duration.ofSeconds(10), true);
+    assertThat(tooLong.fits()).isFalse();
+    assertThat(tooLong.capped().stopTime()).isEqualTo(Duration.ofMillis(4500));
+    assertThat(tooLong.capped().budget()).isEqualTo(Duration.ofMillis(5000));
+    assertThat(tooLong.capped().singleServer()).isTrue();
+    assertThat(tooLong.minimumSessionTimeout()).isEqualTo(Duration.ofMillis(21000));
+    assertThat(StopBudget.of(2000, Duration.ofSeconds(10), true).capped().stopTime())
+        .isEqualTo(Duration.ofMillis(800));
+
+    assertThat(StopBudget.warning(Duration.ofMillis(1500), Duration.ofMillis(3000), true))
+        .isEmpty();
+    assertThat(StopBudget.warning(Duration.ofMillis(1501), Duration.ofMillis(3000), true))
+        .get()
+        .asString()
+        .startsWith(
+            "The stop budget of 1501 ms does not fit the negotiated session timeout of 3000 ms:"
+                + " at most 1500 ms (S/2 on a single server)");
   }
 
   @Test

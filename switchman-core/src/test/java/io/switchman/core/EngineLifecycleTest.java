@@ -160,21 +160,29 @@ class EngineLifecycleTest extends EngineTestBase {
   }
 
   @Test
-  void stopBudgetAboveHalfTheSessionIsWarnedAbout() throws Exception {
+  void stopBudgetAboveHalfTheSessionOfASingleServerIsWarnedAbout() throws Exception {
     CuratorFramework client = zk.client(SESSION);
     SwitchmanEngine tooLarge =
         zk.closeLater(SwitchmanEngine.builder(client).stopBudget(Duration.ofSeconds(2)).build());
     int s = tooLarge.negotiatedSessionTimeoutMs();
     assertThat(s).isEqualTo(3000);
+    assertThat(tooLarge.isSingleServer()).as("the test server is standalone").isTrue();
     assertThat(tooLarge.safetyBudgetWarning())
         .contains(
             "The stop budget of 2000 ms does not fit the negotiated session timeout of 3000 ms: at"
-                + " most 1500 ms (S/2) leaves room for the safety deadline's refreshes, so grants"
-                + " will be declared lost early or at once. Lower the stop timeout or raise the"
-                + " session timeout.");
+                + " most 1500 ms (S/2 on a single server) leaves room for the safety deadline's"
+                + " refreshes, so grants will be declared lost early or at once. Lower the stop"
+                + " timeout or raise the session timeout.");
     SwitchmanEngine fits =
         zk.closeLater(SwitchmanEngine.builder(client).stopBudget(Duration.ofMillis(1500)).build());
     assertThat(fits.safetyBudgetWarning()).isEmpty();
+    // On an ensemble of several servers the same budget takes at most S/4.
+    assertThat(StopBudget.warning(Duration.ofMillis(1500), Duration.ofMillis(s)))
+        .contains(
+            "The stop budget of 1500 ms does not fit the negotiated session timeout of 3000 ms: at"
+                + " most 750 ms (S/4) leaves room for the safety deadline's refreshes, so grants"
+                + " will be declared lost early or at once. Lower the stop timeout or raise the"
+                + " session timeout.");
   }
 
   @Test
@@ -183,10 +191,22 @@ class EngineLifecycleTest extends EngineTestBase {
     SwitchmanEngine a = engine(zk.client(Duration.ofSeconds(60)), "host-a");
     assertThat(a.negotiatedSessionTimeoutMs()).isEqualTo(4000);
     Grant g = a.acquire(lock("job")).grant();
+    // A single server answers every request itself: the first deadline is the create + S -
+    // reserve, as every later one (the rule of several servers is in FollowerCutOffTest).
+    assertThat(a.isSingleServer()).isTrue();
     long left = g.safeUntilNanos() - System.nanoTime();
     assertThat(left)
         .isBetween(
             TimeUnit.MILLISECONDS.toNanos(4000 - 600 - 1000),
+            TimeUnit.MILLISECONDS.toNanos(4000 - 600));
+    // Each refresh (S/6 apart) moves it to its send time + S - reserve.
+    long before = g.safeUntilNanos();
+    await()
+        .atMost(Duration.ofSeconds(3))
+        .until(() -> g.safeUntilNanos() - before > TimeUnit.MILLISECONDS.toNanos(400));
+    assertThat(g.safeUntilNanos() - System.nanoTime())
+        .isBetween(
+            TimeUnit.MILLISECONDS.toNanos(4000 - 600 - 4000 / 6 - 500),
             TimeUnit.MILLISECONDS.toNanos(4000 - 600));
     assertThat(List.of(a.grants().get(0))).containsExactly(g);
   }

@@ -99,7 +99,11 @@ class LockClaimTest extends EngineTestBase {
     Stat now = observer.checkExists().forPath(LOCK);
     assertThat(now).isNotNull();
     assertThat(now.getCzxid()).isEqualTo(g.fencingToken());
-    assertThat(g.isHeld()).isTrue();
+    assertThat(g.isHeld())
+        .as(
+            "R2 held (lost: %s, deadline in %d ms)",
+            g.lossReason(), (g.safeUntilNanos() - System.nanoTime()) / 1_000_000)
+        .isTrue();
     g.release();
   }
 }

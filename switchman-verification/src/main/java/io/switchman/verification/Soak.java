@@ -7,6 +7,7 @@ package io.switchman.verification;
 import io.switchman.core.ClusterData;
 import io.switchman.core.ClusterStatus;
 import io.switchman.core.HostFacts;
+import io.switchman.core.StopBudget;
 import io.switchman.core.SwitchmanEngine;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -43,13 +44,23 @@ public final class Soak {
   private static final String LOCK = "payroll";
 
   /**
+   * What the checker's grace after a pause adds to the workers' stop time: the time a resumed
+   * worker takes to notice its loss (700 ms of grace with the CI soak's 500 ms stop time).
+   */
+  static final long NOTICE_MS = 200;
+
+  /**
    * What to run.
    *
    * @param seed the schedule's seed
    * @param servers 3 (a quorum) or 1 (standalone)
    * @param tickMs the servers' tick
    * @param sessionMs the session timeout S the workers ask for (and get: within [2, 20] ticks)
-   * @param stopBudgetMs the workers' stop budget; also the checker's grace after a pause
+   * @param stopBudgetMs the workers' stop budget (stop time + the core's margin of S/10, at least
+   *     100 ms, at most 500 ms), which must fit S/4 (the core's {@code StopBudget} rule): the core
+   *     workers' stop budget, the CLI workers' {@code termination_timeout} and the Spring worker's
+   *     {@code stop-timeout} (both the stop time); the checker's grace after a pause is the stop
+   *     time plus 200 ms
    * @param minFaults inject at least this many faults
    * @param minDuration and run at least this long
    * @param lockWorkers workers that take the lock {@code payroll}
@@ -80,6 +91,21 @@ public final class Soak {
 
     public Config {
       excluded = java.util.Set.copyOf(excluded);
+      if (!StopBudget.fits(Duration.ofMillis(stopBudgetMs), Duration.ofMillis(sessionMs))) {
+        throw new IllegalArgumentException(
+            "Invalid soak stop budget "
+                + stopBudgetMs
+                + " ms: must fit S/4 of the session timeout "
+                + sessionMs
+                + " ms (at most "
+                + sessionMs / StopBudget.FIT_DIVISOR
+                + " ms), else grants are lost before their first refresh");
+      }
+    }
+
+    /** The workers' stop time: the stop budget less the core's margin for S. */
+    public Duration stopTime() {
+      return Duration.ofMillis(stopBudgetMs).minus(StopBudget.margin(Duration.ofMillis(sessionMs)));
     }
   }
 
@@ -184,7 +210,7 @@ public final class Soak {
         List<String> orphans = awaitNoEphemerals();
         List<HistoryEvent> events = Checker.readAll(config.dir());
         CheckReport report =
-            new Checker(Duration.ofMillis(config.stopBudgetMs())).check(events, orphans);
+            new Checker(config.stopTime().plusMillis(NOTICE_MS)).check(events, orphans);
         StringBuilder text = new StringBuilder(report.summaryLine()).append('\n');
         text.append("seed=").append(config.seed()).append('\n');
         text.append("duration_s=")
@@ -411,8 +437,9 @@ public final class Soak {
             "--switchman.host=" + id,
             "--switchman.session-timeout=" + config.sessionMs() + "ms",
             "--switchman.connection-timeout=1s",
-            // The starter reserves stop-timeout + 500 ms, which must fit S/2.
-            "--switchman.stop-timeout=" + Math.max(100, config.sessionMs() / 2 - 600) + "ms",
+            // The starter reserves stop-timeout + the core's margin (S/10, 100 to 500 ms): the
+            // soak's stop budget, which fits S/4.
+            "--switchman.stop-timeout=" + config.stopTime().toMillis() + "ms",
             "--verification.worker=" + id,
             "--verification.history=" + config.dir().resolve(id + ".history").toAbsolutePath(),
             "--verification.store=" + config.dir().resolve("store").toAbsolutePath(),
@@ -441,7 +468,10 @@ public final class Soak {
             + PREFIX
             + "\", \"session_timeout\": "
             + config.sessionMs()
-            + ", \"termination_timeout\": \"500ms\", \"resources_wait_timeout\": 3"
+            // the stop time, so that the CLI's stop budget (it plus the margin) is the soak's
+            + ", \"termination_timeout\": \""
+            + config.stopTime().toMillis()
+            + "ms\", \"resources_wait_timeout\": 3"
             + ", \"fqdn\": \""
             + id
             + "\"}\n");

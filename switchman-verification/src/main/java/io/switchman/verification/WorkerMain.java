@@ -83,7 +83,7 @@ public final class WorkerMain {
   }
 
   private void run() throws Exception {
-    int sessionMs = Integer.parseInt(args.getOrDefault("session-ms", "2000"));
+    int sessionMs = Integer.parseInt(args.getOrDefault("session-ms", "4000"));
     CuratorFramework client =
         CuratorFrameworkFactory.builder()
             .connectString(arg("connect"))
@@ -97,7 +97,7 @@ public final class WorkerMain {
             .prefix(args.getOrDefault("prefix", "/switchman"))
             .host(new HostFacts(id, 2, 1024))
             .stopBudget(
-                Duration.ofMillis(Long.parseLong(args.getOrDefault("stop-budget-ms", "700"))))
+                Duration.ofMillis(Long.parseLong(args.getOrDefault("stop-budget-ms", "900"))))
             .operationTimeout(Duration.ofSeconds(3))
             .build();
     Thread main = Thread.currentThread();

@@ -35,8 +35,12 @@ class SoakTest {
         seed,
         servers,
         200,
-        2000,
-        700,
+        // S = 20 ticks (the most the servers grant) and a stop budget of 900 ms (stop time 500 ms +
+        // 400 ms margin) that fits S/4: a fresh session's first safety deadline, S/2 - 900 ms =
+        // 1100 ms after the create, then leaves 433 ms for the first refresh (sent S/6 = 667 ms
+        // after it). At S = 2 s the 500 ms that fitted left 167 ms, and a CLI run lost its grant.
+        4000,
+        900,
         minFaults,
         minDuration,
         2,

@@ -79,8 +79,8 @@ public class SwitchmanProperties {
   /**
    * The stop time: how long a guarded method has to return once it was interrupted because its
    * grant was lost or its maxDuration passed; then on-stuck applies. Plus a margin of a tenth of
-   * the session timeout (100 to 500 ms) it is the stop budget, which must fit half the negotiated
-   * session timeout.
+   * the session timeout (100 to 500 ms) it is the stop budget, which must fit a quarter of the
+   * negotiated session timeout on an ensemble of several servers (half on a single server).
    */
   private Duration stopTimeout = Duration.ofSeconds(5);
 

@@ -50,7 +50,9 @@ final class SwitchmanStartupChecks implements SmartInitializingSingleton, Dispos
   private final ConnectionStateListener listener =
       (c, state) -> {
         if (state == ConnectionState.CONNECTED || state == ConnectionState.RECONNECTED) {
-          checkNegotiatedTimeout();
+          // Off Curator's event thread: the check may read the ensemble's configuration, and
+          // the engine's own listener (losses on SUSPENDED) must not wait behind that read.
+          java.util.concurrent.CompletableFuture.runAsync(this::checkNegotiatedTimeout);
           writePendingClusterData();
         }
       };
@@ -73,11 +75,15 @@ final class SwitchmanStartupChecks implements SmartInitializingSingleton, Dispos
   @Override
   public void afterSingletonsInstantiated() {
     StopBudget rule = SwitchmanAutoConfiguration.stopBudget(properties);
-    if (ownClient && !rule.fits()) {
+    // Before connecting the ensemble is not known: warn here when the budget fits no ensemble
+    // (more than S/2); the negotiated check below applies S/4 once it is known to be several
+    // servers.
+    if (ownClient && !StopBudget.fits(rule.budget(), rule.sessionTimeout(), true)) {
       log.warn(
           "switchman.stop-timeout ({} ms, plus {} ms margin) does not fit switchman.session-timeout"
-              + " ({} ms): at most half of it may be reserved for stopping, or grants will be lost"
-              + " early or at once. Lower the stop timeout or raise the session timeout.",
+              + " ({} ms): at most half of it (a quarter on an ensemble of several servers) may be"
+              + " reserved for stopping, or grants will be lost early or at once. Lower the stop"
+              + " timeout or raise the session timeout.",
           rule.stopTime().toMillis(),
           rule.margin().toMillis(),
           rule.sessionTimeout().toMillis());
