@@ -170,38 +170,29 @@ final class SafetyMonitor {
    * voting server of a quorum of one, with no observer): that server is the one that expires
    * sessions, so every request it answers is a leader contact at its send time. From the
    * configuration znode ({@code /zookeeper/config}): empty on a standalone server, one {@code
-   * server.N} line per member on the servers of an ensemble. The read sets {@code contact} as its
-   * watcher, so the disconnect of this connection (or a reconfiguration) makes the mode unknown
-   * again before any later reply is handed to a callback. Null when the read fails.
+   * server.N} line per member on the servers of an ensemble. The read sets {@code watcher} (the
+   * session's {@link LeaderContact}) as its watcher, so the disconnect of this connection (or a
+   * reconfiguration) makes the mode unknown again before any later reply is handed to a callback.
+   * Null when the read fails.
    */
-  private static @Nullable Boolean readSingleServer(ZooKeeper zk, LeaderContact contact) {
+  private static @Nullable Boolean readSingleServer(ZooKeeper zk, @Nullable Watcher watcher) {
     try {
-      byte[] data = zk.getConfig(contact, null);
+      byte[] data = zk.getConfig(watcher, null);
       return data != null && singleServer(new String(data, StandardCharsets.UTF_8));
-    } catch (KeeperException e) {
+    } catch (KeeperException | RuntimeException e) {
       return null;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return null;
-    } catch (RuntimeException e) {
       return null;
     }
   }
 
   /**
-   * As {@link #readSingleServer(ZooKeeper, LeaderContact)} without a watcher, for an adapter that
-   * sizes its stop time before the engine's first request (the CLI); false when the read fails.
+   * As {@link #readSingleServer(ZooKeeper, Watcher)} without a watcher, for an adapter that sizes
+   * its stop time before the engine's first request (the CLI); false when the read fails.
    */
   static boolean singleServer(ZooKeeper zk) {
-    try {
-      byte[] data = zk.getConfig(false, null);
-      return data != null && singleServer(new String(data, StandardCharsets.UTF_8));
-    } catch (KeeperException | RuntimeException e) {
-      return false;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
-    }
+    return Boolean.TRUE.equals(readSingleServer(zk, null));
   }
 
   /**
