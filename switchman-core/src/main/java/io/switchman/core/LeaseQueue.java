@@ -13,7 +13,10 @@ import java.util.List;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.Op;
+import org.apache.zookeeper.OpResult;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The lease protocol of switchman 1.16 for one request (its znode layout and node data, so mixed
@@ -42,6 +45,8 @@ import org.jspecify.annotations.Nullable;
  * <p>The previous protocol ({@link PreviousLeaseQueue}) is kept for the benchmark's comparison.
  */
 final class LeaseQueue implements LeaseProtocol {
+
+  private static final Logger log = LoggerFactory.getLogger(LeaseQueue.class);
 
   private final Attempt attempt;
   private final List<Resolved> leases;
@@ -227,10 +232,31 @@ final class LeaseQueue implements LeaseProtocol {
         }
         continue;
       }
-      if (sumLeases(l, leaseNodes) <= room) {
-        return createLease(l, mutex, queueNodes, index);
+      try {
+        if (sumLeases(l, leaseNodes) <= room) {
+          createLease(l, mutex, queueNodes, index);
+          return null;
+        }
+        return awaitRoom(l, mutex, queueNodes, index);
+      } catch (MutexLost e) {
+        // Someone deleted our mutex node (an operator, a clean-up script): another host may hold
+        // the mutex now, so nothing was created. Take it again, keeping the place in the queue.
+        log.warn(
+            "The semaphore mutex {} of resource {} was deleted while request '{}' held it; taking"
+                + " it again",
+            mutex,
+            l.resource(),
+            attempt.request().name());
       }
-      return awaitRoom(l, mutex, queueNodes, index);
+    }
+  }
+
+  /** The transaction creating the lease found the mutex node gone: nothing happened. */
+  private static final class MutexLost extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    MutexLost() {
+      super(null, null, false, false);
     }
   }
 
@@ -245,7 +271,7 @@ final class LeaseQueue implements LeaseProtocol {
    */
   private @Nullable Acquisition awaitRoom(
       Resolved l, String mutex, List<String> queueNodes, int index)
-      throws KeeperException, InterruptedException {
+      throws KeeperException, InterruptedException, MutexLost {
     String leasesDir = attempt.layout().leases(l.resource());
     long room = l.capacity() - l.amount();
     attempt.firesOnOwnCreate(leasesDir);
@@ -255,7 +281,8 @@ final class LeaseQueue implements LeaseProtocol {
       List<String> leaseNodes = attempt.children(leasesDir, true);
       long sum = sumLeases(l, leaseNodes);
       if (sum <= room) {
-        return createLease(l, mutex, queueNodes, index);
+        createLease(l, mutex, queueNodes, index);
+        return null;
       }
       Acquisition busy = awaitSignal(seen, l.amount() + " units of resource " + l.resource());
       if (busy != null) {
@@ -264,7 +291,8 @@ final class LeaseQueue implements LeaseProtocol {
       if (attempt.takeFired(leasesDir)
           && attempt.zk().getState().isConnected()
           && sum - smallest(leaseNodes) <= room) {
-        return createLease(l, mutex, queueNodes, index);
+        createLease(l, mutex, queueNodes, index);
+        return null;
       }
       // another wake-up (a session event), or one release too small: list again
     }
@@ -296,12 +324,13 @@ final class LeaseQueue implements LeaseProtocol {
 
   /**
    * Creates the lease node under the mutex and, in the same transaction, releases the mutex (and,
-   * with the last lease, leaves every queue: switchman step 7). If the mutex or a queue node is no
-   * longer ours, nothing happens and the request fails.
+   * with the last lease, leaves every queue: switchman step 7).
+   *
+   * @throws MutexLost when the mutex node is gone (nothing happened then); a queue node gone fails
+   *     the request ("Lost queue position")
    */
-  private @Nullable Acquisition createLease(
-      Resolved l, String mutex, List<String> queueNodes, int index)
-      throws KeeperException, InterruptedException {
+  private void createLease(Resolved l, String mutex, List<String> queueNodes, int index)
+      throws KeeperException, InterruptedException, MutexLost {
     String leasesDir = attempt.layout().leases(l.resource());
     List<String> done = new ArrayList<>();
     done.add(mutex);
@@ -309,16 +338,32 @@ final class LeaseQueue implements LeaseProtocol {
       done.addAll(queueNodes);
     }
     long sentAt = System.nanoTime();
-    Attempt.Created lease =
-        attempt.createSequentialDeleting(
-            leasesDir + "/" + l.amount() + "_" + l.capacity() + "_",
-            attempt.session().holderData(),
-            done);
+    Attempt.Created lease;
+    try {
+      lease =
+          attempt.createSequentialDeleting(
+              leasesDir + "/" + l.amount() + "_" + l.capacity() + "_",
+              attempt.session().holderData(),
+              done);
+    } catch (KeeperException.NoNodeException e) {
+      List<OpResult> results = e.getResults();
+      for (int i = 1; results != null && i < results.size(); i++) {
+        if (results.get(i) instanceof OpResult.ErrorResult err
+            && KeeperException.Code.get(err.getErr()) == KeeperException.Code.NONODE) {
+          if (i == 1) {
+            throw new MutexLost();
+          }
+          throw new SwitchmanException(
+              SwitchmanException.Kind.UNAVAILABLE,
+              "Lost queue position: node " + done.get(i - 1) + " disappeared while waiting");
+        }
+      }
+      throw e; // the lease directory is gone: the parents are made again on the next request
+    }
     held.add(
         new HeldLease(
             l.resource(), l.amount(), l.capacity(), lease.path(), lease.stat().getCzxid()));
     lastProofNanos = sentAt;
-    return null;
   }
 
   /** The units held on the resource, checking that every holder agrees on its capacity. */
