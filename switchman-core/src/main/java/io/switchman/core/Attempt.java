@@ -609,6 +609,12 @@ final class Attempt implements Watcher {
     suspectDirs.add(dir);
   }
 
+  /** A node of this request that someone else deleted: nothing to delete for it any more. */
+  void goneAlready(String path) {
+    temporary.remove(path);
+    session.ownNodeGone(path);
+  }
+
   /** Deletes a node of this request (gone already is fine). */
   void delete(String path) throws KeeperException, InterruptedException {
     try {

@@ -351,6 +351,7 @@ final class LeaseQueue implements LeaseProtocol {
         if (results.get(i) instanceof OpResult.ErrorResult err
             && KeeperException.Code.get(err.getErr()) == KeeperException.Code.NONODE) {
           if (i == 1) {
+            attempt.goneAlready(mutex);
             throw new MutexLost();
           }
           throw new SwitchmanException(
