@@ -12,6 +12,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.zookeeper.CreateMode;
+import org.apache.zookeeper.CreateOptions;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.Op;
 import org.apache.zookeeper.OpResult;
@@ -296,6 +297,60 @@ final class Attempt implements Watcher {
   }
 
   /**
+   * Creates an ephemeral sequential node and deletes {@code deletes} (nodes of this request) in one
+   * transaction: all of it happens or none. The lease protocol creates a lease node and releases
+   * the semaphore mutex (and leaves the queues) this way: one request instead of two, the mutex
+   * free the moment the lease exists, and no lease created once the mutex is no longer ours (its
+   * delete fails, so the whole transaction does). A lost reply is handled as in {@link
+   * #createSequential}; the deleted nodes stay this request's until the transaction is known to
+   * have happened, so an abandoned request deletes them (gone already is fine).
+   *
+   * @return the created path and its stat (its czxid is the fencing token)
+   */
+  Created createSequentialDeleting(String prefix, byte[] nodeData, List<String> deletes)
+      throws KeeperException, InterruptedException {
+    String dir = prefix.substring(0, prefix.lastIndexOf('/'));
+    List<Op> ops = new ArrayList<>();
+    // CreateOptions makes it a create2 inside the transaction: its result carries the stat.
+    ops.add(
+        Op.create(
+            prefix,
+            nodeData,
+            CreateOptions.newBuilder(session.acl(), CreateMode.EPHEMERAL_SEQUENTIAL).build()));
+    for (String path : deletes) {
+      ops.add(Op.delete(path, -1));
+    }
+    long ticket = session.createStarting(dir);
+    try {
+      List<OpResult> results;
+      try {
+        results = zk.multi(ops);
+      } catch (KeeperException.ConnectionLossException | InterruptedException e) {
+        suspect(dir); // the transaction may have happened although its reply never came
+        throw e;
+      }
+      OpResult.CreateResult create = (OpResult.CreateResult) results.get(0);
+      String path = create.getPath();
+      Stat stat = create.getStat();
+      if (stat == null) {
+        throw new IllegalStateException("the server returned no stat for the create of " + path);
+      }
+      session.afterCreate.accept(path);
+      created(path);
+      for (String gone : deletes) {
+        temporary.remove(gone);
+        session.ownNodeGone(gone);
+      }
+      return new Created(path, stat);
+    } finally {
+      session.createEnded(ticket); // after created(): the sweep then knows the node
+    }
+  }
+
+  /** A created node and its stat. */
+  record Created(String path, Stat stat) {}
+
+  /**
    * The children of each of {@code dirs} in one request ({@code multiRead}, no watches); a missing
    * directory reads as empty.
    */
@@ -401,6 +456,83 @@ final class Attempt implements Watcher {
     }
   }
 
+  /**
+   * Creates ephemeral sequential nodes in one transaction ({@code creates}, one per directory of
+   * {@code createDirs}) and sends one {@code multiRead} of the children of {@code listDirs} right
+   * behind it, without waiting for the transaction's reply: the session runs them in order, so the
+   * listings include the new nodes. One round trip instead of two. A lost reply of the transaction
+   * is handled as in {@link #createSequential} (each directory is suspect); a lost read reply is
+   * read again.
+   *
+   * @return the created paths in the order of {@code creates}, then the listings
+   */
+  CreatedAllAndListed createAllThenList(
+      List<Op> creates, List<String> createDirs, List<String> listDirs)
+      throws KeeperException, InterruptedException {
+    List<Op> reads = new ArrayList<>();
+    for (String d : listDirs) {
+      reads.add(Op.getChildren(d));
+    }
+    CompletableFuture<List<OpResult>> created = new CompletableFuture<>();
+    CompletableFuture<List<OpResult>> listed = new CompletableFuture<>();
+    List<Long> tickets = new ArrayList<>();
+    for (String d : createDirs) {
+      tickets.add(session.createStarting(d));
+    }
+    try {
+      zk.multi(creates, (rc, p, ctx, results) -> complete(created, rc, results, p), null);
+      zk.multi(reads, (rc, p, ctx, results) -> complete(listed, rc, results, p), null);
+      List<OpResult> results;
+      try {
+        results = created.get();
+      } catch (ExecutionException e) {
+        if (e.getCause() instanceof KeeperException.ConnectionLossException) {
+          createDirs.forEach(this::suspect); // it may have happened although its reply never came
+        } else if (e.getCause() instanceof KeeperException.NoNodeException) {
+          createDirs.forEach(session::forgetParents);
+        }
+        throw rethrow(e);
+      } catch (InterruptedException e) {
+        createDirs.forEach(this::suspect);
+        throw e;
+      }
+      List<String> paths = new ArrayList<>();
+      for (OpResult r : results) {
+        String path = ((OpResult.CreateResult) r).getPath();
+        session.afterCreate.accept(path);
+        created(path);
+        paths.add(path);
+      }
+      List<OpResult> listings;
+      try {
+        listings = listed.get();
+      } catch (ExecutionException e) {
+        if (e.getCause() instanceof KeeperException.ConnectionLossException) {
+          return new CreatedAllAndListed(paths, childrenOf(listDirs)); // after the creates
+        }
+        throw rethrow(e);
+      }
+      return new CreatedAllAndListed(paths, childLists(listings, listDirs));
+    } finally {
+      tickets.forEach(session::createEnded); // after created(): the sweep then knows the nodes
+    }
+  }
+
+  private static void complete(
+      CompletableFuture<List<OpResult>> future,
+      int rc,
+      @Nullable List<OpResult> results,
+      String path) {
+    if (rc == 0 && results != null) {
+      future.complete(results);
+    } else {
+      future.completeExceptionally(KeeperException.create(KeeperException.Code.get(rc), path));
+    }
+  }
+
+  /** Nodes created in one transaction and the listings read right behind it. */
+  record CreatedAllAndListed(List<String> paths, List<List<String>> listings) {}
+
   /** A created node and the listings read right behind its create. */
   record CreatedAndListed(String path, List<List<String>> listings) {}
 
@@ -475,6 +607,12 @@ final class Attempt implements Watcher {
   /** A directory where a create may have happened although its reply was lost. */
   void suspect(String dir) {
     suspectDirs.add(dir);
+  }
+
+  /** A node of this request that someone else deleted: nothing to delete for it any more. */
+  void goneAlready(String path) {
+    temporary.remove(path);
+    session.ownNodeGone(path);
   }
 
   /** Deletes a node of this request (gone already is fine). */

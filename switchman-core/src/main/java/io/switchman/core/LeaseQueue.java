@@ -14,8 +14,9 @@ import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.Op;
 import org.apache.zookeeper.OpResult;
-import org.apache.zookeeper.data.Stat;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The lease protocol of switchman 1.16 for one request (its znode layout and node data, so mixed
@@ -23,23 +24,29 @@ import org.jspecify.annotations.Nullable;
  *
  * <ol>
  *   <li>Before joining, one {@code multiRead} of every queue and lease directory: skip if a request
- *       of the same name is queued, fail on a capacity disagreement. After joining, one listing of
- *       the queues: the nodes before ours. Nodes with a lower sequence number can only leave a
- *       queue, never join it (sequence numbers grow), and leave it normally only as its head, so
- *       waiting for the head is one watch on the nearest lower node, without listing again. The
- *       queues are joined in one {@code multi()}: every queue then orders all contenders alike,
- *       which makes requests for several resources deadlock-free.
- *   <li>For each resource in turn, at the head of its queue: list the lease nodes with a child
- *       watch and wait until the amount fits; then take switchman's semaphore mutex and, in the
- *       same round trip, list the mutex, the leases and the queue again (one {@code multiRead} sent
- *       right behind the create); if the mutex is ours and the amount still fits, create the lease
- *       node.
- *   <li>Release the mutex and leave the queues in one transaction, without waiting for its reply.
+ *       of the same name is queued, fail on a capacity disagreement. The queues are joined in one
+ *       {@code multi()}, and one listing of the queues is sent right behind it in the same round
+ *       trip: the nodes before ours. Every queue then orders all contenders alike, which makes
+ *       requests for several resources deadlock-free. Nodes with a lower sequence number can only
+ *       leave a queue, never join it (sequence numbers grow), and leave it normally only as its
+ *       head, so waiting for the head is one watch on the nearest lower node, without listing
+ *       again.
+ *   <li>For each resource in turn, at the head of its queue: take switchman's semaphore mutex and,
+ *       in the same round trip, list the mutex, the leases and the queue again (one {@code
+ *       multiRead} sent right behind the create). If the mutex is ours and the amount fits, create
+ *       the lease node; if it does not fit, keep the mutex and watch the lease nodes, which can
+ *       then only leave: when the watch fires and the smallest lease seen would do, the lease is
+ *       created without listing again.
+ *   <li>The lease node's create, the mutex's delete and (with the last lease) the queue nodes'
+ *       deletes are one transaction: the mutex is free the moment the lease exists, and no lease is
+ *       created if the mutex is no longer ours.
  * </ol>
  *
  * <p>The previous protocol ({@link PreviousLeaseQueue}) is kept for the benchmark's comparison.
  */
 final class LeaseQueue implements LeaseProtocol {
+
+  private static final Logger log = LoggerFactory.getLogger(LeaseQueue.class);
 
   private final Attempt attempt;
   private final List<Resolved> leases;
@@ -95,7 +102,6 @@ final class LeaseQueue implements LeaseProtocol {
     // Before joining, one listing of every queue and lease directory (switchman step 2): a node of
     // the same name already queued means skip; lease nodes disagreeing on the capacity fail fast.
     List<List<String>> listings = attempt.childrenOf(dirs);
-    List<Boolean> fitsNow = new ArrayList<>();
     for (int i = 0; i < leases.size(); i++) {
       Resolved l = leases.get(i);
       String queue = layout.queue(l.resource());
@@ -108,24 +114,19 @@ final class LeaseQueue implements LeaseProtocol {
               Outcome.BUSY, "'" + name + "' is already queued for resource " + l.resource());
         }
       }
-      fitsNow.add(sumLeases(l, listings.get(2 * i + 1)) <= l.capacity() - l.amount());
+      sumLeases(l, listings.get(2 * i + 1)); // a capacity disagreement fails before joining
     }
-    List<String> queueNodes = join(joins);
-    // After joining, one listing of the queues: the nodes ahead of ours.
+    // Join every queue in one transaction and, in the same round trip, list the queues: the nodes
+    // ahead of ours.
     List<String> queues = new ArrayList<>();
     for (Resolved l : leases) {
       queues.add(layout.queue(l.resource()));
     }
-    List<List<String>> after =
-        queues.size() == 1
-            ? List.of(attempt.children(queues.get(0), false))
-            : attempt.childrenOf(queues);
+    Attempt.CreatedAllAndListed joined = attempt.createAllThenList(joins, queues, queues);
+    List<String> queueNodes = joined.paths();
     List<List<String>> ahead = new ArrayList<>();
-    List<Boolean> atJoin = new ArrayList<>();
     for (int i = 0; i < leases.size(); i++) {
-      List<String> before = before(after.get(i), leafOf(queueNodes.get(i)));
-      atJoin.add(before.isEmpty() && fitsNow.get(i));
-      ahead.add(before);
+      ahead.add(before(joined.listings().get(i), leafOf(queueNodes.get(i))));
     }
     for (int i = 0; i < leases.size(); i++) {
       Resolved l = leases.get(i);
@@ -134,57 +135,12 @@ final class LeaseQueue implements LeaseProtocol {
       if (skipped != null) {
         return skipped;
       }
-      // Joined at the head with the amount free: the listing made just after joining is fresh
-      // enough to take the mutex at once; else watch the lease nodes first.
-      boolean tryAtOnce = atJoin.get(i);
-      skipped = takeLease(l, queueNodes, i, tryAtOnce);
+      skipped = takeLease(l, queueNodes, i);
       if (skipped != null) {
         return skipped;
       }
     }
     return null;
-  }
-
-  /** Joins every queue in one transaction; returns the queue nodes in the order of the leases. */
-  private List<String> join(List<Op> joins) throws KeeperException, InterruptedException {
-    ZkSession session = attempt.session();
-    Layout layout = attempt.layout();
-    List<OpResult> results;
-    List<Long> tickets = new ArrayList<>();
-    for (Resolved l : leases) {
-      tickets.add(session.createStarting(layout.queue(l.resource())));
-    }
-    try {
-      try {
-        results = attempt.zk().multi(joins);
-      } catch (KeeperException.NoNodeException e) {
-        for (Resolved l : leases) {
-          session.forgetParents(layout.queue(l.resource()));
-        }
-        throw e;
-      } catch (KeeperException.ConnectionLossException | InterruptedException e) {
-        // The transaction may have happened although its reply never came.
-        for (Resolved l : leases) {
-          attempt.suspect(layout.queue(l.resource()));
-        }
-        throw e;
-      }
-    } catch (KeeperException | InterruptedException | RuntimeException e) {
-      tickets.forEach(session::createEnded);
-      throw e;
-    }
-    List<String> queueNodes = new ArrayList<>();
-    try {
-      for (OpResult r : results) {
-        String path = ((OpResult.CreateResult) r).getPath();
-        session.afterCreate.accept(path);
-        attempt.created(path);
-        queueNodes.add(path);
-      }
-    } finally {
-      tickets.forEach(session::createEnded); // after created(): the sweep then knows the nodes
-    }
-    return queueNodes;
   }
 
   private static String leafOf(String path) {
@@ -227,95 +183,131 @@ final class LeaseQueue implements LeaseProtocol {
     }
   }
 
-  private @Nullable Acquisition takeLease(
-      Resolved l, List<String> queueNodes, int index, boolean tryAtOnce)
+  /**
+   * At the head of the queue: takes the semaphore mutex, then the lease as soon as the amount fits,
+   * keeping the mutex while it waits (only the head takes it, so nobody else waits for it).
+   */
+  private @Nullable Acquisition takeLease(Resolved l, List<String> queueNodes, int index)
       throws KeeperException, InterruptedException {
     Layout layout = attempt.layout();
     String leasesDir = layout.leases(l.resource());
     String mutexDir = layout.semaphoreMutex(l.resource());
     String queue = layout.queue(l.resource());
     String ownQueueNode = leafOf(queueNodes.get(index));
-    @Nullable String mutex = null;
-    boolean tryMutex = tryAtOnce;
+    long room = l.capacity() - l.amount();
     while (true) {
-      if (mutex == null && tryMutex) {
-        // Take the mutex and, in the same round trip, list the mutex, the leases and our queue.
-        Attempt.CreatedAndListed taken =
-            attempt.createSequentialThenList(
-                mutexDir + "/acquire-", new byte[0], List.of(mutexDir, leasesDir, queue));
-        mutex = taken.path();
-        List<String> mutexAhead = before(taken.listings().get(0), leafOf(mutex));
-        List<String> leaseNodes = taken.listings().get(1);
-        List<String> queueNow = taken.listings().get(2);
-        while (!mutexAhead.isEmpty()) {
-          // Someone else holds the mutex (a switchman 1.16 host, or a node left by a lost reply):
-          // wait for it, then list again.
-          Acquisition busy = awaitHead(mutexDir, mutexAhead);
-          if (busy != null) {
-            return busy;
-          }
-          List<List<String>> again = attempt.childrenOf(List.of(mutexDir, leasesDir, queue));
-          mutexAhead = before(again.get(0), leafOf(mutex));
-          leaseNodes = again.get(1);
-          queueNow = again.get(2);
+      // Take the mutex and, in the same round trip, list the mutex, the leases and our queue.
+      Attempt.CreatedAndListed taken =
+          attempt.createSequentialThenList(
+              mutexDir + "/acquire-", new byte[0], List.of(mutexDir, leasesDir, queue));
+      String mutex = taken.path();
+      List<String> mutexAhead = before(taken.listings().get(0), leafOf(mutex));
+      List<String> leaseNodes = taken.listings().get(1);
+      List<String> queueNow = taken.listings().get(2);
+      while (!mutexAhead.isEmpty()) {
+        // Someone else holds the mutex (a switchman 1.16 host, or a node left by a lost reply):
+        // wait for it, then list again.
+        Acquisition busy = awaitHead(mutexDir, mutexAhead);
+        if (busy != null) {
+          return busy;
         }
-        if (!queueNow.contains(ownQueueNode)) {
-          throw new SwitchmanException(
-              SwitchmanException.Kind.UNAVAILABLE,
-              "Lost queue position: node " + queueNodes.get(index) + " disappeared while waiting");
-        }
-        List<String> queueAhead = before(queueNow, ownQueueNode);
-        if (!queueAhead.isEmpty()) {
-          // Not the head after all (cannot happen while sequence numbers grow): wait again.
-          attempt.deleteAllLater(List.of(mutex));
-          mutex = null;
-          tryMutex = false;
-          Acquisition busy = awaitHead(queue, queueAhead);
-          if (busy != null) {
-            return busy;
-          }
-          continue;
-        }
-        if (sumLeases(l, leaseNodes) <= l.capacity() - l.amount()) {
-          return createLease(l, mutex, queueNodes, index);
-        }
-        // Capacity short: keep the mutex (only the head of the queue takes it) and wait below.
+        List<List<String>> again = attempt.childrenOf(List.of(mutexDir, leasesDir, queue));
+        mutexAhead = before(again.get(0), leafOf(mutex));
+        leaseNodes = again.get(1);
+        queueNow = again.get(2);
       }
-      // At the head, capacity short: watch the lease nodes until the amount fits. The watch fires
-      // at the latest when our own lease node is created, so it never needs removing then.
+      if (!queueNow.contains(ownQueueNode)) {
+        throw new SwitchmanException(
+            SwitchmanException.Kind.UNAVAILABLE,
+            "Lost queue position: node " + queueNodes.get(index) + " disappeared while waiting");
+      }
+      List<String> queueAhead = before(queueNow, ownQueueNode);
+      if (!queueAhead.isEmpty()) {
+        // Not the head after all (a node ahead left from the middle of the queue, after its lease
+        // wait ran out, before the head did): give the mutex back and wait again.
+        attempt.deleteAllLater(List.of(mutex));
+        Acquisition busy = awaitHead(queue, queueAhead);
+        if (busy != null) {
+          return busy;
+        }
+        continue;
+      }
+      try {
+        if (sumLeases(l, leaseNodes) <= room) {
+          createLease(l, mutex, queueNodes, index);
+          return null;
+        }
+        return awaitRoom(l, mutex, queueNodes, index);
+      } catch (MutexLost e) {
+        // Someone deleted our mutex node (an operator, a clean-up script): another host may hold
+        // the mutex now, so nothing was created. Take it again, keeping the place in the queue.
+        log.warn(
+            "The semaphore mutex {} of resource {} was deleted while request '{}' held it; taking"
+                + " it again",
+            mutex,
+            l.resource(),
+            attempt.request().name());
+      }
+    }
+  }
+
+  /** The transaction creating the lease found the mutex node gone: nothing happened. */
+  private static final class MutexLost extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    MutexLost() {
+      super(null, null, false, false);
+    }
+  }
+
+  /**
+   * Holding the mutex with the amount short: watches the lease nodes until it fits. While the mutex
+   * is ours no well-behaved host creates a lease node (switchman 1.16 and both protocols of this
+   * engine create them only under the mutex), so the lease nodes only leave: when the watch fires,
+   * at least one node of the last listing is gone. If the smallest of them would do, the lease is
+   * created at once, without listing again (the transaction that creates it fails if the mutex is
+   * no longer ours); if not, the nodes are listed again with a new watch. The watch fires at the
+   * latest when our own lease node is created, so it never needs removing then.
+   */
+  private @Nullable Acquisition awaitRoom(
+      Resolved l, String mutex, List<String> queueNodes, int index)
+      throws KeeperException, InterruptedException, MutexLost {
+    String leasesDir = attempt.layout().leases(l.resource());
+    long room = l.capacity() - l.amount();
+    attempt.firesOnOwnCreate(leasesDir);
+    while (true) {
       long seen = attempt.signalCount();
       attempt.takeFired(leasesDir);
-      attempt.firesOnOwnCreate(leasesDir);
       List<String> leaseNodes = attempt.children(leasesDir, true);
       long sum = sumLeases(l, leaseNodes);
-      if (sum <= l.capacity() - l.amount()) {
-        if (mutex != null) {
-          return createLease(l, mutex, queueNodes, index);
-        }
-        tryMutex = true;
-        continue;
+      if (sum <= room) {
+        createLease(l, mutex, queueNodes, index);
+        return null;
       }
       Acquisition busy = awaitSignal(seen, l.amount() + " units of resource " + l.resource());
       if (busy != null) {
         return busy;
       }
-      // A lease changed. If the release of the largest lease seen would do, the mutex's listing
-      // reads the leases again; if not even that would, watch and list them again first (one
-      // request, where a mutex taken in vain would cost three).
-      tryMutex = sum - largest(leaseNodes) <= l.capacity() - l.amount();
+      if (attempt.takeFired(leasesDir)
+          && attempt.zk().getState().isConnected()
+          && sum - smallest(leaseNodes) <= room) {
+        createLease(l, mutex, queueNodes, index);
+        return null;
+      }
+      // another wake-up (a session event), or one release too small: list again
     }
   }
 
-  /** The largest amount among lease nodes (names checked by {@link #sumLeases} already). */
-  private static long largest(List<String> leaseNodes) {
-    long max = 0;
+  /** The smallest amount among lease nodes (names checked by {@link #sumLeases} already). */
+  private static long smallest(List<String> leaseNodes) {
+    long min = Long.MAX_VALUE;
     for (String child : leaseNodes) {
       Layout.LeaseName ln = Layout.LeaseName.parse(child);
       if (ln != null) {
-        max = Math.max(max, ln.amount());
+        min = Math.min(min, ln.amount());
       }
     }
-    return max;
+    return min == Long.MAX_VALUE ? 0 : min;
   }
 
   /** The children before {@code own} by sequence number, sorted. */
@@ -331,30 +323,48 @@ final class LeaseQueue implements LeaseProtocol {
   }
 
   /**
-   * Creates the lease node under the mutex, then releases the mutex (and after the last lease
-   * leaves every queue, switchman step 7) in one transaction that is not awaited: the session runs
-   * later requests after it.
+   * Creates the lease node under the mutex and, in the same transaction, releases the mutex (and,
+   * with the last lease, leaves every queue: switchman step 7).
+   *
+   * @throws MutexLost when the mutex node is gone (nothing happened then); a queue node gone fails
+   *     the request ("Lost queue position")
    */
-  private @Nullable Acquisition createLease(
-      Resolved l, String mutex, List<String> queueNodes, int index)
-      throws KeeperException, InterruptedException {
+  private void createLease(Resolved l, String mutex, List<String> queueNodes, int index)
+      throws KeeperException, InterruptedException, MutexLost {
     String leasesDir = attempt.layout().leases(l.resource());
-    Stat stat = new Stat();
-    long sentAt = System.nanoTime();
-    String path =
-        attempt.createSequential(
-            leasesDir + "/" + l.amount() + "_" + l.capacity() + "_",
-            attempt.session().holderData(),
-            stat);
-    held.add(new HeldLease(l.resource(), l.amount(), l.capacity(), path, stat.getCzxid()));
-    lastProofNanos = sentAt;
     List<String> done = new ArrayList<>();
     done.add(mutex);
     if (index == leases.size() - 1) {
       done.addAll(queueNodes);
     }
-    attempt.deleteAllLater(done);
-    return null;
+    long sentAt = System.nanoTime();
+    Attempt.Created lease;
+    try {
+      lease =
+          attempt.createSequentialDeleting(
+              leasesDir + "/" + l.amount() + "_" + l.capacity() + "_",
+              attempt.session().holderData(),
+              done);
+    } catch (KeeperException.NoNodeException e) {
+      List<OpResult> results = e.getResults();
+      for (int i = 1; results != null && i < results.size(); i++) {
+        if (results.get(i) instanceof OpResult.ErrorResult err
+            && KeeperException.Code.get(err.getErr()) == KeeperException.Code.NONODE) {
+          if (i == 1) {
+            attempt.goneAlready(mutex);
+            throw new MutexLost();
+          }
+          throw new SwitchmanException(
+              SwitchmanException.Kind.UNAVAILABLE,
+              "Lost queue position: node " + done.get(i - 1) + " disappeared while waiting");
+        }
+      }
+      throw e; // the lease directory is gone: the parents are made again on the next request
+    }
+    held.add(
+        new HeldLease(
+            l.resource(), l.amount(), l.capacity(), lease.path(), lease.stat().getCzxid()));
+    lastProofNanos = sentAt;
   }
 
   /** The units held on the resource, checking that every holder agrees on its capacity. */
