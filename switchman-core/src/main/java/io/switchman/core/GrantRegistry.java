@@ -105,17 +105,17 @@ final class GrantRegistry {
 
   // ---------------------------------------------------------------- life cycle
 
-  /** Told after a grant was added (the safety monitor ticks only while grants are held). */
-  private Runnable grantAdded = () -> {};
+  /** Told after a grant was added (the safety monitor runs only while grants are held). */
+  private Consumer<ZkGrant> grantAdded = g -> {};
 
-  void onGrantAdded(Runnable r) {
-    this.grantAdded = r;
+  void onGrantAdded(Consumer<ZkGrant> c) {
+    this.grantAdded = c;
   }
 
   /** Registers a new grant; loses and releases it at once if the engine closed meanwhile. */
   void register(ZkGrant g) {
     grants.add(g);
-    grantAdded.run();
+    grantAdded.accept(g);
     if (session.isClosed()) {
       g.lose(LossReason.ENGINE_CLOSED);
       g.release();

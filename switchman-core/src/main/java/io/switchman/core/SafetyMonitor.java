@@ -26,10 +26,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The safety monitor: one daemon thread ({@code switchman-safety-monitor}) that compares every
- * grant's safety deadline with the monotonic clock each tick, refreshes the deadlines (every S/6 at
- * least), and turns connection states into losses. It also holds the one mapping from ZooKeeper
- * result codes, watch events and connection states to {@link LossReason}s. Its thread runs the
- * session's background clean-up too ({@link #scheduler()}).
+ * grant's safety deadline with the monotonic clock, refreshes the deadlines (every S/6 at least),
+ * and turns connection states into losses. It wakes only while grants are held, at the earliest
+ * safety deadline, refresh or keep-alive due (and at least once a second), not at a fixed tick:
+ * every deadline and due time only moves later, so a wake-up planned at the earliest is never late.
+ * It also holds the one mapping from ZooKeeper result codes, watch events and connection states to
+ * {@link LossReason}s. Its thread runs the session's background clean-up too ({@link
+ * #scheduler()}).
  *
  * <p>Not to be confused with the CLI's watchdog, the bash process that stops a command's process
  * group.
@@ -50,11 +53,30 @@ final class SafetyMonitor {
   private @Nullable LeaderContact contact;
   private boolean keepAliveInFlight;
 
-  /** The tick while grants are held; null while none is (nothing wakes an idle engine). */
-  private @Nullable ScheduledFuture<?> ticking;
+  /**
+   * The next wake-up while grants are held: at the earliest safety deadline, refresh or keep-alive
+   * due (at most {@link #MAX_SLEEP_NANOS} away); null while none is held (nothing wakes an idle
+   * engine) and while a check runs.
+   */
+  private @Nullable ScheduledFuture<?> next;
+
+  /** When {@link #next} is due (System.nanoTime()). */
+  private long nextAtNanos;
 
   /**
-   * @param tick how often deadlines are compared with the clock; clamped to 10-100 ms
+   * The longest the monitor sleeps while grants are held, whatever their deadlines say: a bound
+   * that does not rest on every deadline moving only later (they do: see {@link
+   * ZkGrant#checkDelayNanos}).
+   */
+  static final long MAX_SLEEP_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+  /** The shortest gap between two checks, so that a due time just missed cannot spin. */
+  private static final long MIN_GAP_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+
+  /**
+   * @param tick the most a passed deadline may be noticed late (part of the reserve, {@link
+   *     #reservedNanos}), and the fixed period of the scheduling before issue 16 ({@link
+   *     #tickWhileIdle}); clamped to 10-100 ms
    */
   SafetyMonitor(Duration tick) {
     this.tickMs = Math.max(10, Math.min(100, tick.toMillis()));
@@ -87,35 +109,47 @@ final class SafetyMonitor {
     this.grants = registry;
     this.clusterData = cache;
     client.getConnectionStateListenable().addListener(connectionListener);
-    registry.onGrantAdded(this::ensureTicking);
-    ensureTicking();
+    registry.onGrantAdded(g -> wakeIn(g.checkDelayNanos(System.nanoTime())));
+    if (tickWhileIdle) {
+      wakeIn(0);
+    }
   }
 
-  /** For the benchmark's before/after comparison: tick with no grant held too, as before. */
+  /**
+   * For the benchmark's before/after comparison: the scheduling before issue 16, a check every tick
+   * whether grants are held or not.
+   */
   private boolean tickWhileIdle;
 
   void tickWhileIdle(boolean always) {
     this.tickWhileIdle = always;
   }
 
-  /** Starts the tick unless it runs; called after a grant was added. */
-  private synchronized void ensureTicking() {
-    if (ticking == null && !executor.isShutdown()) {
-      ticking = executor.scheduleWithFixedDelay(this::tick, tickMs, tickMs, TimeUnit.MILLISECONDS);
+  /**
+   * Makes sure the monitor runs within {@code delayNanos} (clamped to the gaps): keeps a wake-up
+   * that is due sooner, else replaces it. Called when a grant is added (its first check) and after
+   * each check (the next).
+   */
+  private synchronized void wakeIn(long delayNanos) {
+    if (executor.isShutdown()) {
+      return;
     }
+    long delay = Math.max(MIN_GAP_NANOS, Math.min(MAX_SLEEP_NANOS, delayNanos));
+    long at = System.nanoTime() + delay;
+    ScheduledFuture<?> pending = next;
+    if (pending != null) {
+      if (nextAtNanos - at <= 0) {
+        return; // due sooner already
+      }
+      pending.cancel(false);
+    }
+    nextAtNanos = at;
+    next = executor.schedule(this::tick, delay, TimeUnit.NANOSECONDS);
   }
 
-  /**
-   * Stops the tick when no grant is held: a grant added later restarts it ({@link #ensureTicking}),
-   * and the check is under the same lock, so no grant goes unwatched.
-   */
-  private synchronized boolean stopTickingIfIdle(GrantRegistry registry) {
-    if (registry.held().isEmpty() && ticking != null && !tickWhileIdle) {
-      ticking.cancel(false);
-      ticking = null;
-      return true;
-    }
-    return false;
+  /** The check starts: a grant added from now on schedules its own wake-up. */
+  private synchronized void checking() {
+    next = null;
   }
 
   /** Stops listening to the connection (first step of closing). */
@@ -129,11 +163,16 @@ final class SafetyMonitor {
   }
 
   private void tick() {
+    checking();
+    long delay = MAX_SLEEP_NANOS;
     try {
-      checkGrants();
+      delay = checkGrants();
     } catch (Throwable t) {
-      // A task that throws is cancelled for good: never let the safety deadline stop.
+      // Never let the safety deadline stop: the next check is scheduled whatever happened.
       log.error("The switchman safety monitor failed; it goes on", t);
+    }
+    if (delay >= 0) {
+      wakeIn(delay);
     }
   }
 
@@ -249,12 +288,38 @@ final class SafetyMonitor {
         null);
   }
 
-  private void checkGrants() {
+  /**
+   * One check: loses the grants whose safety deadline passed, refreshes those due, keeps the
+   * session touched.
+   *
+   * @return the time until the next check is due, in nanoseconds; -1 when no grant is held (the
+   *     next grant added schedules it)
+   */
+  private long checkGrants() {
     GrantRegistry registry = grants;
-    if (registry == null || stopTickingIfIdle(registry)) {
-      return;
+    if (tickWhileIdle) {
+      if (registry != null) {
+        checkGrants(registry, System.nanoTime());
+      }
+      return TimeUnit.MILLISECONDS.toNanos(tickMs);
+    }
+    if (registry == null || registry.held().isEmpty()) {
+      return -1;
     }
     long now = System.nanoTime();
+    checkGrants(registry, now);
+    long delay = MAX_SLEEP_NANOS;
+    for (ZkGrant g : registry.held()) {
+      delay = Math.min(delay, g.checkDelayNanos(now));
+    }
+    LeaderContact lc = contact;
+    if (lc != null) {
+      delay = Math.min(delay, lc.keepAliveDelayNanos(now));
+    }
+    return delay;
+  }
+
+  private void checkGrants(GrantRegistry registry, long now) {
     for (ZkGrant g : registry.held()) {
       g.checkDeadline(now);
     }
@@ -447,6 +512,19 @@ final class SafetyMonitor {
     /** Notes that a request that will be a touch if answered is sent now. */
     void sending(long nowNanos) {
       lastSentNanos = nowNanos;
+    }
+
+    /**
+     * The time until a keep-alive touch is due ({@link #keepAliveDue}), in nanoseconds; at most
+     * {@link #MAX_SLEEP_NANOS} when none will be (a single server). Sends and replies only move it
+     * later.
+     */
+    long keepAliveDelayNanos(long nowNanos) {
+      if (singleServer()) {
+        return MAX_SLEEP_NANOS;
+      }
+      long last = lastSentNanos - lastReplyNanos > 0 ? lastSentNanos : lastReplyNanos;
+      return Math.max(0, last + windowNanos - nowNanos);
     }
 
     /** Whether the session needs a keep-alive touch: nothing sent or answered for W. */

@@ -219,7 +219,18 @@ public final class SwitchmanEngine implements AutoCloseable {
    */
   public boolean isSingleServer() {
     ZooKeeper zk = session.connectedZooKeeperNow();
-    return zk != null && monitor.contactFor(zk).singleServer();
+    if (zk == null) {
+      return false;
+    }
+    // A connection event (the client's first CONNECTED, delivered late) may forget the kind right
+    // after it was read: read it again, a few times.
+    for (int i = 0; i < 3; i++) {
+      SafetyMonitor.LeaderContact c = monitor.contactFor(zk);
+      if (c.modeKnown()) {
+        return c.singleServer();
+      }
+    }
+    return false;
   }
 
   /**

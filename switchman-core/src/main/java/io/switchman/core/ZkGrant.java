@@ -49,7 +49,7 @@ final class ZkGrant implements Grant, Watcher, GrantRegistry.LockClaimant {
 
   private final SafetyMonitor.LeaderContact leaderContact;
   private volatile long safeUntilNanos;
-  private long nextRefreshNanos;
+  private volatile long nextRefreshNanos;
 
   /** When the last reply to one of this grant's reads or syncs came. */
   private volatile long lastReplyNanos;
@@ -116,6 +116,30 @@ final class ZkGrant implements Grant, Watcher, GrantRegistry.LockClaimant {
       return true;
     }
     return false;
+  }
+
+  /**
+   * The time until the safety monitor must look at this grant again, in nanoseconds: its safety
+   * deadline, or its next refresh ({@link #refreshDue}) if sooner; {@link
+   * SafetyMonitor#MAX_SLEEP_NANOS} once it is no longer held. Both only move later (the deadline
+   * moves forward only, refreshes and replies are S/6 and the ping window apart), so a wake-up at
+   * this time is never late for either.
+   */
+  long checkDelayNanos(long nowNanos) {
+    synchronized (this) {
+      if (state != State.HELD) {
+        return SafetyMonitor.MAX_SLEEP_NANOS;
+      }
+    }
+    long refreshAt = nextRefreshNanos;
+    if (!leaderContact.singleServer()) {
+      long afterReply = lastReplyNanos + leaderContact.windowNanos();
+      if (afterReply - refreshAt > 0) {
+        refreshAt = afterReply;
+      }
+    }
+    long delay = Math.min(safeUntilNanos - nowNanos, refreshAt - nowNanos);
+    return Math.max(0, delay);
   }
 
   @Override
