@@ -33,47 +33,65 @@ final class FifoBound {
   }
 
   static Bound of(int sessions, int[] amounts, int capacity, double holdMs) {
-    ArrayDeque<Integer> queue = new ArrayDeque<>();
-    for (int i = 0; i < sessions; i++) {
-      queue.add(i);
-    }
-    PriorityQueue<Release> held = new PriorityQueue<>((a, b) -> Double.compare(a.at(), b.at()));
-    double now = 0;
-    double last = 0;
-    double area = 0;
-    double full = 0;
-    int used = 0;
-    int grants = 0;
-    int target = Math.max(20_000, sessions * 20);
-    while (grants < target) {
-      while (queue.isEmpty()) {
-        Release r = held.remove();
-        area += used * (r.at() - last);
-        full += used == capacity ? r.at() - last : 0;
-        last = r.at();
-        now = Math.max(now, r.at());
-        used -= amounts[r.session() % amounts.length];
-        queue.addLast(r.session());
+    return new Run(sessions, amounts, capacity).simulate(holdMs);
+  }
+
+  /** One simulation's state: the queue, the holders, the clock and what it has summed. */
+  private static final class Run {
+    private final int[] amounts;
+    private final int capacity;
+    private final ArrayDeque<Integer> queue = new ArrayDeque<>();
+    private final PriorityQueue<Release> held =
+        new PriorityQueue<>((a, b) -> Double.compare(a.at(), b.at()));
+    private final int target;
+    private double now;
+    private double last;
+    private double area;
+    private double full;
+    private int used;
+
+    Run(int sessions, int[] amounts, int capacity) {
+      this.amounts = amounts;
+      this.capacity = capacity;
+      this.target = Math.max(20_000, sessions * 20);
+      for (int i = 0; i < sessions; i++) {
+        queue.add(i);
       }
-      int head = queue.peekFirst();
-      int amount = amounts[head % amounts.length];
-      while (used + amount > capacity) {
-        Release r = held.remove();
-        area += used * (r.at() - last);
-        full += used == capacity ? r.at() - last : 0;
-        last = r.at();
-        now = Math.max(now, r.at());
-        used -= amounts[r.session() % amounts.length];
-        queue.addLast(r.session());
-      }
-      area += used * (now - last);
-      full += used == capacity ? now - last : 0;
-      last = now;
-      queue.removeFirst();
-      used += amount;
-      held.add(new Release(now + holdMs, head));
-      grants++;
     }
-    return new Bound(grants * 1000.0 / now, area / now, full / now);
+
+    Bound simulate(double holdMs) {
+      int grants = 0;
+      while (grants < target) {
+        while (queue.isEmpty()) {
+          releaseNext();
+        }
+        int head = queue.peekFirst();
+        int amount = amounts[head % amounts.length];
+        while (used + amount > capacity) {
+          releaseNext();
+        }
+        advanceTo(now);
+        queue.removeFirst();
+        used += amount;
+        held.add(new Release(now + holdMs, head));
+        grants++;
+      }
+      return new Bound(grants * 1000.0 / now, area / now, full / now);
+    }
+
+    /** The earliest holder releases; it joins the queue again at once. */
+    private void releaseNext() {
+      Release r = held.remove();
+      advanceTo(Math.max(now, r.at()));
+      used -= amounts[r.session() % amounts.length];
+      queue.addLast(r.session());
+    }
+
+    private void advanceTo(double t) {
+      area += used * (t - last);
+      full += used == capacity ? t - last : 0;
+      last = t;
+      now = t;
+    }
   }
 }

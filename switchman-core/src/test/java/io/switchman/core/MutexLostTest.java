@@ -46,10 +46,7 @@ class MutexLostTest extends EngineTestBase {
   @Test
   void aLeaseCreatedAfterTheMutexWasTakenFromTheHeadIsNotTakenForARelease() throws Exception {
     clusterData("{\"resources\": [\"db\", \"other\"]}");
-    CuratorFramework admin = zk.client(SESSION);
-    for (String dir : List.of(QUEUE, MUTEX, LEASES)) {
-      admin.create().creatingParentsIfNeeded().forPath(dir);
-    }
+    CuratorFramework admin = admin();
     ZooKeeper a = zk.client(SESSION).getZookeeperClient().getZooKeeper();
     ZooKeeper b = zk.client(SESSION).getZookeeperClient().getZooKeeper();
     a.create(LEASES + "/2_3_", DATA, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.EPHEMERAL_SEQUENTIAL);
@@ -57,20 +54,9 @@ class MutexLostTest extends EngineTestBase {
     CuratorFramework engineClient = zk.client(SESSION);
     SwitchmanEngine engine = engine(engineClient, "host-e");
     CompletableFuture<Acquisition> e =
-        CompletableFuture.supplyAsync(
-            () -> {
-              try {
-                return engine.acquire(
-                    GrantRequest.builder("e")
-                        .lock(false)
-                        .lease("db", "2", "3")
-                        .lease("other", "1", "1")
-                        .leaseWait(Duration.ofSeconds(30))
-                        .build());
-              } catch (InterruptedException ex) {
-                throw new IllegalStateException(ex);
-              }
-            });
+        acquireInBackground(
+            engine,
+            GrantRequest.builder("e").lock(false).lease("db", "2", "3").lease("other", "1", "1"));
     awaitLeasesWatch(engineClient);
     String engineQueueNode = only(admin.getChildren().forPath(QUEUE));
     String engineMutex = only(admin.getChildren().forPath(MUTEX));
@@ -120,10 +106,7 @@ class MutexLostTest extends EngineTestBase {
   @Test
   void aDeletedMutexIsTakenAgainAndTheHeadKeepsItsPlace() throws Exception {
     clusterData("{\"resources\": [\"db\"]}");
-    CuratorFramework admin = zk.client(SESSION);
-    for (String dir : List.of(QUEUE, MUTEX, LEASES)) {
-      admin.create().creatingParentsIfNeeded().forPath(dir);
-    }
+    CuratorFramework admin = admin();
     ZooKeeper a = zk.client(SESSION).getZookeeperClient().getZooKeeper();
     String aLease =
         a.create(
@@ -131,19 +114,7 @@ class MutexLostTest extends EngineTestBase {
     CuratorFramework engineClient = zk.client(SESSION);
     SwitchmanEngine engine = engine(engineClient, "host-e");
     CompletableFuture<Acquisition> e =
-        CompletableFuture.supplyAsync(
-            () -> {
-              try {
-                return engine.acquire(
-                    GrantRequest.builder("e")
-                        .lock(false)
-                        .lease("db", "2", "3")
-                        .leaseWait(Duration.ofSeconds(30))
-                        .build());
-              } catch (InterruptedException ex) {
-                throw new IllegalStateException(ex);
-              }
-            });
+        acquireInBackground(engine, GrantRequest.builder("e").lock(false).lease("db", "2", "3"));
     awaitLeasesWatch(engineClient);
     String engineQueueNode = only(admin.getChildren().forPath(QUEUE));
     String engineMutex = only(admin.getChildren().forPath(MUTEX));
@@ -161,6 +132,27 @@ class MutexLostTest extends EngineTestBase {
     } finally {
       result.grant().release();
     }
+  }
+
+  private CuratorFramework admin() throws Exception {
+    CuratorFramework admin = zk.client(SESSION);
+    for (String dir : List.of(QUEUE, MUTEX, LEASES)) {
+      admin.create().creatingParentsIfNeeded().forPath(dir);
+    }
+    return admin;
+  }
+
+  private static CompletableFuture<Acquisition> acquireInBackground(
+      SwitchmanEngine engine, GrantRequest.Builder request) {
+    GrantRequest r = request.leaseWait(Duration.ofSeconds(30)).build();
+    return CompletableFuture.supplyAsync(
+        () -> {
+          try {
+            return engine.acquire(r);
+          } catch (InterruptedException ex) {
+            throw new IllegalStateException(ex);
+          }
+        });
   }
 
   /** Waits until the engine's client holds a child watch on the lease nodes (the head waits). */
