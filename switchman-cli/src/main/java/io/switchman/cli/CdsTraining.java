@@ -133,6 +133,7 @@ final class CdsTraining {
   }
 
   private static void acquireUnreachable() throws InterruptedException {
+    DeferredSslContext.install();
     CuratorFramework client =
         CuratorFrameworkFactory.builder()
             .connectString("127.0.0.1:1")
