@@ -4,6 +4,7 @@
  */
 package io.switchman.cli;
 
+import io.switchman.core.ClusterData;
 import io.switchman.core.GrantRequest;
 import io.switchman.core.LeaseRequest;
 import io.switchman.core.SwitchmanEngine;
@@ -25,7 +26,7 @@ import org.apache.curator.retry.RetryOneTime;
  * server, so that the launcher can dump a class-data sharing archive of them ({@code
  * -XX:ArchiveClassesAtExit}) at install or on first use. It parses a command line and a config,
  * starts a client against a closed loopback port, asks the engine for a lock (which fails as
- * unreachable), runs {@code true} and loads the classes a granted run needs.
+ * unreachable), parses cluster data, runs {@code true} and loads the classes a granted run needs.
  */
 final class CdsTraining {
 
@@ -110,6 +111,11 @@ final class CdsTraining {
       } finally {
         Files.deleteIfExists(cfg);
       }
+      // Cluster data, as most prefix znodes hold (the object mapper is made for it only)
+      ClusterData.parse(
+          "/switchman",
+          "{\"groups\":{\"g\":[\"training.invalid\"]},\"resources\":[\"R\"],\"capacities\":{\"R\":\"2\"}}"
+              .getBytes(StandardCharsets.UTF_8));
       StopBudget.of(10000, Duration.ofSeconds(10)).warning();
       CliLog.log(CliLog.Level.DEBUG, Durations.format(Duration.ofSeconds(1)));
       acquireUnreachable();
