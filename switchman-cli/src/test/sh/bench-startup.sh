@@ -10,6 +10,8 @@
 #   jvm17, jvm25  `java -version` with the launcher's flags: the JVM's own start
 #   flock         `flock -n FILE true`: the floor of any locking wrapper
 #   perl-1.16     switchman 1.16 itself, when SWITCHMAN_PERL names it (same config file)
+#   base17-cds, base25-aot  another build's launcher with its cache, when SWITCHMAN_BASELINE names
+#                 it (e.g. main's target/switchman, to compare a change in one interleaved run)
 #
 # Needs only python3 besides the JDKs. From the repository root:
 #
@@ -43,9 +45,11 @@ export XDG_CACHE_HOME=$work/cache
 caches=$XDG_CACHE_HOME/switchman$PWD/target
 for home in "$java17" "$java25"; do
   [ -x "$home/bin/java" ] || continue
-  for _ in $(seq 50); do
-    JAVA_HOME=$home target/switchman -c "$work/switchman.conf" --lockname x -- true 2>/dev/null && break
-    sleep 0.2
+  for launcher in target/switchman ${SWITCHMAN_BASELINE:+"$SWITCHMAN_BASELINE"}; do
+    for _ in $(seq 50); do
+      JAVA_HOME=$home "$launcher" -c "$work/switchman.conf" --lockname x -- true 2>/dev/null && break
+      sleep 0.2
+    done
   done
 done
 ls -l "$caches/switchman.jsa" "$caches/switchman.aot" 2>/dev/null | sed 's/^/cache: /'
@@ -61,6 +65,9 @@ for name, home in (("17", j17), ("25", j25)):
     if os.access(f"{home}/bin/java", os.X_OK):
         cache = "cds" if name == "17" else "aot"
         variants[f"java{name}-{cache}"] = (job, {"JAVA_HOME": home})
+        if os.environ.get("SWITCHMAN_BASELINE"):
+            base = [os.environ["SWITCHMAN_BASELINE"], *job[1:]]
+            variants[f"base{name}-{cache}"] = (base, {"JAVA_HOME": home})
         variants[f"java{name}-plain"] = (job, {"JAVA_HOME": home, "SWITCHMAN_CDS": "off"})
         variants[f"jvm{name}"] = ([f"{home}/bin/java", *flags, "-version"], {})
 variants["flock"] = (["flock", "-n", f"{work}/x", "true"], {})

@@ -4,6 +4,7 @@
  */
 package io.switchman.cli;
 
+import io.switchman.core.ClusterData;
 import io.switchman.core.GrantRequest;
 import io.switchman.core.LeaseRequest;
 import io.switchman.core.SwitchmanEngine;
@@ -25,7 +26,7 @@ import org.apache.curator.retry.RetryOneTime;
  * server, so that the launcher can dump a class-data sharing archive of them ({@code
  * -XX:ArchiveClassesAtExit}) at install or on first use. It parses a command line and a config,
  * starts a client against a closed loopback port, asks the engine for a lock (which fails as
- * unreachable), runs {@code true} and loads the classes a granted run needs.
+ * unreachable), parses cluster data, runs {@code true} and loads the classes a granted run needs.
  */
 final class CdsTraining {
 
@@ -74,7 +75,53 @@ final class CdsTraining {
           "org.apache.zookeeper.Watcher$Event$EventType",
           "org.apache.zookeeper.Watcher$Event$KeeperState",
           "java.lang.ProcessBuilder$Redirect",
-          "java.lang.ProcessHandleImpl");
+          "java.lang.ProcessHandleImpl",
+          // the rest of a granted run (issue 16: -Xlog:class+load of one)
+          "io.switchman.core.CuratorClients",
+          "io.switchman.core.CuratorClients$Builder",
+          "org.apache.curator.retry.ExponentialBackoffRetry",
+          "org.apache.zookeeper.proto.ConnectRequest",
+          "org.apache.jute.BinaryOutputArchive",
+          "org.apache.jute.BinaryInputArchive",
+          "org.apache.jute.Index",
+          "org.apache.zookeeper.proto.ConnectResponse",
+          "org.apache.curator.ConnectionState$1",
+          "org.apache.curator.drivers.EventTrace",
+          "org.apache.curator.drivers.AdvancedTracerDriver",
+          "org.apache.curator.drivers.OperationTrace",
+          "org.apache.curator.TimeTrace",
+          "org.apache.curator.framework.imps.GetConfigBuilderImpl$2",
+          "org.apache.curator.framework.imps.NamespaceWatcher",
+          "org.apache.curator.shaded.com.google.common.base.ExtraObjectsMethodsForWeb",
+          "org.apache.curator.shaded.com.google.common.base.Objects",
+          "org.apache.zookeeper.ClientCnxn$LocalCallback",
+          "org.apache.zookeeper.proto.ExistsResponse",
+          "org.apache.zookeeper.proto.SetDataResponse",
+          "org.apache.zookeeper.proto.SetACLResponse",
+          "io.switchman.core.HostFacts$Resolver",
+          "org.apache.zookeeper.common.PathUtils",
+          "io.switchman.core.SafetyMonitor$LeaderContact",
+          "org.apache.zookeeper.CreateMode",
+          "org.apache.zookeeper.server.EphemeralType",
+          "org.apache.zookeeper.server.EphemeralType$1",
+          "io.switchman.core.ZkGrant$State",
+          "org.apache.zookeeper.AsyncCallback$StatCallback",
+          "io.switchman.core.ZkGrant$1",
+          "io.switchman.cli.Watchdog$Finish",
+          "org.apache.zookeeper.AsyncCallback$VoidCallback",
+          "org.apache.zookeeper.server.watch.PathParentIterator",
+          "io.switchman.core.SafetyMonitor$1",
+          "io.switchman.core.GrantRelease$1",
+          "org.apache.curator.framework.api.BackgroundPathableQuietlyable",
+          "org.apache.curator.framework.api.RemoveWatchesLocal",
+          "org.apache.curator.framework.api.RemoveWatchesType",
+          "org.apache.curator.framework.api.ErrorListenerPathable",
+          "org.apache.curator.framework.imps.RemoveWatchesBuilderImpl",
+          "org.apache.curator.framework.imps.OperationAndData$ErrorCallback",
+          "org.apache.curator.framework.imps.RemoveWatchesBuilderImpl$1",
+          "org.apache.curator.framework.imps.RemoveWatchesBuilderImpl$3",
+          "org.apache.zookeeper.WatchDeregistration",
+          "org.apache.zookeeper.proto.CheckWatchesRequest");
 
   private CdsTraining() {}
 
@@ -110,6 +157,11 @@ final class CdsTraining {
       } finally {
         Files.deleteIfExists(cfg);
       }
+      // Cluster data, as most prefix znodes hold (the object mapper is made for it only)
+      ClusterData.parse(
+          "/switchman",
+          "{\"groups\":{\"g\":[\"training.invalid\"]},\"resources\":[\"R\"],\"capacities\":{\"R\":\"2\"}}"
+              .getBytes(StandardCharsets.UTF_8));
       StopBudget.of(10000, Duration.ofSeconds(10)).warning();
       CliLog.log(CliLog.Level.DEBUG, Durations.format(Duration.ofSeconds(1)));
       acquireUnreachable();
@@ -133,6 +185,7 @@ final class CdsTraining {
   }
 
   private static void acquireUnreachable() throws InterruptedException {
+    DeferredSslContext.install();
     CuratorFramework client =
         CuratorFrameworkFactory.builder()
             .connectString("127.0.0.1:1")

@@ -4,12 +4,17 @@
  */
 package io.switchman.cli;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.switchman.core.SwitchmanException;
 import io.switchman.core.internal.ConnectStrings;
 import io.switchman.core.internal.Durations;
@@ -84,14 +89,25 @@ record CliConfig(
   /**
    * JSON, plus comments ({@code //}, {@code #} and block comments) and trailing commas, so that the
    * packaged {@code /etc/switchman.conf} can document every key and be edited by uncommenting; one
-   * object and nothing after it ({@code {...} xyz} is refused).
+   * object and nothing after it ({@code {...} xyz} is refused). Made on first use: a config of
+   * plain values is read by {@link #flatObject} with jackson-core alone.
    */
-  private static final ObjectMapper READER =
-      JsonMapper.builder()
+  private static final class Full {
+    static final ObjectMapper READER =
+        JsonMapper.builder()
+            .enable(JsonReadFeature.ALLOW_JAVA_COMMENTS)
+            .enable(JsonReadFeature.ALLOW_YAML_COMMENTS)
+            .enable(JsonReadFeature.ALLOW_TRAILING_COMMA)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .build();
+  }
+
+  /** The same syntax as {@link Full#READER}, for the streaming parser. */
+  private static final JsonFactory FLAT =
+      JsonFactory.builder()
           .enable(JsonReadFeature.ALLOW_JAVA_COMMENTS)
           .enable(JsonReadFeature.ALLOW_YAML_COMMENTS)
           .enable(JsonReadFeature.ALLOW_TRAILING_COMMA)
-          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
           .build();
 
   /** A config file problem; the message names the file, the key and the value. */
@@ -116,9 +132,11 @@ record CliConfig(
     } catch (IOException e) {
       throw new ConfigException("Cannot read config file " + path + ": " + e);
     }
-    JsonNode root;
+    JsonNode root = flatObject(bytes);
     try {
-      root = READER.readTree(bytes);
+      if (root == null) {
+        root = fullTree(bytes);
+      }
     } catch (JsonProcessingException e) {
       throw new ConfigException(
           "Config file "
@@ -132,6 +150,70 @@ record CliConfig(
       throw new ConfigException("Config file " + path + " must hold a JSON object");
     }
     return parse(path, root);
+  }
+
+  /**
+   * The tree {@link Full#READER} would read, when {@code bytes} hold one object whose values are
+   * all strings, booleans, nulls, integers of at most 64 bits or floating-point numbers, and
+   * nothing after it (the usual config file), read with jackson-core's streaming parser alone: the
+   * object mapper costs about 20 ms of CPU to make (issue 16). The same node types, the last of
+   * duplicate keys winning at the first one's place. Otherwise (nested values, invalid JSON,
+   * anything else) null: the caller reads it with {@link Full#READER}, whose errors it reports.
+   */
+  static @Nullable ObjectNode flatObject(byte[] bytes) {
+    JsonNodeFactory nodes = JsonNodeFactory.instance;
+    try (JsonParser p = FLAT.createParser(bytes)) {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        return null;
+      }
+      ObjectNode root = nodes.objectNode();
+      for (JsonToken t = p.nextToken(); t != JsonToken.END_OBJECT; t = p.nextToken()) {
+        if (t != JsonToken.FIELD_NAME) {
+          return null;
+        }
+        String key = p.currentName();
+        JsonToken v = p.nextToken();
+        JsonNode value;
+        if (v == null) {
+          return null;
+        }
+        switch (v) {
+          case VALUE_STRING -> value = nodes.textNode(p.getText());
+          case VALUE_TRUE -> value = nodes.booleanNode(true);
+          case VALUE_FALSE -> value = nodes.booleanNode(false);
+          case VALUE_NULL -> value = nodes.nullNode();
+          case VALUE_NUMBER_INT -> {
+            JsonParser.NumberType nt = p.getNumberType();
+            if (nt == JsonParser.NumberType.INT) {
+              value = nodes.numberNode(p.getIntValue());
+            } else if (nt == JsonParser.NumberType.LONG) {
+              value = nodes.numberNode(p.getLongValue());
+            } else {
+              return null;
+            }
+          }
+          case VALUE_NUMBER_FLOAT -> {
+            double d = p.getDoubleValue();
+            if (!Double.isFinite(d)) {
+              return null;
+            }
+            value = nodes.numberNode(d);
+          }
+          default -> {
+            return null;
+          }
+        }
+        root.replace(key, value);
+      }
+      return p.nextToken() == null ? root : null;
+    } catch (IOException | RuntimeException e) {
+      return null;
+    }
+  }
+
+  /** The tree of {@code bytes} as the object mapper reads it (null or missing when empty). */
+  static @Nullable JsonNode fullTree(byte[] bytes) throws IOException {
+    return Full.READER.readTree(bytes);
   }
 
   private static CliConfig parse(Path path, JsonNode root) throws ConfigException {

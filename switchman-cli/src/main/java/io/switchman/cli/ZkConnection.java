@@ -29,14 +29,17 @@ import org.jspecify.annotations.Nullable;
 final class ZkConnection implements AutoCloseable {
 
   /**
-   * Initializes the ZooKeeper client's configuration classes (they pull in Netty's SSL classes,
-   * about 80 ms) on a second thread while the main thread parses the command line and the config.
-   * The main thread joins it before it connects, so no class is initialized by both at once.
+   * Initializes the ZooKeeper client's configuration classes and Curator's builder on a second
+   * thread while the main thread parses the command line and the config. The main thread joins it
+   * before it connects, so no class is initialized by both at once. The JVM's default SSLContext,
+   * which the ZooKeeper client's configuration asks for its protocols, is deferred first (see
+   * {@link DeferredSslContext}).
    */
   private static final Thread WARM_UP =
       new Thread(
           () -> {
             try {
+              DeferredSslContext.install();
               new ZKClientConfig();
               CuratorFrameworkFactory.builder();
             } catch (RuntimeException | LinkageError e) {
@@ -87,6 +90,7 @@ final class ZkConnection implements AutoCloseable {
         throw new Failure(ExitCodes.UNAVAILABLE);
       }
     }
+    DeferredSslContext.install();
     CuratorFramework client;
     CuratorClients.Builder b;
     try {

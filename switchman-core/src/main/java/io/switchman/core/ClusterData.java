@@ -53,9 +53,15 @@ public record ClusterData(
   /** No groups, no resources. */
   public static final ClusterData EMPTY = new ClusterData(Map.of(), List.of(), Map.of());
 
-  /** Reads one JSON value and nothing after it ({@code {...} xyz} is refused). */
-  private static final ObjectMapper JSON =
-      JsonMapper.builder().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
+  /**
+   * Reads one JSON value and nothing after it ({@code {...} xyz} is refused). In a holder, made on
+   * first use: an empty prefix znode, and {@link #EMPTY}, need no object mapper (about 20 ms of CPU
+   * to make, which a short-lived process such as the CLI pays on every run).
+   */
+  private static final class Json {
+    static final ObjectMapper MAPPER =
+        JsonMapper.builder().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
+  }
 
   public ClusterData {
     LinkedHashMap<String, List<String>> g = new LinkedHashMap<>();
@@ -82,7 +88,7 @@ public record ClusterData(
     }
     JsonNode root;
     try {
-      root = JSON.readTree(text);
+      root = Json.MAPPER.readTree(text);
     } catch (IOException e) {
       String problem =
           e instanceof JsonProcessingException jpe ? jpe.getOriginalMessage() : e.getMessage();
@@ -220,7 +226,7 @@ public record ClusterData(
 
   /** The data as compact JSON, as stored in the prefix znode. */
   public byte[] toJson() {
-    ObjectNode root = JSON.createObjectNode();
+    ObjectNode root = Json.MAPPER.createObjectNode();
     ObjectNode g = root.putObject("groups");
     groups.forEach(
         (name, items) -> {
@@ -234,7 +240,7 @@ public record ClusterData(
       capacities.forEach(c::put);
     }
     try {
-      return JSON.writeValueAsBytes(root);
+      return Json.MAPPER.writeValueAsBytes(root);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
     }
