@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -109,9 +110,13 @@ final class SafetyMonitor {
     this.grants = registry;
     this.clusterData = cache;
     client.getConnectionStateListenable().addListener(connectionListener);
-    registry.onGrantAdded(g -> wakeIn(g.checkDelayNanos(System.nanoTime())));
+    registry.onGrantAdded(
+        g -> {
+          long now = System.nanoTime();
+          wakeAt(now + g.checkDelayNanos(now));
+        });
     if (tickWhileIdle) {
-      wakeIn(0);
+      wakeAt(System.nanoTime());
     }
   }
 
@@ -126,16 +131,19 @@ final class SafetyMonitor {
   }
 
   /**
-   * Makes sure the monitor runs within {@code delayNanos} (clamped to the gaps): keeps a wake-up
-   * that is due sooner, else replaces it. Called when a grant is added (its first check) and after
-   * each check (the next).
+   * Makes sure the monitor runs at {@code atNanos} (System.nanoTime(); no sooner than {@link
+   * #MIN_GAP_NANOS} and no later than {@link #MAX_SLEEP_NANOS} from now): keeps a wake-up that is
+   * due sooner, else replaces it. Called when a grant is added (its first check) and after each
+   * check (the next). The time is absolute, so the time a check took does not make the next one
+   * late.
    */
-  private synchronized void wakeIn(long delayNanos) {
+  private synchronized void wakeAt(long atNanos) {
     if (executor.isShutdown()) {
       return;
     }
-    long delay = Math.max(MIN_GAP_NANOS, Math.min(MAX_SLEEP_NANOS, delayNanos));
-    long at = System.nanoTime() + delay;
+    long now = System.nanoTime();
+    long delay = Math.max(MIN_GAP_NANOS, Math.min(MAX_SLEEP_NANOS, atNanos - now));
+    long at = now + delay;
     ScheduledFuture<?> pending = next;
     if (pending != null) {
       if (nextAtNanos - at <= 0) {
@@ -144,7 +152,11 @@ final class SafetyMonitor {
       pending.cancel(false);
     }
     nextAtNanos = at;
-    next = executor.schedule(this::tick, delay, TimeUnit.NANOSECONDS);
+    try {
+      next = executor.schedule(this::tick, delay, TimeUnit.NANOSECONDS);
+    } catch (RejectedExecutionException e) {
+      next = null; // shut down meanwhile: the engine is closing, its grants are lost
+    }
   }
 
   /** The check starts: a grant added from now on schedules its own wake-up. */
@@ -164,17 +176,21 @@ final class SafetyMonitor {
 
   private void tick() {
     checking();
-    long delay = MAX_SLEEP_NANOS;
+    // If the check fails, look again after one tick (what the reserve allows for), not later.
+    long at = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(tickMs);
     try {
-      delay = checkGrants();
+      at = checkGrants();
     } catch (Throwable t) {
       // Never let the safety deadline stop: the next check is scheduled whatever happened.
       log.error("The switchman safety monitor failed; it goes on", t);
     }
-    if (delay >= 0) {
-      wakeIn(delay);
+    if (at != NO_GRANT) {
+      wakeAt(at);
     }
   }
+
+  /** What {@link #checkGrants()} returns when no grant is held. */
+  private static final long NO_GRANT = Long.MIN_VALUE;
 
   /**
    * The lower bound of the leader's last contact with {@code zk}'s session, shared by the session's
@@ -292,8 +308,8 @@ final class SafetyMonitor {
    * One check: loses the grants whose safety deadline passed, refreshes those due, keeps the
    * session touched.
    *
-   * @return the time until the next check is due, in nanoseconds; -1 when no grant is held (the
-   *     next grant added schedules it)
+   * @return when the next check is due (System.nanoTime()); {@link #NO_GRANT} when no grant is held
+   *     (the next grant added schedules it)
    */
   private long checkGrants() {
     GrantRegistry registry = grants;
@@ -301,22 +317,45 @@ final class SafetyMonitor {
       if (registry != null) {
         checkGrants(registry, System.nanoTime());
       }
-      return TimeUnit.MILLISECONDS.toNanos(tickMs);
+      return System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(tickMs);
     }
     if (registry == null || registry.held().isEmpty()) {
-      return -1;
+      return NO_GRANT;
     }
     long now = System.nanoTime();
     checkGrants(registry, now);
     long delay = MAX_SLEEP_NANOS;
+    boolean anyHeld = false;
     for (ZkGrant g : registry.held()) {
-      delay = Math.min(delay, g.checkDelayNanos(now));
+      long d = g.checkDelayNanos(now);
+      if (d < MAX_SLEEP_NANOS || g.isHeld()) {
+        anyHeld = true;
+      }
+      delay = Math.min(delay, d);
     }
     LeaderContact lc = contact;
-    if (lc != null) {
-      delay = Math.min(delay, lc.keepAliveDelayNanos(now));
+    if (lc != null && anyHeld) {
+      delay = Math.min(delay, keepAliveDelayNanos(lc, now));
     }
-    return delay;
+    return now + delay;
+  }
+
+  /**
+   * The time until the keep-alive needs looking at: when it is due, or one tick while it cannot be
+   * sent (one is in flight, or the client is not connected), so that a due keep-alive that waits
+   * for the connection does not make the monitor spin.
+   */
+  private long keepAliveDelayNanos(LeaderContact lc, long now) {
+    ZooKeeper zk;
+    boolean inFlight;
+    synchronized (this) {
+      zk = handle;
+      inFlight = keepAliveInFlight;
+    }
+    if (inFlight || zk == null || !zk.getState().isConnected()) {
+      return TimeUnit.MILLISECONDS.toNanos(tickMs);
+    }
+    return lc.keepAliveDelayNanos(now);
   }
 
   private void checkGrants(GrantRegistry registry, long now) {
