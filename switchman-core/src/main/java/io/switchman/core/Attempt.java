@@ -5,8 +5,10 @@
 package io.switchman.core;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -54,6 +56,12 @@ final class Attempt implements Watcher {
 
   /** Directories this request created a node in. */
   private final Set<String> createdIn = new HashSet<>();
+
+  /**
+   * The highest zxid of a child change of each directory that a watch of this request reported with
+   * its zxid (a watch fired again when the client reconnects reports none).
+   */
+  private final Map<String, Long> childChanges = new HashMap<>();
 
   /** Paths this request saw deleted through its watches. */
   private final Set<String> deleted = new HashSet<>();
@@ -106,6 +114,11 @@ final class Attempt implements Watcher {
         lockAppeared = true;
       }
       String path = event.getPath();
+      if (path != null
+          && event.getType() == Event.EventType.NodeChildrenChanged
+          && event.getZxid() != WatchedEvent.NO_ZXID) {
+        childChanges.merge(path, event.getZxid(), Math::max);
+      }
       if (path != null && event.getType() != Event.EventType.None) {
         fired.add(path);
         if (event.getType() == Event.EventType.NodeDeleted) {
@@ -188,6 +201,32 @@ final class Attempt implements Watcher {
   // ---------------------------------------------------------------- calls
 
   /** The children of {@code dir}; {@code watch} sets this request's watch. */
+  /**
+   * The children of {@code dir} with a child watch, and the zxid of the last change of its children
+   * that the listing includes (the directory's pzxid), for {@link #childChangedAfter}.
+   */
+  Listing childrenWatched(String dir) throws KeeperException, InterruptedException {
+    watched.add(dir);
+    Stat stat = new Stat();
+    List<String> children = idempotent(() -> zk.getChildren(dir, this, stat));
+    return new Listing(children == null ? new ArrayList<>() : new ArrayList<>(children), stat);
+  }
+
+  /** A listing and the stat of its directory. */
+  record Listing(List<String> children, Stat stat) {}
+
+  /**
+   * Whether a watch reported a change of {@code dir}'s children made after a listing that included
+   * every change up to {@code pzxid}. A report without its zxid (a watch fired again on
+   * reconnection, for a change the listing may include already) does not count.
+   */
+  boolean childChangedAfter(String dir, long pzxid) {
+    synchronized (this) {
+      Long zxid = childChanges.get(dir);
+      return zxid != null && zxid > pzxid;
+    }
+  }
+
   List<String> children(String dir, boolean watch) throws KeeperException, InterruptedException {
     Watcher watcher = watch ? this : null;
     if (watch) {

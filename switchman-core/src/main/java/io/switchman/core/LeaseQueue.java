@@ -278,7 +278,8 @@ final class LeaseQueue implements LeaseProtocol {
     while (true) {
       long seen = attempt.signalCount();
       attempt.takeFired(leasesDir);
-      List<String> leaseNodes = attempt.children(leasesDir, true);
+      Attempt.Listing listing = attempt.childrenWatched(leasesDir);
+      List<String> leaseNodes = listing.children();
       long sum = sumLeases(l, leaseNodes);
       if (sum <= room) {
         createLease(l, mutex, queueNodes, index);
@@ -288,7 +289,10 @@ final class LeaseQueue implements LeaseProtocol {
       if (busy != null) {
         return busy;
       }
-      if (attempt.takeFired(leasesDir)
+      // Only a change made after the listing (its zxid above the listing's pzxid) is a release of
+      // one of the nodes listed: a watch's report may arrive after the listing that includes it
+      // (a watch fired again when the client reconnected, a report queued behind the reply).
+      if (attempt.childChangedAfter(leasesDir, listing.stat().getPzxid())
           && attempt.zk().getState().isConnected()
           && sum - smallest(leaseNodes) <= room) {
         createLease(l, mutex, queueNodes, index);

@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.switchman.core.Acquisition.Outcome;
+import io.switchman.core.testing.TcpProxy;
 import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -19,6 +20,7 @@ import org.apache.curator.framework.CuratorFramework;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.ZooDefs;
 import org.apache.zookeeper.ZooKeeper;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -134,6 +136,58 @@ class MutexLostTest extends EngineTestBase {
     }
   }
 
+  /**
+   * The watch's report of a change that the head's listing already includes may reach it after the
+   * listing: here the client reconnects while a release happened, the server fires the watch set
+   * before on reconnection, and the head lists again. Taking that report for a release after the
+   * listing would grant 2 units of 2 while 1 is still held. Found by the soak (a quorum partition
+   * moved a head's session): `capacity violation on resource db ... 3 units held, capacity 2`.
+   */
+  @Test
+  void aWatchReportOfAChangeTheListingIncludesIsNotTakenForANewRelease() throws Exception {
+    clusterData("{\"resources\": [\"db\"]}");
+    CuratorFramework admin = admin();
+    ZooKeeper a = zk.client(SESSION).getZookeeperClient().getZooKeeper();
+    a.create(LEASES + "/1_2_", DATA, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.EPHEMERAL_SEQUENTIAL);
+    String b =
+        a.create(
+            LEASES + "/1_2_", DATA, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.EPHEMERAL_SEQUENTIAL);
+    TcpProxy proxy = zk.proxy();
+    CuratorFramework engineClient = zk.client(proxy.connectString(), SESSION);
+    SwitchmanEngine engine = engine(engineClient, "host-e");
+    CompletableFuture<Acquisition> e =
+        acquireInBackground(engine, GrantRequest.builder("e").lock(false).lease("db", "2", "2"));
+    awaitLeasesWatch(engineClient);
+
+    // B releases while the head's link is down: the notification is lost, the head reconnects.
+    proxy.partition();
+    a.delete(b, -1);
+    proxy.disconnect();
+    proxy.heal();
+
+    // The head reconnects, lists again and must keep waiting: A still holds 1 of 2.
+    try {
+      await("the head waits, at most 2 units held on db (capacity 2)")
+          .during(Duration.ofSeconds(2))
+          .atMost(Duration.ofSeconds(3))
+          .until(() -> !e.isDone() && sumOfLeases(admin) <= 2);
+    } catch (ConditionTimeoutException t) {
+      assertThat(sumOfLeases(admin))
+          .as("units held on db (capacity 2): %s", admin.getChildren().forPath(LEASES))
+          .isLessThanOrEqualTo(2);
+      throw t;
+    }
+    // The holder of A releases: now the head is granted.
+    a.close();
+    Acquisition result = e.get(30, TimeUnit.SECONDS);
+    assertThat(result.outcome()).isEqualTo(Outcome.ACQUIRED);
+    try {
+      assertThat(sumOfLeases(admin)).isEqualTo(2);
+    } finally {
+      result.grant().release();
+    }
+  }
+
   private CuratorFramework admin() throws Exception {
     CuratorFramework admin = zk.client(SESSION);
     for (String dir : List.of(QUEUE, MUTEX, LEASES)) {
@@ -157,12 +211,14 @@ class MutexLostTest extends EngineTestBase {
 
   /** Waits until the engine's client holds a child watch on the lease nodes (the head waits). */
   private static void awaitLeasesWatch(CuratorFramework engineClient) throws Exception {
+    await().atMost(Duration.ofSeconds(20)).until(() -> hasLeasesWatch(engineClient));
+  }
+
+  private static boolean hasLeasesWatch(CuratorFramework engineClient) throws Exception {
     Method childWatches = ZooKeeper.class.getDeclaredMethod("getChildWatches");
     childWatches.setAccessible(true);
     ZooKeeper zkc = engineClient.getZookeeperClient().getZooKeeper();
-    await()
-        .atMost(Duration.ofSeconds(20))
-        .until(() -> ((List<?>) childWatches.invoke(zkc)).contains(LEASES));
+    return ((List<?>) childWatches.invoke(zkc)).contains(LEASES);
   }
 
   private static String only(List<String> children) {
