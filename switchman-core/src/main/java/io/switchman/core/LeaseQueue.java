@@ -35,8 +35,8 @@ import org.slf4j.LoggerFactory;
  *       in the same round trip, list the mutex, the leases and the queue again (one {@code
  *       multiRead} sent right behind the create). If the mutex is ours and the amount fits, create
  *       the lease node; if it does not fit, keep the mutex and watch the lease nodes, which can
- *       then only leave: when the watch fires and the smallest lease seen would do, the lease is
- *       created without listing again.
+ *       then only leave: when the watch reports a change after the listing (by zxid) and the
+ *       smallest lease seen would do, the lease is created without listing again.
  *   <li>The lease node's create, the mutex's delete and (with the last lease) the queue nodes'
  *       deletes are one transaction: the mutex is free the moment the lease exists, and no lease is
  *       created if the mutex is no longer ours.
@@ -263,11 +263,13 @@ final class LeaseQueue implements LeaseProtocol {
   /**
    * Holding the mutex with the amount short: watches the lease nodes until it fits. While the mutex
    * is ours no well-behaved host creates a lease node (switchman 1.16 and both protocols of this
-   * engine create them only under the mutex), so the lease nodes only leave: when the watch fires,
-   * at least one node of the last listing is gone. If the smallest of them would do, the lease is
-   * created at once, without listing again (the transaction that creates it fails if the mutex is
-   * no longer ours); if not, the nodes are listed again with a new watch. The watch fires at the
-   * latest when our own lease node is created, so it never needs removing then.
+   * engine create them only under the mutex), so the lease nodes only leave: when a watch reports a
+   * change made after the last listing (its zxid above the listing's pzxid; a report fired again on
+   * reconnection has no zxid and does not count), at least one node of that listing is gone. If the
+   * smallest of them would do, the lease is created at once, without listing again (the transaction
+   * that creates it fails if the mutex is no longer ours); if not, the nodes are listed again with
+   * a new watch. The watch fires at the latest when our own lease node is created, so it never
+   * needs removing then.
    */
   private @Nullable Acquisition awaitRoom(
       Resolved l, String mutex, List<String> queueNodes, int index)
