@@ -13,6 +13,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.CreateOptions;
 import org.apache.zookeeper.KeeperException;
@@ -432,98 +433,77 @@ final class Attempt implements Watcher {
   CreatedAndListed createSequentialThenList(String prefix, byte[] nodeData, List<String> dirs)
       throws KeeperException, InterruptedException {
     String dir = prefix.substring(0, prefix.lastIndexOf('/'));
-    List<Op> reads = new ArrayList<>();
-    for (String d : dirs) {
-      reads.add(Op.getChildren(d));
-    }
-    CompletableFuture<String> created = new CompletableFuture<>();
-    CompletableFuture<List<OpResult>> listed = new CompletableFuture<>();
-    long ticket = session.createStarting(dir);
-    try {
-      zk.create(
-          prefix,
-          nodeData,
-          session.acl(),
-          CreateMode.EPHEMERAL_SEQUENTIAL,
-          (rc, p, ctx, name) -> {
-            if (rc == 0) {
-              created.complete(name);
-            } else {
-              created.completeExceptionally(
-                  KeeperException.create(KeeperException.Code.get(rc), p));
-            }
-          },
-          null);
-      zk.multi(
-          reads,
-          (rc, p, ctx, results) -> {
-            if (rc == 0 && results != null) {
-              listed.complete(results);
-            } else {
-              listed.completeExceptionally(
-                  KeeperException.create(KeeperException.Code.get(rc), dir));
-            }
-          },
-          null);
-      String path;
-      try {
-        path = created.get();
-      } catch (ExecutionException e) {
-        if (e.getCause() instanceof KeeperException.ConnectionLossException c) {
-          suspect(dir); // the create may have happened although its reply never came
-          throw c;
-        }
-        throw rethrow(e);
-      } catch (InterruptedException e) {
-        suspect(dir);
-        throw e;
-      }
-      session.afterCreate.accept(path);
-      created(path);
-      List<OpResult> results;
-      try {
-        results = listed.get();
-      } catch (ExecutionException e) {
-        if (e.getCause() instanceof KeeperException.ConnectionLossException) {
-          return new CreatedAndListed(path, childrenOf(dirs)); // after the create: it is seen
-        }
-        throw rethrow(e);
-      }
-      return new CreatedAndListed(path, childLists(results, dirs));
-    } finally {
-      session.createEnded(ticket); // after created(): the sweep then knows the node
-    }
+    CreatedAllAndListed done =
+        writeThenList(
+            created ->
+                zk.create(
+                    prefix,
+                    nodeData,
+                    session.acl(),
+                    CreateMode.EPHEMERAL_SEQUENTIAL,
+                    (rc, p, ctx, name) -> complete(created, rc, rc == 0 ? List.of(name) : null, p),
+                    null),
+            List.of(dir),
+            dirs);
+    return new CreatedAndListed(done.paths().get(0), done.listings());
   }
 
   /**
    * Creates ephemeral sequential nodes in one transaction ({@code creates}, one per directory of
-   * {@code createDirs}) and sends one {@code multiRead} of the children of {@code listDirs} right
-   * behind it, without waiting for the transaction's reply: the session runs them in order, so the
-   * listings include the new nodes. One round trip instead of two. A lost reply of the transaction
-   * is handled as in {@link #createSequential} (each directory is suspect); a lost read reply is
-   * read again.
+   * {@code createDirs}) and lists {@code listDirs} in the same round trip, as {@link
+   * #createSequentialThenList} does for one node (each directory is suspect if the reply is lost).
    *
    * @return the created paths in the order of {@code creates}, then the listings
    */
   CreatedAllAndListed createAllThenList(
       List<Op> creates, List<String> createDirs, List<String> listDirs)
       throws KeeperException, InterruptedException {
+    return writeThenList(
+        created ->
+            zk.multi(
+                creates,
+                (rc, p, ctx, results) -> {
+                  List<String> paths = null;
+                  if (rc == 0 && results != null) {
+                    paths = new ArrayList<>();
+                    for (OpResult r : results) {
+                      paths.add(((OpResult.CreateResult) r).getPath());
+                    }
+                  }
+                  complete(created, rc, paths, p);
+                },
+                null),
+        createDirs,
+        listDirs);
+  }
+
+  /**
+   * The one body of the two above: sends the write ({@code send} completes its future with the
+   * created paths) and a {@code multiRead} of {@code listDirs} right behind it; records the created
+   * nodes for the orphan sweep (tickets of {@code createDirs}), marks the directories suspect when
+   * the write's reply is lost, and reads again when the listing's reply is lost.
+   */
+  private CreatedAllAndListed writeThenList(
+      Consumer<CompletableFuture<List<String>>> send,
+      List<String> createDirs,
+      List<String> listDirs)
+      throws KeeperException, InterruptedException {
     List<Op> reads = new ArrayList<>();
     for (String d : listDirs) {
       reads.add(Op.getChildren(d));
     }
-    CompletableFuture<List<OpResult>> created = new CompletableFuture<>();
+    CompletableFuture<List<String>> created = new CompletableFuture<>();
     CompletableFuture<List<OpResult>> listed = new CompletableFuture<>();
     List<Long> tickets = new ArrayList<>();
     for (String d : createDirs) {
       tickets.add(session.createStarting(d));
     }
     try {
-      zk.multi(creates, (rc, p, ctx, results) -> complete(created, rc, results, p), null);
+      send.accept(created);
       zk.multi(reads, (rc, p, ctx, results) -> complete(listed, rc, results, p), null);
-      List<OpResult> results;
+      List<String> paths;
       try {
-        results = created.get();
+        paths = created.get();
       } catch (ExecutionException e) {
         if (e.getCause() instanceof KeeperException.ConnectionLossException) {
           createDirs.forEach(this::suspect); // it may have happened although its reply never came
@@ -535,12 +515,9 @@ final class Attempt implements Watcher {
         createDirs.forEach(this::suspect);
         throw e;
       }
-      List<String> paths = new ArrayList<>();
-      for (OpResult r : results) {
-        String path = ((OpResult.CreateResult) r).getPath();
+      for (String path : paths) {
         session.afterCreate.accept(path);
         created(path);
-        paths.add(path);
       }
       List<OpResult> listings;
       try {
@@ -557,13 +534,10 @@ final class Attempt implements Watcher {
     }
   }
 
-  private static void complete(
-      CompletableFuture<List<OpResult>> future,
-      int rc,
-      @Nullable List<OpResult> results,
-      String path) {
-    if (rc == 0 && results != null) {
-      future.complete(results);
+  private static <T> void complete(
+      CompletableFuture<T> future, int rc, @Nullable T result, String path) {
+    if (rc == 0 && result != null) {
+      future.complete(result);
     } else {
       future.completeExceptionally(KeeperException.create(KeeperException.Code.get(rc), path));
     }
