@@ -327,11 +327,8 @@ final class SafetyMonitor {
     long delay = MAX_SLEEP_NANOS;
     boolean anyHeld = false;
     for (ZkGrant g : registry.held()) {
-      long d = g.checkDelayNanos(now);
-      if (d < MAX_SLEEP_NANOS || g.isHeld()) {
-        anyHeld = true;
-      }
-      delay = Math.min(delay, d);
+      anyHeld |= g.isHeld();
+      delay = Math.min(delay, g.checkDelayNanos(now));
     }
     LeaderContact lc = contact;
     if (lc != null && anyHeld) {
